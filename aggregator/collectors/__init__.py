@@ -1,0 +1,134 @@
+"""Collectors: one small interface, a registry keyed by the `type:` of a source in sources.yaml.
+
+A collector reads one configured source (live over HTTP, or saved responses via `path:`)
+and returns normalized :class:`~aggregator.models.Post` objects plus the ids it learned
+were deleted or opted out. It never touches the store: the pipeline persists the result
+and the per-source :class:`SourceState` it hands back. A collector raises
+:class:`~aggregator.errors.SourceError` on failure; the pipeline contains it so one broken
+source never stops the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from aggregator.models import Conference, Post
+
+BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
+
+
+class SourceOptions(BaseModel):
+    """Keys every source accepts. Each collector subclasses this with its own keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    name: str = ""  # label in logs and state; derived from the other keys when empty
+    path: Path | None = None  # saved responses (file or folder) read instead of the network
+    enabled: bool = True
+
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return f"{self.type}:{self.identity()}"
+
+    def identity(self) -> str:
+        """What distinguishes this source from another of the same type (for its default name)."""
+        if self.path is not None:
+            return str(self.path)
+        values = self.model_dump(exclude={"type", "name", "path", "enabled"}, exclude_defaults=True)
+        first = next(iter(values.values()), "")
+        return ",".join(map(str, first)) if isinstance(first, (list, tuple)) else str(first)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What a source remembers between runs (persisted by the store)."""
+
+    etag: str = ""
+    last_modified: str = ""
+    cursor: str = ""  # service-specific: newest seen id/time, pagination cursor...
+    last_success: datetime | None = None
+    last_error: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """What the pipeline gives every collector."""
+
+    conference: Conference
+    data_dir: Path  # the store's folder: collectors may keep files here (e.g. a login session)
+    window_start: datetime | None = None  # collect posts from this moment...
+    window_end: datetime | None = None  # ...to this one (None: no bound)
+    stored_ids: Callable[[], list[str]] = lambda: []  # this source's live (not deleted) posts
+    progress: Callable[[int], None] = lambda advanced: None  # called with how many items were read
+    timeout: float = 20.0
+    max_pages: int = 200  # a safety bound on pagination loops
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    posts: tuple[Post, ...]
+    state: SourceState
+    deleted: tuple[str, ...] = ()  # ids deleted upstream or whose author opted out: tombstone them
+    notes: tuple[str, ...] = ()  # what happened, for the per-source log line
+
+
+class Collector(ABC):
+    type: ClassVar[str]
+    Options: ClassVar[type[SourceOptions]]
+
+    def __init__(self, options: SourceOptions, context: CollectContext) -> None:
+        self.options = options
+        self.context = context
+
+    @abstractmethod
+    def collect(self, state: SourceState) -> CollectResult:
+        """Read the source, newest state in, normalized posts out. Raise SourceError on failure."""
+
+
+REGISTRY: dict[str, type[Collector]] = {}
+
+
+def register(cls: type[Collector]) -> type[Collector]:
+    """Class decorator: make a collector available as `type: <cls.type>` in sources.yaml."""
+    REGISTRY[cls.type] = cls
+    return cls
+
+
+def load_builtin_collectors() -> dict[str, type[Collector]]:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(f"aggregator.collectors.{module}")
+    return REGISTRY
+
+
+def collector_for(options: SourceOptions, context: CollectContext) -> Collector:
+    return load_builtin_collectors()[options.type](options, context)
+
+
+def conference_window(
+    conference: Conference, margin: timedelta, after: timedelta | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The conference dates widened by ``margin`` before and ``after`` (default: margin) after."""
+    if conference.start is None or conference.end is None:
+        return None, None
+    return conference.start - margin, conference.end + (margin if after is None else after)
+
+
+def matches_hashtags(post_tags: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Case-insensitive: does a post carry any of the wanted tags (with or without '#')?"""
+    wanted_set = {normalize_tag(t) for t in wanted}
+    return any(normalize_tag(t) in wanted_set for t in post_tags)
+
+
+def normalize_tag(tag: str) -> str:
+    return tag.strip().lstrip("#").casefold()

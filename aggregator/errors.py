@@ -1,0 +1,43 @@
+"""One exception tree for the whole tool, so callers can catch exactly what they mean."""
+
+from __future__ import annotations
+
+
+class AggregatorError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(AggregatorError):
+    """sources.yaml (or a file it names) is missing, malformed or invalid. Exit code 2."""
+
+
+class ProgrammeError(AggregatorError):
+    """The conference programme could not be read at all."""
+
+
+class SourceError(AggregatorError):
+    """One source failed; the others carry on. Exit code 1 once the site is built."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class AuthError(SourceError):
+    """The service refused our credentials, or needs some it was not given."""
+
+
+class RateLimited(SourceError):
+    """The service asked us to slow down for longer than we are willing to wait."""
+
+    def __init__(self, message: str, *, reset_after: float | None = None) -> None:
+        super().__init__(message, retryable=True)
+        self.reset_after = reset_after
+
+
+class StoreError(AggregatorError):
+    """The local database is unreadable or from a newer version of this tool."""
+
+
+class BuildError(AggregatorError):
+    """Rendering the site failed; the previous site was left in place."""
