@@ -1,0 +1,68 @@
+"""Untrusted HTML in, safe HTML or plain text out (nh3 allow-list; relative URLs made absolute)."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure",
+        "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+        "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_ATTRIBUTES = frozenset({"href", "src"})
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_html(fragment: str, base_url: str = "") -> str:
+    """Keep a safe subset of HTML; links open the original site and never pass on referrer data."""
+
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in URL_ATTRIBUTES:
+            return value
+        absolute = urljoin(base_url, value.strip()) if base_url else value.strip()
+        return absolute if is_safe_url(absolute) else None
+
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        attribute_filter=resolve,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, paragraphs kept as lines."""
+    marked = _BLOCK_END.sub("\n", fragment)
+    stripped = html.unescape(nh3.clean(marked, tags=set(), strip_comments=True))
+    lines = (_SPACES.sub(" ", line).strip() for line in stripped.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_safe_url(url: str) -> bool:
+    return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
+
+
+def text_to_html(text: str) -> str:
+    """Escape plain text and keep its line breaks."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
