@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -66,3 +68,54 @@ def text_to_html(text: str) -> str:
     """Escape plain text and keep its line breaks."""
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p]
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    src: str
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+def extract_links(fragment: str) -> tuple[str, ...]:
+    """Every distinct http(s) ``<a href>`` of an HTML fragment, in document order."""
+    collector = _ReferenceCollector()
+    collector.feed(fragment)
+    collector.close()
+    return tuple(dict.fromkeys(collector.links))
+
+
+def extract_images(fragment: str) -> tuple[ImageRef, ...]:
+    """Every distinct http(s) ``<img>`` of an HTML fragment with its alt text, in document order."""
+    collector = _ReferenceCollector()
+    collector.feed(fragment)
+    collector.close()
+    unique: dict[str, ImageRef] = {}
+    for image in collector.images:
+        unique.setdefault(image.src, image)
+    return tuple(unique.values())
+
+
+class _ReferenceCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.images: list[ImageRef] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "").strip() for name, value in attrs}
+        if tag == "a" and _is_web_url(values.get("href", "")):
+            self.links.append(values["href"])
+        elif tag == "img" and _is_web_url(values.get("src", "")):
+            self.images.append(
+                ImageRef(values["src"], values.get("alt", ""), _dimension(values.get("width")), _dimension(values.get("height")))
+            )
+
+
+def _is_web_url(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in {"http", "https"}
+
+
+def _dimension(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from aggregator.errors import SourceError
 from aggregator.models import Conference, Post
 
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
@@ -132,3 +133,12 @@ def matches_hashtags(post_tags: Iterable[str], wanted: Iterable[str]) -> bool:
 
 def normalize_tag(tag: str) -> str:
     return tag.strip().lstrip("#").casefold()
+
+
+def saved_files(path: Path) -> list[Path]:
+    """The saved responses behind a `path:` option: the file itself, or a folder's visible files by name."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    raise SourceError(f"{path}: no such file or folder")

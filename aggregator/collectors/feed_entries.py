@@ -1,0 +1,203 @@
+"""feedparser's view of one RSS/Atom entry in, a normalized :class:`~aggregator.models.Post` out.
+
+Only this module and :mod:`aggregator.collectors.feed` know feedparser's shapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from aggregator.collectors import normalize_tag
+from aggregator.models import Author, Media, Post
+from aggregator.sanitize import clean_html, extract_images, extract_links, html_to_text, is_safe_url, text_to_html
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
+# A hashtag in running text: not part of a word or URL fragment, and not only digits ("#1").
+_TEXT_HASHTAG = re.compile(r"(?<![\w/&#])#(\w*[^\W\d_]\w*)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What an entry inherits from its feed."""
+
+    base_url: str  # where the feed was read from ("" for a local file)
+    home: str  # the site's own address (channel <link>)
+    title: str
+    author: str  # feed-level author, or the curator's `author:` option
+    language: str
+    updated: datetime | None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    post: Post
+    categories: frozenset[str]  # the entry's category terms, compared with `categories:` filters
+
+
+def feed_info(feed: Mapping[str, Any], base_url: str, default_author: str) -> FeedInfo:
+    home = _absolute(feed.get("link", ""), base_url)
+    author = default_author or _author_name(feed) or html_to_text(feed.get("title", ""))
+    return FeedInfo(
+        base_url=base_url,
+        home=home,
+        title=html_to_text(feed.get("title", "")),
+        author=author,
+        language=feed.get("language", "") or "",
+        updated=_struct_to_datetime(feed.get("updated_parsed") or feed.get("published_parsed")),
+    )
+
+
+def entry_to_post(entry: Mapping[str, Any], feed: FeedInfo) -> FeedEntry | None:
+    """Normalize one entry; None when it has no date at all (it could not be placed in time)."""
+    created_at = _entry_datetime(entry) or feed.updated
+    if created_at is None:
+        return None
+    link = _absolute(entry.get("link", ""), feed.base_url or feed.home)
+    url = link if is_safe_url(link) else feed.home
+    html = clean_html(_raw_body(entry), base_url=link or feed.base_url or feed.home)
+    categories = _categories(entry)
+    text = html_to_text(html)
+    title = _plain_title(entry)
+    post = Post(
+        id=_entry_id(entry, link, feed, title, created_at),
+        source="feed",
+        url=url,
+        author=_author(entry, feed),
+        created_at=created_at,
+        text=text,
+        html=html,
+        title=title,
+        lang=_language(entry) or feed.language,
+        hashtags=_hashtags(categories, f"{title}\n{text}"),
+        links=tuple(href for href in extract_links(html) if href != url),
+        media=_images(entry, html, link),
+    )
+    return FeedEntry(post=post, categories=frozenset(category_key(c) for c in categories))
+
+
+def category_key(term: str) -> str:
+    """How category terms are compared: case-insensitive, whitespace-insensitive, without '#'."""
+    return _WHITESPACE.sub("", normalize_tag(term))
+
+
+def _entry_id(entry: Mapping[str, Any], link: str, feed: FeedInfo, title: str, created_at: datetime) -> str:
+    explicit = (entry.get("id") or "").strip()
+    if explicit:
+        return explicit
+    if link:
+        return link
+    # Neither guid nor link: a content hash keeps the id stable from one run to the next.
+    digest = hashlib.sha1(f"{title}\n{created_at.isoformat()}".encode()).hexdigest()[:20]
+    return f"{feed.base_url or feed.home or 'feed'}#entry-{digest}"
+
+
+def _entry_datetime(entry: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        moment = _struct_to_datetime(entry.get(key))
+        if moment is not None:
+            return moment
+    return None
+
+
+def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
+    # feedparser converts every date it understands to a UTC struct_time.
+    if value is None:
+        return None
+    return datetime(*value[:6], tzinfo=UTC)
+
+
+def _raw_body(entry: Mapping[str, Any]) -> str:
+    """The richest HTML the entry offers: content:encoded / atom:content, else the summary."""
+    contents = [c for c in entry.get("content", ()) if c.get("value")]
+    html_contents = [c for c in contents if c.get("type", "") in HTML_TYPES]
+    chosen = max(html_contents or contents, key=lambda c: len(c["value"]), default=None)
+    if chosen is None:
+        summary = entry.get("summary_detail") or {}
+        chosen = {"type": summary.get("type", "text/html"), "value": entry.get("summary", "")}
+    if chosen.get("type", "") in HTML_TYPES:
+        return chosen["value"]
+    return text_to_html(chosen["value"])
+
+
+def _plain_title(entry: Mapping[str, Any]) -> str:
+    detail = entry.get("title_detail") or {}
+    title = entry.get("title", "") or ""
+    return html_to_text(title) if detail.get("type", "") in HTML_TYPES else _WHITESPACE.sub(" ", title).strip()
+
+
+def _author(entry: Mapping[str, Any], feed: FeedInfo) -> Author:
+    detail = entry.get("author_detail") or {}
+    name = _author_name(entry) or feed.author or "unknown author"
+    site = urlsplit(feed.home or feed.base_url).netloc
+    profile = detail.get("href", "") if is_safe_url(detail.get("href", "")) else ""
+    # Names alone collide across blogs ("admin"), so the id carries the site it writes for.
+    author_id = f"{name} <{site}>" if site else name
+    return Author(id=author_id, handle=name, display_name=name, url=profile or feed.home)
+
+
+def _author_name(item: Mapping[str, Any]) -> str:
+    detail = item.get("author_detail") or {}
+    name = detail.get("name") or item.get("author") or ""
+    return _WHITESPACE.sub(" ", html_to_text(name)).strip()
+
+
+def _language(entry: Mapping[str, Any]) -> str:
+    for detail in (*entry.get("content", ()), entry.get("summary_detail") or {}):
+        if detail.get("language"):
+            return str(detail["language"])
+    return ""
+
+
+def _categories(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    terms = (tag.get("term") or tag.get("label") or "" for tag in entry.get("tags", ()))
+    return tuple(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
+
+
+def _hashtags(categories: tuple[str, ...], text: str) -> tuple[str, ...]:
+    from_categories = (category_key(c) for c in categories)
+    from_text = (normalize_tag(m) for m in _TEXT_HASHTAG.findall(text))
+    return tuple(dict.fromkeys(t for t in (*from_categories, *from_text) if t))
+
+
+def _images(entry: Mapping[str, Any], html: str, link: str) -> tuple[Media, ...]:
+    media = {ref.src: Media("image", ref.src, ref.alt, width=ref.width, height=ref.height) for ref in extract_images(html)}
+    for url, alt in _attached_images(entry):
+        absolute = _absolute(url, link)
+        if is_safe_url(absolute) and absolute not in media:
+            media[absolute] = Media("image", absolute, alt)
+    return tuple(media.values())
+
+
+def _attached_images(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Images attached outside the body: Media RSS content/thumbnails and image enclosures."""
+    alt = html_to_text(entry.get("media_description", "") or "")
+    found = [
+        (item.get("url", ""), alt)
+        for item in entry.get("media_content", ())
+        if item.get("medium") == "image" or str(item.get("type", "")).startswith("image/") or _looks_like_image(item.get("url", ""))
+    ]
+    found.extend((item.get("url", ""), alt) for item in entry.get("media_thumbnail", ()) if not found)
+    found.extend(
+        (item.get("href", ""), "")
+        for item in entry.get("enclosures", ())
+        if str(item.get("type", "")).startswith("image/") or _looks_like_image(item.get("href", ""))
+    )
+    return [(url, text) for url, text in found if url]
+
+
+def _looks_like_image(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES)
+
+
+def _absolute(url: str, base: str) -> str:
+    url = (url or "").strip()
+    return urljoin(base, url) if base and url else url
