@@ -41,3 +41,7 @@ class StoreError(AggregatorError):
 
 class BuildError(AggregatorError):
     """Rendering the site failed; the previous site was left in place."""
+
+
+class LockedError(AggregatorError):
+    """Another run (cron, the scheduler, a person) is already working on this data folder. Exit code 4."""

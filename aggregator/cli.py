@@ -1,0 +1,260 @@
+"""`aggregator`: a thin click layer over the pipeline.
+
+Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration
+error (sources.yaml, the programme or an override file); 3 the build failed (the previous
+site is untouched); 4 another run holds the lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from aggregator import __version__, pipeline
+from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
+from aggregator.lock import run_lock
+from aggregator.models import post_to_dict
+from aggregator.progress import ProgressDisplay
+from aggregator.store import Store
+
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("aggregator")
+
+
+class Settings:
+    def __init__(self, config_path: Path, verbosity: int) -> None:
+        self.config_path = config_path
+        self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
+
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity < 0
+
+
+def handle_errors(command: F) -> F:
+    """Map the exception tree to exit codes and one clear message on stderr."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, ProgrammeError) as exc:
+            _fail(f"configuration error:\n{exc}", EXIT_CONFIG)
+        except LockedError as exc:
+            _fail(str(exc), EXIT_LOCKED)
+        except BuildError as exc:
+            _fail(f"build failed, the previous site is untouched: {exc}", EXIT_BUILD)
+        except AggregatorError as exc:
+            _fail(str(exc), EXIT_BUILD)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"aggregator: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aggregator")
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_CONFIG,
+    envvar="AGGREGATOR_CONFIG",
+    show_default=True,
+    help="The sources.yaml to use (or set AGGREGATOR_CONFIG).",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Say more: debug logging, every request.")
+@click.option("--quiet", "-q", is_flag=True, help="Only errors and warnings; no progress bars (for cron).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path, verbose: bool, quiet: bool) -> None:
+    """Follow a conference you could not attend: gather its hashtag posts from Bluesky,
+    Mastodon and blogs, file each live-thread under its session, publish a static digest."""
+    verbosity = -1 if quiet else (1 if verbose else 0)
+    _configure_logging(verbosity)
+    ctx.obj = Settings(config_path, verbosity)
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = {-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[verbosity]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 0 else logging.WARNING)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@cli.command()
+@pass_settings
+@handle_errors
+def check(settings: Settings) -> None:
+    """Validate sources.yaml and the programme; print a summary. No network for posts."""
+    config = settings.config()
+    conference, sessions = pipeline.load_conference_programme(config)
+    rooms = sorted({s.room for s in sessions if s.room})
+    days = sorted({s.start.astimezone(pipeline.zone(conference)).date() for s in sessions})
+    lines = [
+        f"config:     {config.config_path}",
+        f"conference: {conference.name} ({', '.join('#' + t for t in conference.hashtags)}; {conference.timezone})",
+        f"programme:  {len(sessions)} sessions in {len(rooms)} rooms over {len(days)} days",
+    ]
+    if conference.start and conference.end:
+        lines.append(f"time span:  {conference.start.isoformat()} to {conference.end.isoformat()}")
+    lines.append(f"sources:    {len(config.sources)}")
+    lines.extend(f"  - {s.label()}{'' if s.enabled else ' (disabled)'}" for s in config.sources)
+    lines.append(f"output:     {config.output}")
+    lines.append(f"data:       {config.data_dir}")
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@pass_settings
+@handle_errors
+def collect(settings: Settings, sources: tuple[str, ...]) -> None:
+    """Fetch new posts from every source (or only the named SOURCES) into the store."""
+    config = settings.config()
+    with _locked_store(config) as store:
+        report = _collect(settings, config, store, sources)
+    sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
+
+
+@cli.command()
+@pass_settings
+@handle_errors
+def build(settings: Settings) -> None:
+    """Render the site from the store into the output folder (atomically)."""
+    config = settings.config()
+    with _locked_store(config) as store:
+        _build(settings, config, store)
+
+
+@cli.command()
+@pass_settings
+@handle_errors
+def run(settings: Settings) -> None:
+    """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
+    config = settings.config()
+    pipeline.require_sources(config)
+    with _locked_store(config) as store:
+        report = _collect(settings, config, store, ())
+        _build(settings, config, store)
+    sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
+
+
+def _collect(settings: Settings, config: Config, store: Store, only: tuple[str, ...]) -> pipeline.CollectReport:
+    with ProgressDisplay(enabled=not settings.quiet) as display:
+        report = pipeline.collect(config, store, only=only, progress=display.update)
+    if report.failed and settings.quiet:
+        for failed in report.failed:
+            click.echo(f"aggregator: {failed.summary()}", err=True)
+    return report
+
+
+def _build(settings: Settings, config: Config, store: Store) -> None:
+    result = pipeline.build(config, store)
+    if not settings.quiet:
+        click.echo(f"site written to {config.output} ({result.site.pages} pages)")
+
+
+@contextmanager
+def _locked_store(config: Config) -> Iterator[Store]:
+    with run_lock(config.data_dir), Store(config.data_dir) as store:
+        yield store
+
+
+@cli.command()
+@click.option("--port", "-p", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--bind", "-b", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@pass_settings
+@handle_errors
+def serve(settings: Settings, port: int, bind: str) -> None:
+    """Preview the built site on http://BIND:PORT/ (Ctrl-C stops)."""
+    from aggregator.preview import serve_folder
+
+    config = settings.config()
+    if not config.output.is_dir():
+        raise BuildError(f"{config.output} does not exist yet: run `aggregator build` first")
+    serve_folder(config.output, bind, port, announce=click.echo)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--limit", "-n", default=20, show_default=True, help="How many posts to print (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a readable summary.")
+@pass_settings
+@handle_errors
+def dump(settings: Settings, source: str, limit: int, as_json: bool) -> None:
+    """Print what SOURCE (its name, as `check` lists it) yields, without storing anything."""
+    config = settings.config()
+    result = pipeline.dry_collect(config, config.source(source))
+    posts = result.posts if limit == 0 else result.posts[:limit]
+    for post in posts:
+        if as_json:
+            click.echo(json.dumps(post_to_dict(post), ensure_ascii=False))
+        else:
+            click.echo(f"{post.created_at.isoformat()}  {post.author.handle}  {post.id}\n    {post.text[:200]!r}")
+    click.echo(
+        f"{len(result.posts)} posts, {len(result.deleted)} deleted or opted out; {'; '.join(result.notes)}", err=True
+    )
+
+
+@cli.command()
+@click.argument("post_id")
+@pass_settings
+@handle_errors
+def explain(settings: Settings, post_id: str) -> None:
+    """Show why the thread holding POST_ID was filed where it was: candidates and signals."""
+    from aggregator.assignment import explain as explain_placement
+
+    config = settings.config()
+    with Store(config.data_dir) as store:
+        digest = pipeline.make_digest(config, store.posts())
+    click.echo(explain_placement(post_id, digest.placements))
+
+
+@cli.command()
+@click.argument("set_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--output", "-o", "output", type=click.Path(path_type=Path, file_okay=False), help="Keep the built site here."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@pass_settings
+@handle_errors
+def evaluate(settings: Settings, set_dir: Path, output: Path | None, as_json: bool) -> None:
+    """Run the whole pipeline on an evaluation set (programme + saved captures) and score it."""
+    from aggregator.evaluation_run import evaluate_set
+
+    with tempfile.TemporaryDirectory(prefix="aggregator-eval-") as workdir:
+        result = evaluate_set(set_dir, Path(workdir), output=output)
+    if as_json:
+        click.echo(json.dumps(asdict(result.metrics) if result.metrics else {}, indent=2))
+    else:
+        click.echo(result.text)
+
+
+def main() -> None:
+    cli(prog_name="aggregator")

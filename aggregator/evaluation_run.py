@@ -1,0 +1,82 @@
+"""`aggregator evaluate SET_DIR`: the real pipeline on an evaluation set's saved captures, then scored.
+
+A set is laid out like `shared/eval/<set>/`: a programme file, `bluesky/`, `mastodon/`,
+`blogs/` (each optional) and optionally `labels.csv`. The same `path:` sources a curator
+would use are configured, collected into a throw-away store and built into a site whose
+`sessions.json` is scored.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from aggregator import pipeline
+from aggregator.collectors import load_builtin_collectors
+from aggregator.config import Config, ConferenceConfig
+from aggregator.errors import ConfigError
+from aggregator.evaluation import Metrics, confusion_summary, format_metrics, score
+from aggregator.programme import load_programme
+from aggregator.store import Store
+
+PROGRAMME_NAMES = ("programme.xml", "programme.json", "programme.ics", "schedule.xml", "schedule.json")
+SOURCE_FOLDERS = {"bluesky": "bluesky", "mastodon": "mastodon", "feed": "blogs"}
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    metrics: Metrics | None
+    text: str
+    site: Path
+
+
+def config_for_set(set_dir: Path, workdir: Path) -> Config:
+    set_dir = set_dir.resolve()
+    programme_file = next((set_dir / n for n in PROGRAMME_NAMES if (set_dir / n).is_file()), None)
+    if programme_file is None:
+        raise ConfigError(f"{set_dir}: no programme file (expected one of {', '.join(PROGRAMME_NAMES)})")
+    programme = load_programme(programme_file.name, set_dir)
+    collectors = load_builtin_collectors()
+    sources = tuple(
+        collectors[kind].Options.model_validate({"type": kind, "name": folder, "path": set_dir / folder})
+        for kind, folder in SOURCE_FOLDERS.items()
+        if (set_dir / folder).exists()
+    )
+    tag = programme.acronym or set_dir.name
+    return Config(
+        conference=ConferenceConfig(
+            name=programme.title or set_dir.name, hashtags=(tag,), timezone=programme.timezone or "UTC"
+        ),
+        programme=programme_file.name,
+        sources=sources,
+        output=workdir / "output",
+        data_dir=workdir / "data",
+        base_dir=set_dir,
+        config_path=set_dir / "(evaluation set)",
+    )
+
+
+def evaluate_set(set_dir: Path, workdir: Path, output: Path | None = None) -> EvaluationResult:
+    config = config_for_set(set_dir, workdir)
+    with Store(config.data_dir) as store:
+        report = pipeline.collect(config, store)
+        pipeline.build(config, store)
+    lines = [source.summary() for source in report.sources]
+    site = config.output
+    if output is not None:
+        output = output.resolve()
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(site, output)
+        site = output
+        lines.append(f"site kept in {output}")
+    labels = set_dir / "labels.csv"
+    if not labels.is_file():
+        lines.append(f"{labels} not found: built, not scored")
+        return EvaluationResult(metrics=None, text="\n".join(lines), site=site)
+    export = json.loads((site / "sessions.json").read_text(encoding="utf-8"))
+    metrics = score(labels, export)
+    lines += ["", format_metrics(metrics), "", confusion_summary(labels, export)]
+    return EvaluationResult(metrics=metrics, text="\n".join(lines), site=site)

@@ -1,0 +1,230 @@
+"""The pipeline's stages wired together: collect → store → threads → assignment → site.
+
+Each source is collected in isolation (a failure is recorded, logged and reported, and the
+others go on); the build reads only the store, so it works offline and is repeatable.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time as clock
+from zoneinfo import ZoneInfo
+
+from aggregator.assignment import assign, discover_sessions
+from aggregator.collectors import CollectContext, CollectResult, SourceOptions, SourceState, collector_for
+from aggregator.config import Config
+from aggregator.curation import Overrides
+from aggregator.errors import AggregatorError, ConfigError
+from aggregator.models import Conference, Digest, Placement, Post, Session
+from aggregator.programme import Programme, load_programme
+from aggregator.site import SiteReport, render_site
+from aggregator.store import Store
+from aggregator.threads import build_threads
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]  # (source label, items read so far)
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    name: str
+    type: str
+    ok: bool
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{self.name}: FAILED after {self.seconds:.1f} s: {self.error}"
+        notes = f" ({'; '.join(self.notes)})" if self.notes else ""
+        return (
+            f"{self.name}: {self.read} posts read, {self.new} new, {self.updated} updated, "
+            f"{self.deleted} removed in {self.seconds:.1f} s{notes}"
+        )
+
+
+@dataclass(frozen=True)
+class CollectReport:
+    sources: tuple[SourceReport, ...]
+
+    @property
+    def failed(self) -> tuple[SourceReport, ...]:
+        return tuple(s for s in self.sources if not s.ok)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    digest: Digest
+    site: SiteReport
+
+
+def load_conference_programme(config: Config) -> tuple[Conference, tuple[Session, ...]]:
+    """The conference as configured, its dates taken from the programme when there is one."""
+    programme = _programme(config)
+    sessions = programme.sessions if programme else tuple(_inline_programme_sessions(config))
+    start, end = _conference_span(config, sessions)
+    conference = Conference(
+        name=config.conference.name,
+        hashtags=config.conference.hashtags,
+        timezone=config.conference.timezone,
+        site_url=config.conference.site_url,
+        start=start,
+        end=end,
+        description=config.conference.description,
+    )
+    return conference, sessions
+
+
+def _programme(config: Config) -> Programme | None:
+    if not config.programme:
+        return None
+    return load_programme(
+        config.programme, config.base_dir, timezone=config.conference.timezone, inline=config.sessions
+    )
+
+
+def _inline_programme_sessions(config: Config) -> tuple[Session, ...]:
+    if not config.sessions:
+        return ()
+    return load_programme("", config.base_dir, timezone=config.conference.timezone, inline=config.sessions).sessions
+
+
+def _conference_span(config: Config, sessions: Sequence[Session]) -> tuple[datetime | None, datetime | None]:
+    if sessions:
+        return min(s.start for s in sessions), max(s.end for s in sessions)
+    zone = ZoneInfo(config.conference.timezone)
+
+    def day(text: str, end_of_day: bool) -> datetime | None:
+        if not text:
+            return None
+        moment = clock.max if end_of_day else clock.min
+        return datetime.combine(date.fromisoformat(text), moment, tzinfo=zone)
+
+    return day(config.conference.start, False), day(config.conference.end, True)
+
+
+def collect(
+    config: Config,
+    store: Store,
+    *,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> CollectReport:
+    conference, _ = load_conference_programme(config)
+    selected = _select_sources(config, only)
+    reports = tuple(_collect_one(source, conference, config, store, progress) for source in selected)
+    return CollectReport(reports)
+
+
+def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions, ...]:
+    if only:
+        return tuple(config.source(label) for label in only)
+    return tuple(s for s in config.sources if s.enabled)
+
+
+def _collect_one(
+    source: SourceOptions, conference: Conference, config: Config, store: Store, progress: Progress | None
+) -> SourceReport:
+    name = source.label()
+    started = time.monotonic()
+    seen = 0
+
+    def advance(count: int) -> None:
+        nonlocal seen
+        seen += count
+        if progress:
+            progress(name, seen)
+
+    context = CollectContext(
+        conference=conference,
+        data_dir=config.data_dir,
+        stored_ids=lambda: store.post_ids(name),
+        progress=advance,
+    )
+    try:
+        result = collector_for(source, context).collect(store.state(name))
+        counts = store.save_collected(name, source.type, _with_provenance(result, name), result.deleted, result.state)
+    except AggregatorError as exc:
+        return _failed(store, source, name, str(exc), started)
+    except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
+        log.exception("%s: unexpected error", name)
+        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {exc}", started)
+    report = SourceReport(
+        name=name,
+        type=source.type,
+        ok=True,
+        read=len(result.posts),
+        new=counts.new,
+        updated=counts.updated,
+        deleted=counts.tombstoned,
+        seconds=time.monotonic() - started,
+        notes=result.notes,
+    )
+    log.info("%s", report.summary())
+    return report
+
+
+def _with_provenance(result: CollectResult, name: str) -> list[Post]:
+    return [replace(post, source_names=(name,)) for post in result.posts]
+
+
+def _failed(store: Store, source: SourceOptions, name: str, error: str, started: float) -> SourceReport:
+    store.record_failure(name, source.type, error)
+    report = SourceReport(name=name, type=source.type, ok=False, seconds=time.monotonic() - started, error=error)
+    log.error("%s", report.summary())
+    return report
+
+
+def make_digest(config: Config, posts: Sequence[Post], now: datetime | None = None) -> Digest:
+    """Threads and their placements from stored posts: the whole build minus the rendering."""
+    conference, sessions = load_conference_programme(config)
+    overrides = Overrides.from_config(config.overrides)
+    visible = overrides.filter_posts(posts)
+    threads = build_threads(visible)
+    if not sessions:
+        sessions = discover_sessions(threads, conference, config.assignment)
+    placements: tuple[Placement, ...] = assign(threads, sessions, conference, config.assignment, overrides)
+    return Digest(
+        conference=conference,
+        sessions=tuple(sessions),
+        placements=placements,
+        generated_at=now or datetime.now(UTC),
+    )
+
+
+def build(config: Config, store: Store) -> BuildReport:
+    digest = make_digest(config, store.posts())
+    site = render_site(digest, config.output, templates_dir=config.templates)
+    log.info(
+        "built %s: %d sessions, %d threads (%d in the hallway)",
+        config.output,
+        len(digest.sessions),
+        len(digest.placements),
+        sum(1 for p in digest.placements if p.session_id is None),
+    )
+    return BuildReport(digest=digest, site=site)
+
+
+def require_sources(config: Config) -> None:
+    if not config.sources:
+        raise ConfigError(f"{config.config_path}: no sources configured: add at least one under 'sources:'")
+
+
+def dry_collect(config: Config, source: SourceOptions) -> CollectResult:
+    """What a source yields right now, from a fresh state, stored nowhere (`aggregator dump`)."""
+    conference, _ = load_conference_programme(config)
+    context = CollectContext(conference=conference, data_dir=config.data_dir)
+    return collector_for(source, context).collect(SourceState())
+
+
+def zone(conference: Conference) -> ZoneInfo:
+    return ZoneInfo(conference.timezone)

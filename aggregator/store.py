@@ -1,0 +1,314 @@
+"""The embedded SQLite store: posts, their provenance, tombstones and per-source state.
+
+One file in the data folder (WAL mode). Every collect of a source is one transaction,
+so a crash leaves either the whole result or none of it. Upserts are idempotent and
+keyed by the post's original id, so the same post arriving twice (again, or from
+another source) is stored once with every provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aggregator.collectors import SourceState
+from aggregator.errors import StoreError
+from aggregator.models import Post, post_from_dict, post_to_dict
+
+DATABASE_NAME = "aggregator.sqlite3"
+
+# Each entry moves the schema one version up; never edit a released one, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE posts (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        data TEXT,
+        content_hash TEXT NOT NULL DEFAULT '',
+        first_seen TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,
+        deleted_reason TEXT
+    );
+    CREATE INDEX posts_created_at ON posts (created_at);
+    CREATE INDEX posts_author ON posts (author_id);
+    CREATE TABLE provenance (
+        post_id TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        source_name TEXT NOT NULL,
+        PRIMARY KEY (post_id, source_name)
+    ) WITHOUT ROWID;
+    CREATE INDEX provenance_source ON provenance (source_name);
+    CREATE TABLE source_state (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        cursor TEXT NOT NULL DEFAULT '',
+        last_success TEXT,
+        last_attempt TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        extra TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+)
+
+# Opted-out posts come back to life if the author opts in again; deleted ones never do.
+REASON_DELETED = "deleted"
+REASON_OPTED_OUT = "opted-out"
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    tombstoned: int = 0
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DATABASE_NAME
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: made by a newer version of this tool (schema {current}, this one knows "
+                f"{len(MIGRATIONS)}); upgrade the tool or point data_dir elsewhere"
+            )
+        for version in range(current, len(MIGRATIONS)):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[version]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- posts -------------------------------------------------------------------------
+
+    def save_collected(
+        self,
+        source_name: str,
+        source_type: str,
+        posts: Iterable[Post],
+        deleted: Iterable[str],
+        state: SourceState,
+        deleted_reason: str = REASON_DELETED,
+    ) -> UpsertCounts:
+        """Store one source's result and its new state in a single transaction."""
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "tombstoned": 0}
+        now = _now()
+        with self.transaction() as db:
+            for post in posts:
+                counts[self._upsert(db, post, source_name, now)] += 1
+            counts["tombstoned"] = self._tombstone(db, deleted, deleted_reason, now)
+            self._write_state(db, source_name, source_type, state, now)
+        return UpsertCounts(**counts)
+
+    def _upsert(self, db: sqlite3.Connection, post: Post, source_name: str, now: str) -> str:
+        data = post_to_dict(post)
+        data["source_names"] = []  # provenance lives in its own table
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        row = db.execute("SELECT content_hash, deleted_reason FROM posts WHERE id = ?", (post.id,)).fetchone()
+        if row is None:
+            outcome = "new"
+            db.execute(
+                "INSERT INTO posts (id, source, author_id, created_at, data, content_hash, first_seen, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (post.id, post.source, post.author.id, _iso(post.created_at), payload, digest, now, now),
+            )
+        elif row[1] == REASON_DELETED:
+            return "unchanged"  # deleted upstream: a stale copy elsewhere must not resurrect it
+        elif row[0] == digest and row[1] is None:
+            outcome = "unchanged"
+        else:
+            outcome = "updated"
+            db.execute(
+                "UPDATE posts SET source = ?, author_id = ?, created_at = ?, data = ?, content_hash = ?,"
+                " updated_at = ?, deleted_at = NULL, deleted_reason = NULL WHERE id = ?",
+                (post.source, post.author.id, _iso(post.created_at), payload, digest, now, post.id),
+            )
+        db.execute("INSERT OR IGNORE INTO provenance (post_id, source_name) VALUES (?, ?)", (post.id, source_name))
+        return outcome
+
+    def _tombstone(self, db: sqlite3.Connection, ids: Iterable[str], reason: str, now: str) -> int:
+        """Forget a post's content but remember that it is gone, so it never comes back by accident."""
+        count = 0
+        for post_id in ids:
+            cursor = db.execute(
+                "UPDATE posts SET data = NULL, content_hash = '', deleted_at = ?, deleted_reason = ?"
+                " WHERE id = ? AND deleted_at IS NULL",
+                (now, reason, post_id),
+            )
+            if cursor.rowcount == 0:
+                db.execute(
+                    "INSERT OR IGNORE INTO posts (id, source, author_id, created_at, first_seen, updated_at,"
+                    " deleted_at, deleted_reason) VALUES (?, '', '', '', ?, ?, ?, ?)",
+                    (post_id, now, now, now, reason),
+                )
+            count += cursor.rowcount
+        return count
+
+    def tombstone(self, ids: Iterable[str], reason: str = REASON_DELETED) -> int:
+        with self.transaction() as db:
+            return self._tombstone(db, ids, reason, _now())
+
+    def posts(self, since: datetime | None = None, until: datetime | None = None) -> list[Post]:
+        """Every live post (tombstones excluded), oldest first, with its provenance filled in."""
+        query = "SELECT id, data FROM posts WHERE deleted_at IS NULL"
+        args: list[Any] = []
+        if since is not None:
+            query += " AND created_at >= ?"
+            args.append(_iso(since))
+        if until is not None:
+            query += " AND created_at <= ?"
+            args.append(_iso(until))
+        provenance = self._provenance()
+        posts = []
+        for post_id, payload in self._db.execute(query + " ORDER BY created_at, id", args):
+            data = json.loads(payload)
+            data["source_names"] = provenance.get(post_id, [])
+            posts.append(post_from_dict(data))
+        return posts
+
+    def _provenance(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = {}
+        for post_id, source_name in self._db.execute("SELECT post_id, source_name FROM provenance ORDER BY 2"):
+            names.setdefault(post_id, []).append(source_name)
+        return names
+
+    def post_ids(self, source_name: str | None = None) -> list[str]:
+        if source_name is None:
+            rows = self._db.execute("SELECT id FROM posts WHERE deleted_at IS NULL ORDER BY created_at")
+        else:
+            rows = self._db.execute(
+                "SELECT p.id FROM posts p JOIN provenance v ON v.post_id = p.id"
+                " WHERE v.source_name = ? AND p.deleted_at IS NULL ORDER BY p.created_at",
+                (source_name,),
+            )
+        return [row[0] for row in rows]
+
+    def count(self, include_deleted: bool = False) -> int:
+        where = "" if include_deleted else " WHERE deleted_at IS NULL"
+        return int(self._db.execute("SELECT COUNT(*) FROM posts" + where).fetchone()[0])
+
+    # --- source state ----------------------------------------------------------------
+
+    def state(self, source_name: str) -> SourceState:
+        row = self._db.execute(
+            "SELECT etag, last_modified, cursor, last_success, last_error, extra FROM source_state WHERE name = ?",
+            (source_name,),
+        ).fetchone()
+        if row is None:
+            return SourceState()
+        return SourceState(
+            etag=row[0],
+            last_modified=row[1],
+            cursor=row[2],
+            last_success=datetime.fromisoformat(row[3]) if row[3] else None,
+            last_error=row[4],
+            extra=json.loads(row[5]),
+        )
+
+    def record_failure(self, source_name: str, source_type: str, error: str) -> None:
+        now = _now()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO source_state (name, type, last_attempt, last_error) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt,"
+                " last_error = excluded.last_error",
+                (source_name, source_type, now, error),
+            )
+
+    def _write_state(
+        self, db: sqlite3.Connection, name: str, source_type: str, state: SourceState, now: str
+    ) -> None:
+        db.execute(
+            "INSERT INTO source_state (name, type, etag, last_modified, cursor, last_success, last_attempt,"
+            " last_error, extra) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)"
+            " ON CONFLICT (name) DO UPDATE SET type = excluded.type, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, cursor = excluded.cursor,"
+            " last_success = excluded.last_success, last_attempt = excluded.last_attempt,"
+            " last_error = '', extra = excluded.extra",
+            (
+                name,
+                source_type,
+                state.etag,
+                state.last_modified,
+                state.cursor,
+                now,
+                now,
+                json.dumps(state.extra, sort_keys=True, default=str),
+            ),
+        )
+
+    def source_states(self) -> dict[str, dict[str, Any]]:
+        """Every source's state as plain data (for `check`, logs and health pages)."""
+        cursor = self._db.execute("SELECT * FROM source_state ORDER BY name")
+        columns = [c[0] for c in cursor.description]
+        return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
+
+
+def open_store(data_dir: Path) -> Store:
+    return Store(data_dir)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(moment: datetime) -> str:
+    """UTC ISO text: sorts chronologically as a string."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
