@@ -1,0 +1,86 @@
+"""iCalendar (``.ics``) programmes: one VEVENT per session, its ``UID`` as the session id."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import icalendar
+
+from aggregator.errors import ProgrammeError
+from aggregator.models import Session
+from aggregator.programme.lenient import as_list, digest_id, is_break, plain_text, safe_links, text, unique
+from aggregator.programme.model import Programme, ProgrammeHeader, assemble, resolve_zone, session_end
+
+log = logging.getLogger(__name__)
+
+_SKIPPED_STATUS = frozenset({"CANCELLED"})
+
+
+def parse_ical(data: bytes, source: str, timezone: str | None = None) -> Programme:
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise ProgrammeError(f"{source}: not a readable iCalendar file: {exc}") from exc
+    zone_name, tz = resolve_zone(text(calendar.get("X-WR-TIMEZONE")), timezone or "")
+    header = ProgrammeHeader(
+        title=text(calendar.get("X-WR-CALNAME")) or text(calendar.get("NAME")),
+        timezone=zone_name,
+        url=text(calendar.get("URL")) or text(calendar.get("SOURCE")),
+    )
+    sessions = [s for s in (_session(event, tz, source) for event in calendar.walk("VEVENT")) if s]
+    return assemble(header, sessions, source=source)
+
+
+def _session(event: icalendar.Event, tz: tzinfo, source: str) -> Session | None:
+    title = text(event.get("SUMMARY"))
+    start = _moment(event.get("DTSTART"), tz)
+    categories = _categories(event)
+    if not title or start is None:
+        log.warning("%s: VEVENT %s skipped: no title or no start time (all-day events are not sessions)", source, text(event.get("UID")) or "?")
+        return None
+    if text(event.get("STATUS")).upper() in _SKIPPED_STATUS or any(is_break("", c) for c in categories):
+        return None
+    return Session(
+        id=text(event.get("UID")) or digest_id("ical", title, start),
+        title=title,
+        start=start,
+        end=_end(event, start, tz, title, source),
+        room=text(event.get("LOCATION")),
+        speakers=_speakers(event),
+        abstract=plain_text(event.get("DESCRIPTION")),
+        track=categories[0] if categories else "",
+        url=text(event.get("URL")),
+        language=text(event.get("LANGUAGE")),
+        links=safe_links(text(a) for a in as_list(event.get("ATTACH"))),
+    )
+
+
+def _moment(prop: Any, tz: tzinfo) -> datetime | None:
+    """An aware datetime from DTSTART/DTEND; floating times are read in ``tz``; dates are not times."""
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def _end(event: icalendar.Event, start: datetime, tz: tzinfo, title: str, source: str) -> datetime:
+    end = _moment(event.get("DTEND"), tz)
+    if end is not None and end >= start:
+        return end
+    duration = getattr(event.get("DURATION"), "dt", None)
+    return session_end(start, duration if isinstance(duration, timedelta) else None, title, source)
+
+
+def _categories(event: icalendar.Event) -> list[str]:
+    names: list[str] = []
+    for prop in as_list(event.get("CATEGORIES")):
+        names.extend(text(c) for c in getattr(prop, "cats", [prop]))
+    return [n for n in names if n]
+
+
+def _speakers(event: icalendar.Event) -> tuple[str, ...]:
+    """Attendees named with CN (pretalx puts speakers only in the SUMMARY, which we leave alone)."""
+    attendees = as_list(event.get("ATTENDEE"))
+    return unique(text(getattr(a, "params", {}).get("CN")) for a in attendees)
