@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.config import load_config
+from aggregator.errors import ConfigError
+
+VALID = """
+conference:
+  name: "Code4Lib 2027"
+  hashtags: ["#C4L27", "code4lib"]
+  timezone: "America/Chicago"
+  site_url: "https://example.org/c4l27"
+sources:
+  - type: feed
+    url: https://blog.example.org/tag/c4l27/feed/
+  - type: feed
+    name: saved
+    path: saved/feed.xml
+output: site/
+"""
+
+
+def error_of(write_config, text: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(text))
+    return str(caught.value)
+
+
+def test_valid_config_resolves_paths_and_normalizes(write_config) -> None:
+    path = write_config(VALID)
+    config = load_config(path)
+    assert config.conference.hashtags == ("c4l27", "code4lib")
+    assert config.conference.site_url == "https://example.org/c4l27/"
+    assert config.output == path.parent / "site"
+    assert config.data_dir == path.parent / ".aggregator"
+    assert config.sources[1].path == path.parent / "saved" / "feed.xml"
+    assert [s.label() for s in config.sources] == ["feed:https://blog.example.org/tag/c4l27/feed/", "saved"]
+
+
+def test_unknown_key_names_file_line_path_and_suggestion(write_config) -> None:
+    message = error_of(write_config, VALID.replace("  timezone:", "  timezon:"))
+    assert "sources.yaml:5: conference.timezon: unknown key; did you mean 'timezone'?" in message
+
+
+def test_unknown_source_key_points_into_the_list(write_config) -> None:
+    message = error_of(write_config, VALID.replace("    url: https", "    ulr: https"))
+    assert "sources.yaml:8: sources[0].ulr: unknown key; did you mean 'url'?" in message
+
+
+def test_unknown_source_type_suggests_closest(write_config) -> None:
+    message = error_of(write_config, VALID.replace("type: feed\n    url", "type: blueksy\n    url"))
+    assert ":7: sources[0].type: expected one of" in message
+    assert "did you mean 'bluesky'?" in message
+
+
+def test_bad_value_says_what_was_expected(write_config) -> None:
+    message = error_of(write_config, VALID.replace("America/Chicago", "Chicago/Illinois"))
+    assert ":4: conference.timezone:" in message
+    assert "IANA" in message
+
+
+def test_missing_required_key(write_config) -> None:
+    message = error_of(write_config, VALID.replace('  name: "Code4Lib 2027"\n', ""))
+    assert "conference.name: required key is missing" in message
+
+
+def test_yaml_syntax_error_has_a_line(write_config) -> None:
+    message = error_of(write_config, VALID + "  - type: [unclosed\n")
+    assert "sources.yaml:" in message and "not valid YAML" in message
+
+
+def test_missing_file() -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(Path("/nonexistent/sources.yaml"))
+
+
+def test_several_errors_are_all_reported(write_config) -> None:
+    text = VALID.replace("  timezone:", "  timezon:").replace("    url: https", "    ulr: https")
+    message = error_of(write_config, text)
+    assert "timezon" in message and "ulr" in message
+
+
+def test_overrides_can_live_in_their_own_file(write_config, tmp_path) -> None:
+    (tmp_path / "overrides.yaml").write_text("hide:\n  - at://did:plc:x/app.bsky.feed.post/1\nblok: []\n")
+    message = error_of(write_config, VALID + "overrides: overrides.yaml\n")
+    assert "overrides.yaml:3: blok: unknown key; did you mean 'block'?" in message
