@@ -38,6 +38,8 @@ def clean_html(fragment: str, base_url: str = "") -> str:
     def resolve(tag: str, attribute: str, value: str) -> str | None:
         if attribute not in URL_ATTRIBUTES:
             return value
+        if not value.strip():  # an emptied (e.g. javascript:) link must not become a link to the base
+            return None
         absolute = urljoin(base_url, value.strip()) if base_url else value.strip()
         return absolute if is_safe_url(absolute) else None
 
