@@ -1,0 +1,133 @@
+"""RSS 2.0 and Atom feeds: one pair for the whole conference, one pair per session.
+
+Each entry is one post, linking to the original; its GUID (RSS) is the post's own id, so
+feed readers never show a post twice across rebuilds. With ``conference.site_url`` set
+every link is absolute; without it links are relative to the feed file, which feed
+readers resolve against the address they fetched the feed from.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import jinja2
+
+from aggregator.models import Post
+from aggregator.site_model import SessionView, SiteModel
+
+CONFERENCE_FEED_ENTRIES = 200  # the newest posts; the site itself keeps them all
+FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
+_TITLE_WIDTH = 100
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    post: Post
+    title: str
+    category: str = ""  # the session it was filed under, in the conference feed
+
+
+@dataclass(frozen=True)
+class Feed:
+    stem: str  # site-relative path without extension: "feed", "sessions/<slug>"
+    page: str  # site-relative path of the HTML page the feed mirrors
+    title: str
+    description: str
+    entries: tuple[FeedEntry, ...]  # newest first
+    updated: datetime
+
+    def href(self, site_url: str, target: str) -> str:
+        """A link from this feed to a site-relative ``target``: absolute when the site URL is known."""
+        if site_url:
+            return urljoin(site_url.rstrip("/") + "/", target)
+        depth = PurePosixPath(self.stem).parent.parts
+        return "../" * len(depth) + target
+
+    def feed_id(self, site_url: str, extension: str) -> str:
+        if site_url:
+            return self.href(site_url, f"{self.stem}.{extension}")
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.title}/{self.stem}.{extension}").urn
+
+
+def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path) -> int:
+    """Write RSS and Atom for the conference and every session; returns the number of files."""
+    feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
+    for feed in feeds:
+        for extension, template_name in FEED_FORMATS.items():
+            xml = environment.get_template(template_name).render(
+                feed=feed, site_url=model.conference.site_url, extension=extension
+            )
+            target = site_dir / f"{feed.stem}.{extension}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(xml, encoding="utf-8")
+    return len(feeds) * len(FEED_FORMATS)
+
+
+def conference_feed(model: SiteModel) -> Feed:
+    sessions_by_post = model.session_titles_by_post()
+    newest = _newest_first(model.all_posts())[:CONFERENCE_FEED_ENTRIES]
+    conference = model.conference
+    return Feed(
+        stem="feed",
+        page="index.html",
+        title=conference.name,
+        description=conference.description or f"Live posts from {conference.name}, filed by session.",
+        entries=tuple(FeedEntry(post, entry_title(post), sessions_by_post.get(post.id, "")) for post in newest),
+        updated=_updated(newest, model),
+    )
+
+
+def session_feed(model: SiteModel, view: SessionView) -> Feed:
+    session = view.session
+    newest = _newest_first(view.posts)
+    return Feed(
+        stem=f"sessions/{view.slug}",
+        page=f"sessions/{view.slug}.html",
+        title=f"{session.title} · {model.conference.name}",
+        description=f"Posts about “{session.title}” at {model.conference.name}.",
+        entries=tuple(FeedEntry(post, entry_title(post)) for post in newest),
+        updated=_updated(newest, model),
+    )
+
+
+def entry_title(post: Post) -> str:
+    if post.title:
+        return post.title
+    summary = textwrap.shorten(post.text, width=_TITLE_WIDTH, placeholder=" …") if post.text.strip() else ""
+    return f"{post.author.name}: {summary}" if summary else f"Post by {post.author.name}"
+
+
+def atom_id(post_id: str) -> str:
+    """Atom ids must be IRIs; post ids usually are (at://, https://, tag:), feed guids may not be."""
+    if _IRI_SCHEME.fullmatch(post_id):
+        return post_id
+    return "urn:x-backchannel-post:" + quote(post_id, safe="")
+
+
+def _newest_first(posts: tuple[Post, ...]) -> tuple[Post, ...]:
+    return tuple(sorted(posts, key=lambda post: (post.created_at, post.id), reverse=True))
+
+
+def _updated(newest: tuple[Post, ...], model: SiteModel) -> datetime:
+    return newest[0].created_at if newest else model.digest.generated_at
+
+
+def _rfc822(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+FEED_FILTERS: dict[str, Callable[..., Any]] = {"rfc822": _rfc822, "rfc3339": _rfc3339, "atom_id": atom_id}

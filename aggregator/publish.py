@@ -1,0 +1,128 @@
+"""Atomic publishing: build a whole site beside the output folder, then swap it in.
+
+Readers (a web server, a sync job) see either the old site or the new one, never a
+half-written mix. A build that raises leaves the previous site exactly as it was.
+
+The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux. Where that is unavailable it is
+two renames (old folder aside, new folder in); a crash between them leaves the old site
+in ``.<name>.old``, which the next publish puts back before doing anything else.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from aggregator.errors import BuildError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_STALE_BUILD_SECONDS = 6 * 3600  # a staging folder this old belongs to a build that died
+_SITE_MODE = 0o755  # mkdtemp makes 0o700; web servers must be able to read the site
+
+
+def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
+    """Run ``build(staging_dir)`` and, if it returns, make ``staging_dir`` the new ``output_dir``.
+
+    Any exception from ``build`` (or from the swap) removes the staging folder, leaves
+    ``output_dir`` untouched and is raised as :class:`BuildError` with the cause chained.
+    """
+    output_dir = Path(os.path.abspath(output_dir))
+    try:
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover_interrupted_swap(output_dir)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output_dir), dir=output_dir.parent))
+    except OSError as exc:
+        raise BuildError(f"cannot prepare a build folder beside {output_dir}: {exc}") from exc
+    try:
+        result = build(staging)
+        staging.chmod(_SITE_MODE)
+        _swap_in(staging, output_dir)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, BuildError):
+            raise
+        raise BuildError(f"building {output_dir} failed, previous site kept: {exc!r}") from exc
+    except BaseException:  # KeyboardInterrupt and friends: clean up, then let them through
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def recover_interrupted_swap(output_dir: Path) -> None:
+    """Undo what a crash mid-publish left behind: restore the old site, drop dead staging folders."""
+    aside = _aside_path(output_dir)
+    if aside.exists():
+        if output_dir.exists():
+            shutil.rmtree(aside)
+        else:
+            log.warning("restoring %s from an interrupted publish", output_dir)
+            os.rename(aside, output_dir)
+    now = time.time()
+    for leftover in output_dir.parent.glob(_staging_prefix(output_dir) + "*"):
+        if leftover.is_dir() and now - leftover.stat().st_mtime > _STALE_BUILD_SECONDS:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_in(staging: Path, output_dir: Path) -> None:
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+        return
+    if _exchange(staging, output_dir):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    aside = _aside_path(output_dir)
+    os.rename(output_dir, aside)
+    try:
+        os.rename(staging, output_dir)
+    except OSError:
+        os.rename(aside, output_dir)
+        raise
+    shutil.rmtree(aside)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths with Linux ``renameat2``; False when the system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # kernel or filesystem without RENAME_EXCHANGE
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    function = getattr(libc, "renameat2", None)
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _staging_prefix(output_dir: Path) -> str:
+    return f".{output_dir.name}.build-"
+
+
+def _aside_path(output_dir: Path) -> Path:
+    return output_dir.with_name(f".{output_dir.name}.old")

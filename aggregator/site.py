@@ -1,0 +1,222 @@
+"""Render a :class:`Digest` into the static site: HTML pages, feeds and ``sessions.json``.
+
+Templates are Jinja2 with autoescaping on for every file type. A curator's
+``templates_dir`` overrides individual templates (and files under ``static/``); anything
+it lacks comes from the packaged templates. Every link between pages is relative, so the
+site works from ``file://`` and from any sub-path of a web server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+import aggregator
+from aggregator.export import export_model
+from aggregator.feeds import FEED_FILTERS, write_feeds
+from aggregator.models import Digest, Post
+from aggregator.publish import publish_atomically
+from aggregator.sanitize import clean_html, is_safe_url, text_to_html
+from aggregator.site_model import SessionView, SiteModel, conference_timezone
+
+STATIC_DIR = "static"
+SESSIONS_DIR = "sessions"
+SITE_LANGUAGE = "en"  # the language of the page furniture; posts carry their own lang
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    output_dir: Path
+    pages: int  # HTML pages written
+    feeds: int  # RSS and Atom files written
+    sessions: int
+    sessions_with_posts: int
+    threads: int
+    posts: int
+    hallway_posts: int
+
+
+def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None = None) -> SiteReport:
+    """Build the whole site and swap it into ``output_dir`` atomically.
+
+    Raises :class:`aggregator.errors.BuildError` (cause chained) when anything fails;
+    the previous contents of ``output_dir`` are then left untouched.
+    """
+    search_path = template_search_path(templates_dir)
+    environment = make_environment(digest, search_path)
+    model = SiteModel(digest)
+    output_dir = Path(output_dir)
+
+    def build(staging: Path) -> SiteReport:
+        return _write_site(environment, model, search_path, staging, output_dir)
+
+    return publish_atomically(output_dir, build)
+
+
+def template_search_path(templates_dir: Path | None = None) -> list[Path]:
+    """Curator override first, then the packaged templates (wheel) or the repository's (editable)."""
+    packaged = Path(aggregator.__file__).parent / "templates"
+    default = packaged if packaged.is_dir() else Path(aggregator.__file__).parent.parent / "templates"
+    return [Path(templates_dir), default] if templates_dir else [default]
+
+
+def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(path) for path in search_path]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_drop_control_characters,
+    )
+    environment.filters.update(_display_filters(conference_timezone(digest.conference.timezone)))
+    environment.filters.update(FEED_FILTERS)
+    environment.globals.update(
+        conference=digest.conference,
+        generated_at=digest.generated_at,
+        site_language=SITE_LANGUAGE,
+        project_url=aggregator.PROJECT_URL,
+        session_page=session_page,
+    )
+    return environment
+
+
+def _write_site(
+    environment: jinja2.Environment, model: SiteModel, search_path: list[Path], staging: Path, final_dir: Path
+) -> SiteReport:
+    _copy_static(search_path, staging)
+    write = _page_writer(environment, staging)
+    write("index.html", "index.html", model=model, days=model.days)
+    write("hallway.html", "hallway.html", threads=model.hallway, post_count=model.hallway_post_count)
+    for view in model.sessions:
+        write("session.html", f"{SESSIONS_DIR}/{view.slug}.html", view=view, session=view.session)
+    feeds = write_feeds(environment, model, staging)
+    _write_json(staging / "sessions.json", export_model(model))
+    return SiteReport(
+        output_dir=final_dir,
+        pages=2 + len(model.sessions),
+        feeds=feeds,
+        sessions=len(model.sessions),
+        sessions_with_posts=sum(1 for view in model.sessions if view.threads),
+        threads=len(model.digest.placements),
+        posts=model.post_count,
+        hallway_posts=model.hallway_post_count,
+    )
+
+
+def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:
+    def write(template_name: str, page_path: str, **context: Any) -> None:
+        depth = page_path.count("/")
+        html = environment.get_template(template_name).render(
+            root="../" * depth, page_path=page_path, **context
+        )
+        target = staging / page_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+
+    return write
+
+
+def session_page(view: SessionView) -> str:
+    """Site-relative path of a session's page (its feeds share the stem)."""
+    return f"{SESSIONS_DIR}/{view.slug}.html"
+
+
+def _copy_static(search_path: list[Path], staging: Path) -> None:
+    for templates in reversed(search_path):  # packaged first, so overrides land on top
+        source = templates / STATIC_DIR
+        if source.is_dir():
+            shutil.copytree(source, staging / STATIC_DIR, dirs_exist_ok=True)
+
+
+def _write_json(target: Path, data: dict[str, Any]) -> None:
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(timezone)
+
+    return {
+        "local": local,
+        "machine_time": lambda moment: local(moment).isoformat(timespec="seconds"),
+        "clock": lambda moment: f"{local(moment):%H:%M}",
+        "long_date": lambda moment: f"{local(moment):%A} {local(moment).day} {local(moment):%B %Y}",
+        "short_datetime": lambda moment: f"{local(moment).day} {local(moment):%b %Y, %H:%M}",
+        "zone_name": lambda moment: local(moment).tzname() or "",
+        "day_label": lambda day: f"{day:%A} {day.day} {day:%B %Y}",
+        "day_anchor": lambda day: f"day-{day.isoformat()}",
+        "post_anchor": post_anchor,
+        "post_html": post_html,
+        "text_html": lambda text: Markup(text_to_html(text)),
+        "handle_label": handle_label,
+        "warning_text": warning_text,
+        "lang_tag": lambda tag: tag if tag and _LANGUAGE_TAG.fullmatch(tag) else "",
+        "media_label": lambda kind: _MEDIA_LABELS.get(kind, "Attachment"),
+        "safe_url": safe_url,
+        "domain": lambda url: urlsplit(url).hostname or url,
+        "source_name": lambda source: _SOURCE_NAMES.get(source, source.title()),
+    }
+
+
+def post_html(post: Post) -> Markup:
+    """The post's HTML, sanitized again here (defence in depth), or its text when it has none."""
+    if post.html.strip():
+        return Markup(clean_html(post.html, post.url if safe_url(post.url) else ""))
+    return Markup(text_to_html(post.text))
+
+
+def handle_label(post: Post) -> str:
+    """How readers know the author on that service; empty when it would repeat the name."""
+    handle = post.author.handle
+    if not handle or handle == post.author.name:
+        return ""
+    if post.source in ("bluesky", "mastodon") and not handle.startswith("@"):
+        return f"@{handle}"
+    return handle
+
+
+def warning_text(post: Post) -> str:
+    if post.content_warning:
+        return post.content_warning
+    return f"labelled {', '.join(post.labels)}" if post.labels else ""
+
+
+def post_anchor(post: Post) -> str:
+    """Fragment id for a post: its id is a URI, which is not a usable HTML id."""
+    return "post-" + hashlib.sha1(post.id.encode("utf-8")).hexdigest()[:12]
+
+
+def safe_url(url: str) -> str:
+    """The URL when it is http(s)/mailto, else an empty string (no javascript: links from posts)."""
+    return url.strip() if url and is_safe_url(url) else ""
+
+
+_SOURCE_NAMES = {"bluesky": "Bluesky", "mastodon": "Mastodon", "feed": "Blog"}
+_MEDIA_LABELS = {"video": "Video", "gif": "Animation", "audio": "Audio", "image": "Image", "link": "Attachment"}
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+# XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as
+# errors; untrusted text can carry any of them. Tab, line feed and carriage return stay.
+_CONTROL_CHARACTERS = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0), 0xFFFE, 0xFFFF]
+)
+
+
+def _drop_control_characters(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(_CONTROL_CHARACTERS))
+    if isinstance(value, str):
+        return value.translate(_CONTROL_CHARACTERS)
+    return value

@@ -1,0 +1,152 @@
+"""The digest arranged the way the site shows it: sessions in programme order, their
+threads, stable page names and the per-day programme grid.
+
+Shared by the HTML pages, the feeds and ``sessions.json`` so all three agree on which
+threads belong where (a placement naming a session the programme no longer has goes to
+the hallway rather than vanishing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aggregator.models import Digest, Post, Session, Thread
+
+_PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+_UNSAFE_SLUG_CHARS = re.compile(r"[^a-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: Session
+    slug: str  # file name stem under sessions/
+    threads: tuple[Thread, ...]  # oldest first
+
+    @property
+    def post_count(self) -> int:
+        return sum(len(thread.posts) for thread in self.threads)
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return tuple(post for thread in self.threads for post in thread.posts)
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    start: datetime  # in the conference timezone
+    sessions: tuple[SessionView, ...]  # in room order
+
+
+@dataclass(frozen=True)
+class ProgrammeDay:
+    day: date
+    slots: tuple[TimeSlot, ...]
+
+
+class SiteModel:
+    """Read-only view of a :class:`Digest` for rendering and export."""
+
+    def __init__(self, digest: Digest) -> None:
+        self.digest = digest
+        self.conference = digest.conference
+        self.timezone = conference_timezone(digest.conference.timezone)
+
+    @cached_property
+    def sessions(self) -> tuple[SessionView, ...]:
+        slugs = session_slugs(self.digest.sessions)
+        grouped = self._threads_by_session
+        ordered = sorted(self.digest.sessions, key=lambda s: (s.start, self._room_rank(s.room), s.title))
+        return tuple(SessionView(s, slugs[s.id], tuple(grouped.get(s.id, ()))) for s in ordered)
+
+    @cached_property
+    def hallway(self) -> tuple[Thread, ...]:
+        """Threads filed under no session, oldest first."""
+        known = {session.id for session in self.digest.sessions}
+        homeless = (p.thread for p in self.digest.placements if p.session_id not in known)
+        return tuple(sorted(homeless, key=_thread_order))
+
+    @cached_property
+    def days(self) -> tuple[ProgrammeDay, ...]:
+        by_day: dict[date, dict[datetime, list[SessionView]]] = {}
+        for view in self.sessions:
+            local_start = view.session.start.astimezone(self.timezone)
+            by_day.setdefault(local_start.date(), {}).setdefault(local_start, []).append(view)
+        return tuple(
+            ProgrammeDay(day, tuple(TimeSlot(start, tuple(views)) for start, views in slots.items()))
+            for day, slots in by_day.items()
+        )
+
+    @property
+    def post_count(self) -> int:
+        return sum(len(p.thread.posts) for p in self.digest.placements)
+
+    @property
+    def hallway_post_count(self) -> int:
+        return sum(len(thread.posts) for thread in self.hallway)
+
+    def all_posts(self) -> tuple[Post, ...]:
+        return tuple(post for p in self.digest.placements for post in p.thread.posts)
+
+    def session_titles_by_post(self) -> dict[str, str]:
+        return {post.id: view.session.title for view in self.sessions for post in view.posts}
+
+    @cached_property
+    def _threads_by_session(self) -> dict[str, list[Thread]]:
+        grouped: dict[str, list[Thread]] = {}
+        for placement in sorted(self.digest.placements, key=lambda p: _thread_order(p.thread)):
+            if placement.session_id is not None:
+                grouped.setdefault(placement.session_id, []).append(placement.thread)
+        return grouped
+
+    @cached_property
+    def _room_order(self) -> dict[str, int]:
+        """Rooms in the order the programme first mentions them (main hall usually first)."""
+        order: dict[str, int] = {}
+        for session in self.digest.sessions:
+            order.setdefault(session.room, len(order))
+        return order
+
+    def _room_rank(self, room: str) -> int:
+        return self._room_order.get(room, len(self._room_order))
+
+
+def session_slugs(sessions: tuple[Session, ...]) -> dict[str, str]:
+    """A file-name-safe, stable stem per session id, unique even on case-insensitive disks."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for session in sessions:
+        slug = safe_slug(session.id)
+        if slug in taken:
+            slug = f"{slug}-{_short_hash(session.id)}"
+        taken.add(slug)
+        slugs[session.id] = slug
+    return slugs
+
+
+def safe_slug(identifier: str) -> str:
+    """The id itself when it is already a plain slug, else a readable form plus a hash of the id."""
+    if _PLAIN_SLUG.fullmatch(identifier):
+        return identifier
+    readable = _UNSAFE_SLUG_CHARS.sub("-", identifier.lower()).strip("-_")[:60]
+    return f"{readable}-{_short_hash(identifier)}" if readable else f"session-{_short_hash(identifier)}"
+
+
+def conference_timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _thread_order(thread: Thread) -> tuple[datetime, str]:
+    return (thread.started_at, thread.id)
+
