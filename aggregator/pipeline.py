@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from aggregator.assignment import assign, discover_sessions
 from aggregator.collectors import CollectContext, CollectResult, SourceOptions, SourceState, collector_for
 from aggregator.config import Config
-from aggregator.curation import Overrides
+from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import Programme, load_programme
@@ -188,10 +188,12 @@ def make_digest(config: Config, posts: Sequence[Post], now: datetime | None = No
     """Threads and their placements from stored posts: the whole build minus the rendering."""
     conference, sessions = load_conference_programme(config)
     overrides = Overrides.from_config(config.overrides)
-    visible = overrides.filter_posts(posts)
+    visible = filter_posts(posts, overrides)
     threads = build_threads(visible)
     if not sessions:
         sessions = discover_sessions(threads, conference, config.assignment)
+    for unknown in overrides.unknown_pin_targets({s.id for s in sessions}):
+        log.warning("overrides.pin: %s", unknown)
     placements: tuple[Placement, ...] = assign(threads, sessions, conference, config.assignment, overrides)
     return Digest(
         conference=conference,

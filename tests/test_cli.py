@@ -1,0 +1,133 @@
+"""The CLI end to end on small configs: exit codes, containment of a broken source, idempotent collects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from aggregator.cli import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_SOURCES_FAILED, cli
+from aggregator.lock import run_lock
+from aggregator.store import Store
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Notes</title><link>https://notes.example.org/</link>
+<description>d</description>
+<item><title>Recap: linked data for small libraries</title><link>https://notes.example.org/recap-1/</link>
+<guid>https://notes.example.org/recap-1/</guid><pubDate>Wed, 03 Mar 2027 18:00:00 +0000</pubDate>
+<category>c4l27</category><description>&lt;p&gt;Great talk by Ada Example on linked data.&lt;/p&gt;</description></item>
+</channel></rss>
+"""
+
+CONFIG = """
+conference:
+  name: "Test Con"
+  hashtags: ["#testcon"]
+  timezone: "America/Chicago"
+sessions:
+  - id: "ld-101"
+    title: "Linked data for small libraries"
+    start: "2027-03-02T10:00:00"
+    end: "2027-03-02T10:45:00"
+    room: "Main hall"
+    speakers: ["Ada Example"]
+sources:
+  - type: feed
+    name: good
+    url: {good}
+  - type: feed
+    name: broken
+    url: {broken}
+"""
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def config_path(write_config, httpserver: HTTPServer) -> Path:
+    httpserver.expect_request("/feed.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/broken.xml").respond_with_data("oops", status=500)
+    return write_config(CONFIG.format(good=httpserver.url_for("/feed.xml"), broken=httpserver.url_for("/broken.xml")))
+
+
+def test_run_builds_the_site_even_when_a_source_fails(config_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    code, output = invoke("--config", str(config_path), "run")
+    assert code == EXIT_SOURCES_FAILED
+    site = config_path.parent / "output"
+    export = json.loads((site / "sessions.json").read_text())
+    assert [p["id"] for s in export["sessions"] for p in s["posts"]] + [p["id"] for p in export["unassigned"]] == [
+        "https://notes.example.org/recap-1/"
+    ]
+    assert (site / "index.html").is_file()
+    with Store(config_path.parent / ".aggregator") as store:
+        assert store.state("broken").last_error
+        assert store.state("good").last_success is not None
+
+
+def test_collect_twice_keeps_the_post_count(config_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    for _ in range(2):
+        code, _ = invoke("--config", str(config_path), "collect", "good")
+        assert code == EXIT_OK
+        with Store(config_path.parent / ".aggregator") as store:
+            assert store.count() == 1
+
+
+def test_config_error_exits_2_with_file_and_line(write_config) -> None:
+    path = write_config("conference:\n  name: X\n  hashtags: [x]\n  colour: red\nsources: []\n")
+    code, output = invoke("--config", str(path), "check")
+    assert code == EXIT_CONFIG
+    assert f"{path}:4: conference.colour: unknown key" in output
+
+
+def test_unknown_source_name_is_a_config_error(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "collect", "nope")
+    assert code == EXIT_CONFIG
+    assert "no source named 'nope'; configured sources: good, broken" in output
+
+
+def test_check_prints_a_summary_without_network(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "check")
+    assert code == EXIT_OK, output
+    assert "programme:  1 sessions in 1 rooms over 1 days" in output
+    assert "  - good" in output and "  - broken" in output
+
+
+def test_a_second_run_waits_for_none_and_exits_4(config_path: Path) -> None:
+    with run_lock(config_path.parent / ".aggregator"):
+        code, output = invoke("--config", str(config_path), "run")
+    assert code == EXIT_LOCKED
+    assert "in use by pid" in output
+
+
+def test_dump_prints_normalized_posts_without_storing(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "dump", "good", "--json")
+    assert code == EXIT_OK
+    first = json.loads(output.splitlines()[0])
+    assert first["id"] == "https://notes.example.org/recap-1/"
+    assert not (config_path.parent / ".aggregator" / "aggregator.sqlite3").exists() or Store(
+        config_path.parent / ".aggregator"
+    ).count() == 0
+
+
+def test_python_dash_m_works() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "aggregator", "--help"], capture_output=True, text=True, check=True)
+    assert "collect" in result.stdout and "evaluate" in result.stdout
+
+
+def test_build_without_collect_still_builds(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "build")
+    assert code == EXIT_OK, output
+    assert (config_path.parent / "output" / "hallway.html").is_file()
+    shutil.rmtree(config_path.parent / "output")
