@@ -1,0 +1,33 @@
+"""Session assignment: file every thread under the programme session it is about, and say why.
+
+Public API (the pipeline calls these):
+
+- :func:`assign` — a :class:`~aggregator.models.Placement` per thread (session or hallway,
+  confidence, reason, candidates with per-signal contributions, pinned by a curator or not);
+- :func:`discover_sessions` — time-burst "sessions" for a conference without a programme;
+- :func:`explain` — the human-readable account of one post's placement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aggregator.assignment.engine import AssignmentEngine
+from aggregator.assignment.settings import AssignmentSettings
+from aggregator.curation import Overrides
+from aggregator.models import Conference, Placement, Session, Thread
+
+__all__ = ["AssignmentEngine", "AssignmentSettings", "assign"]
+
+
+def assign(
+    threads: Sequence[Thread],
+    sessions: Sequence[Session],
+    conference: Conference,
+    settings: AssignmentSettings,
+    overrides: Overrides | None = None,
+) -> tuple[Placement, ...]:
+    """One placement per thread, in the order given."""
+    if not sessions:
+        return tuple(Placement(t, None, 1.0, "no programme and no discovered sessions") for t in threads)
+    return AssignmentEngine(sessions, conference, settings).assign(threads, overrides)

@@ -1,0 +1,248 @@
+"""The assignment engine: every thread gets a session (or the hallway), a confidence and its reasons.
+
+Scoring is a small log-linear model. Each candidate session starts from the log of its time
+prior (:mod:`.timing`); every piece of evidence adds its weight in log-odds (text
+similarity, title, speaker, link, hashtag, room, inheritance, author continuity). The
+hallway competes with its own prior plus hallway-chatter evidence. A softmax turns the
+scores into probabilities; the best session wins if its probability reaches the
+threshold, otherwise the thread goes to the hallway.
+
+Threads are scored in dependency order so a quote or a detached reply can inherit from what
+it answers; then a second pass adds author continuity (an author confidently in session X
+with one thread is likely still there with the next).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues
+from aggregator.assignment.settings import AssignmentSettings
+from aggregator.assignment.text import TextIndex, hallway_phrases
+from aggregator.assignment.timing import TimeIndex
+from aggregator.curation import Overrides
+from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
+
+RECAP_SEARCH_LIMIT = 10  # sessions considered for a post outside every time window
+ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
+KEPT_CANDIDATES = 5  # how many candidates a placement keeps for `explain`
+MAX_HALLWAY_HITS = 2
+
+
+@dataclass(frozen=True)
+class _Features:
+    thread: Thread
+    clues: ThreadClues
+    terms: frozenset[str]
+    hallway_hits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What a thread answers or quotes, and where that was filed."""
+
+    kind: str  # "quote" or "reply"
+    thread_id: str
+    session_index: int | None  # None: the hallway
+    confidence: float
+
+
+class AssignmentEngine:
+    def __init__(self, sessions: Sequence[Session], conference: Conference, settings: AssignmentSettings) -> None:
+        self.sessions = tuple(sessions)
+        self.settings = settings
+        self.index_of = {s.id: i for i, s in enumerate(self.sessions)}
+        self.text = TextIndex(self.sessions, ignored=(*conference.hashtags, *settings.stopwords))
+        self.evidence = ProgrammeEvidence(self.sessions, settings.weights)
+        self.time = TimeIndex(self.sessions, settings.lead_minutes, settings.reflection_minutes)
+        self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
+
+    def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
+        features = {t.id: self._features(t) for t in threads}
+        owner = {p.id: t.id for t in threads for p in t.posts}
+        order = _dependency_order(threads, owner)
+        first = self._pass(order, features, owner, overrides, continuity={})
+        anchors = self._anchors(first)
+        final = self._pass(order, features, owner, overrides, continuity=anchors)
+        return tuple(final[t.id] for t in threads)
+
+    def _features(self, thread: Thread) -> _Features:
+        clues = ThreadClues.of(thread, self.code_patterns)
+        hits = hallway_phrases(clues.phrases, self.settings.hallway_words)
+        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits))
+
+    def _pass(
+        self,
+        order: Sequence[Thread],
+        features: Mapping[str, _Features],
+        owner: Mapping[str, str],
+        overrides: Overrides | None,
+        continuity: Mapping[str, list[tuple[int, str]]],
+    ) -> dict[str, Placement]:
+        placements: dict[str, Placement] = {}
+        for thread in order:
+            pinned = self._pinned(thread, overrides)
+            if pinned is not None:
+                placements[thread.id] = pinned
+                continue
+            reference = self._reference(thread, owner, placements)
+            nearby = self._continuity(thread, continuity.get(thread.author.id, ()))
+            placements[thread.id] = self._place(features[thread.id], reference, nearby)
+        return placements
+
+    def _pinned(self, thread: Thread, overrides: Overrides | None) -> Placement | None:
+        pin = overrides.pin_for(thread) if overrides else None
+        if pin is None:
+            return None
+        post_id, session_id = pin
+        if session_id is not None and session_id not in self.index_of:
+            return None  # a pin to a session the programme no longer has: `check` reports it
+        where = session_id if session_id is not None else "the hallway"
+        signal = Signal("override", 1.0, f"curator pinned post {post_id} to {where}")
+        candidates = (Candidate(session_id, 1.0, (signal,)),) if session_id is not None else ()
+        return Placement(thread, session_id, 1.0, f"pinned by the curator to {where}", candidates, pinned=True)
+
+    def _reference(
+        self, thread: Thread, owner: Mapping[str, str], placements: Mapping[str, Placement]
+    ) -> _Reference | None:
+        root = thread.root
+        for kind, post_id in (("reply", root.reply_parent), ("quote", root.quote_id)):
+            target = owner.get(post_id)
+            if target is None or target == thread.id or target not in placements:
+                continue
+            placement = placements[target]
+            index = self.index_of.get(placement.session_id) if placement.session_id else None
+            return _Reference(kind, target, index, placement.confidence)
+        return None
+
+    def _continuity(self, thread: Thread, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
+        moment = thread.started_at
+        nearby: dict[int, str] = {}
+        for index, anchor_thread in anchors:
+            session = self.sessions[index]
+            if anchor_thread != thread.id and session.start - self.time.lead <= moment <= session.end:
+                nearby[index] = f"same author confidently in this session (thread {anchor_thread})"
+        return nearby
+
+    def _anchors(self, placements: Mapping[str, Placement]) -> dict[str, list[tuple[int, str]]]:
+        anchors: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for placement in placements.values():
+            if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
+                continue
+            chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
+            if placement.pinned or (chosen and any(s.name not in {"time", "continuity"} for s in chosen.signals)):
+                anchors[placement.thread.author.id].append((self.index_of[placement.session_id], placement.thread.id))
+        return anchors
+
+    def _place(self, features: _Features, reference: _Reference | None, continuity: Mapping[int, str]) -> Placement:
+        pool = self._candidate_pool(features, reference)
+        scored = [(index, self._signals(features, index, prior, reference, continuity)) for index, prior in pool.items()]
+        hallway_signals = self._hallway_signals(features, reference)
+        totals = [sum(s.score for s in signals) for _, signals in scored]
+        hallway_total = sum(s.score for s in hallway_signals)
+        probabilities = _softmax([*totals, hallway_total])
+        ranked = sorted(
+            (Candidate(self.sessions[index].id, probability, tuple(signals)) for (index, signals), probability in zip(scored, probabilities)),
+            key=lambda c: c.score,
+            reverse=True,
+        )[:KEPT_CANDIDATES]
+        return _decide(features.thread, ranked, probabilities[-1], self.settings.threshold)
+
+    def _candidate_pool(self, features: _Features, reference: _Reference | None) -> dict[int, float]:
+        recap = self.settings.recap_weight
+        pool = self.time.candidates(features.thread.started_at)
+        if not pool:
+            for index in self.text.search(features.terms, RECAP_SEARCH_LIMIT):
+                pool.setdefault(index, recap)
+        for index in self.evidence.named_sessions(features.clues):
+            pool.setdefault(index, recap)
+        if reference is not None and reference.session_index is not None:
+            pool.setdefault(reference.session_index, recap)
+        return pool
+
+    def _signals(
+        self,
+        features: _Features,
+        index: int,
+        prior: float,
+        reference: _Reference | None,
+        continuity: Mapping[int, str],
+    ) -> list[Signal]:
+        weights = self.settings.weights
+        session = self.sessions[index]
+        moment = features.thread.started_at
+        time_detail = self.time.describe(session, moment) if prior >= self.settings.recap_weight * 1.0001 else "outside its time window"
+        signals = [Signal("time", math.log(prior), time_detail)]
+        similarity, matched = self.text.score(features.terms, index)
+        if similarity > 0:
+            signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
+        signals.extend(self.evidence.signals(features.clues, index))
+        if reference is not None and reference.session_index == index:
+            signals.append(
+                Signal("inherit", weights.inherit * reference.confidence, f"{reference.kind} of thread {reference.thread_id}")
+            )
+        if index in continuity:
+            signals.append(Signal("continuity", weights.continuity, continuity[index]))
+        return signals
+
+    def _hallway_signals(self, features: _Features, reference: _Reference | None) -> list[Signal]:
+        weights = self.settings.weights
+        signals = [Signal("time", math.log(self.settings.hallway_weight), "hallway prior")]
+        if features.hallway_hits:
+            hits = features.hallway_hits[:MAX_HALLWAY_HITS]
+            signals.append(Signal("hallway", weights.hallway * len(hits), "talks about " + ", ".join(hits)))
+        if reference is not None and reference.session_index is None:
+            signals.append(
+                Signal("inherit", weights.inherit * reference.confidence, f"{reference.kind} of hallway thread {reference.thread_id}")
+            )
+        return signals
+
+
+def _decide(thread: Thread, ranked: Sequence[Candidate], hallway: float, threshold: float) -> Placement:
+    best = ranked[0] if ranked else None
+    if best is not None and best.score >= threshold and best.score > hallway:
+        evidence = [s.name for s in best.signals if s.score > 0]
+        reason = " + ".join(dict.fromkeys(evidence)) or "time"
+        return Placement(thread, best.session_id, best.score, f"{reason} ({best.score:.2f})", tuple(ranked))
+    if best is None:
+        reason = "no session near its time and no text matching any session"
+    else:
+        reason = f"no session reached {threshold:.2f} (best {best.session_id}: {best.score:.2f}, hallway {hallway:.2f})"
+    return Placement(thread, None, hallway, reason, tuple(ranked))
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _dependency_order(threads: Sequence[Thread], owner: Mapping[str, str]) -> list[Thread]:
+    """Threads ordered so that what a thread quotes or answers (in another thread) comes first."""
+    by_id = {t.id: t for t in threads}
+
+    def referenced(thread: Thread) -> str | None:
+        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+            target = owner.get(post_id)
+            if target is not None and target != thread.id:
+                return target
+        return None
+
+    depth: dict[str, int] = {}
+    for thread in threads:
+        chain: list[str] = []
+        seen: set[str] = set()
+        current: str | None = thread.id
+        while current is not None and current not in depth and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = referenced(by_id[current])
+        base = depth.get(current, 0) if current is not None and current not in seen else 0
+        for offset, thread_id in enumerate(reversed(chain), start=1):
+            depth[thread_id] = base + offset
+    return sorted(threads, key=lambda t: depth[t.id])

@@ -1,0 +1,142 @@
+"""Text matching: multilingual-safe tokens and a BM25 index over the whole programme.
+
+Tokens are case-folded Unicode words (so German, accented and non-Latin titles work), with
+a light English/German stopword list and the generic vocabulary of live-posting ("great
+talk", "slides", "Q&A") removed: those words say a post is about *a* talk, not *which*.
+Each session's document weights its fields: the title counts most, then speakers and
+subtitle, then track and abstract. Scores are precomputed per (session, term) so scoring a
+thread against its few time candidates is a handful of dictionary lookups.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from aggregator.models import Session
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been before being below
+    between both but by can cannot could did do does doing don down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is isn it its itself just let me more
+    most my myself no nor not now of off on once one only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t re ve ll d m get got go going gonna really much many way us via new like well still
+    aber alle allem allen aller alles als also am an ans auch auf aus bei beim bin bis bist da damit dann das
+    dass dem den der des dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem
+    einen einer eines er es etwas euch euer für gegen gibt hat hatte hier hin ich ihr ihre im in ins ist ja
+    jetzt kann kein keine man mehr mein meine mit muss nach nicht noch nun nur ob oder ohne sehr sein seine
+    sich sie sind so über um und uns unser unter vom von vor war waren was weil wenn werden wie wir wird wo
+    zu zum zur zwischen sowie schon wurde wurden
+    """.split()
+)
+
+LIVE_POSTING_WORDS = frozenset(
+    """
+    talk talks session sessions slide slides speaker speakers keynote panel presentation presented present
+    q qa audience room stage applause thread notes note taking crazy great good excellent amazing awesome
+    love loved framing point points question questions answer answers agree hard yes mind blown thinking
+    think thoughts resonates resonate important matters hits home explained nodding along packed standing
+    next up now live today tonight conference day morning afternoon evening everyone folks people thanks
+    thank need want lot lots bit sure interesting fascinating brilliant wow nice cool fun
+    vortrag vorträge folien sprecher sprecherin publikum saal bühne fragen frage danke toll super spannend
+    heute gerade
+    """.split()
+)
+
+HALLWAY_PHRASES = frozenset(
+    phrase.strip()
+    for phrase in """
+    lunch|dinner|breakfast|brunch|coffee|coffee line|tea|beer|beers|drinks|party|afterparty|karaoke|pizza|snacks
+    food|badge|badges|lanyard|swag|stickers|merch|wifi|wi fi|wlan|venue|hallway|hallway track|hotel|airport
+    flight|train home|travel|registration|queue|charging|charger|power bank|toilets|meetup|meet up|say hi
+    first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions
+    see you next year|mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise
+    """.replace("\n", "|").split("|")
+    if phrase.strip()
+)
+"""Hallway chatter: a post built on these is about the conference, not about one session."""
+
+
+def phrase_form(text: str) -> str:
+    """Case-folded words separated by single spaces, padded, for whole-word phrase search."""
+    words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    return f" {' '.join(words)} "
+
+
+def hallway_phrases(phrases: str, extra: Iterable[str] = ()) -> list[str]:
+    """The hallway-chatter words or phrases a text (in phrase_form) contains."""
+    vocabulary = HALLWAY_PHRASES | {phrase_form(w).strip() for w in extra}
+    return sorted(p for p in vocabulary if p and f" {p.strip()} " in phrases)
+
+
+def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return [w for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded)) if len(w) > 1 and w not in stopwords]
+
+
+class TextIndex:
+    """BM25 over the programme: one document per session, idf from the whole programme."""
+
+    FIELD_WEIGHTS = (("title", 3), ("subtitle", 2), ("speakers", 2), ("track", 1), ("abstract", 1))
+    K1 = 1.2
+    B = 0.5  # abstracts vary wildly in length; a long one should not drown its title
+
+    def __init__(self, sessions: Sequence[Session], ignored: Iterable[str] = ()) -> None:
+        self.stopwords = STOPWORDS | LIVE_POSTING_WORDS | {w.casefold() for w in ignored}
+        documents = [self._document(s) for s in sessions]
+        self.size = len(documents)
+        frequency = Counter(term for doc in documents for term in doc)
+        average = sum(sum(doc.values()) for doc in documents) / max(1, self.size)
+        self.idf = {t: math.log(1 + (self.size - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+        self.weights: list[dict[str, float]] = [self._bm25(doc, average) for doc in documents]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for index, doc in enumerate(documents):
+            for term in doc:
+                self.postings[term].append(index)
+
+    def terms(self, text: str) -> frozenset[str]:
+        """The distinct query terms of a text that the programme knows at all."""
+        return frozenset(t for t in tokenize(text, self.stopwords) if t in self.idf)
+
+    def score(self, terms: Iterable[str], session_index: int) -> tuple[float, tuple[str, ...]]:
+        """BM25 of a thread's terms against one session, and the terms that matched (best first)."""
+        weights = self.weights[session_index]
+        matched = sorted(((weights[t], t) for t in terms if t in weights), reverse=True)
+        return sum(w for w, _ in matched), tuple(t for _, t in matched)
+
+    def search(self, terms: Iterable[str], limit: int) -> list[int]:
+        """Sessions sharing the rarest terms with the query, for posts outside any time window."""
+        totals: Counter[int] = Counter()
+        for term in terms:
+            for index in self.postings.get(term, ()):
+                totals[index] += self.weights[index][term]
+        return [index for index, _ in totals.most_common(limit)]
+
+    def _document(self, session: Session) -> Counter[str]:
+        doc: Counter[str] = Counter()
+        fields = {
+            "title": session.title,
+            "subtitle": session.subtitle,
+            "speakers": " ".join(session.speakers),
+            "track": session.track,
+            "abstract": session.abstract,
+        }
+        for name, weight in self.FIELD_WEIGHTS:
+            for term in tokenize(fields[name], self.stopwords):
+                doc[term] += weight
+        return doc
+
+    def _bm25(self, doc: Counter[str], average_length: float) -> dict[str, float]:
+        length = sum(doc.values())
+        norm = self.K1 * (1 - self.B + self.B * length / max(average_length, 1.0))
+        return {t: self.idf[t] * tf * (self.K1 + 1) / (tf + norm) for t, tf in doc.items()}

@@ -1,0 +1,76 @@
+"""Time: which sessions could a post at a given moment be about, and how likely by time alone.
+
+A post can be about a session from ``lead_minutes`` before its start ("next up in room 2")
+to ``reflection_minutes`` after its end ("still thinking about..."). Inside the session the
+time prior is 1; before the start it ramps up, after the end it fades.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from aggregator.models import Session
+
+LONG_SESSION = timedelta(hours=4)  # longer ones (all-day workshops) are checked separately, not via the start slice
+BEFORE_START_FLOOR = 0.3  # prior at the very start of the lead window
+AFTER_END_CEILING = 0.6  # prior right after the end...
+AFTER_END_FLOOR = 0.1  # ...fading to this at the end of the reflection window
+
+
+class TimeIndex:
+    def __init__(self, sessions: Sequence[Session], lead_minutes: int, reflection_minutes: int) -> None:
+        self.sessions = sessions
+        self.lead = timedelta(minutes=lead_minutes)
+        self.reflection = timedelta(minutes=reflection_minutes)
+        regular = [i for i, s in enumerate(sessions) if s.end - s.start <= LONG_SESSION]
+        self.long = [i for i, s in enumerate(sessions) if s.end - s.start > LONG_SESSION]
+        regular.sort(key=lambda i: sessions[i].start)
+        self.order = regular
+        self.starts = [sessions[i].start for i in regular]
+        self.max_length = max((sessions[i].end - sessions[i].start for i in regular), default=timedelta(0))
+
+    def candidates(self, moment: datetime) -> dict[int, float]:
+        """Session index -> time prior (0 < prior <= 1) for every session whose window holds ``moment``."""
+        low = bisect.bisect_left(self.starts, moment - self.reflection - self.max_length)
+        high = bisect.bisect_right(self.starts, moment + self.lead)
+        found: dict[int, float] = {}
+        for index in (*self.order[low:high], *self.long):
+            prior = self.prior(self.sessions[index], moment)
+            if prior > 0.0:
+                found[index] = prior
+        return found
+
+    def prior(self, session: Session, moment: datetime) -> float:
+        if session.start <= moment <= session.end:
+            return 1.0
+        if moment < session.start:
+            early = session.start - moment
+            if early > self.lead:
+                return 0.0
+            return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self.lead)
+        late = moment - session.end
+        if late > self.reflection:
+            return 0.0
+        return AFTER_END_CEILING - (AFTER_END_CEILING - AFTER_END_FLOOR) * _share(late, self.reflection)
+
+    def describe(self, session: Session, moment: datetime) -> str:
+        if session.start <= moment <= session.end:
+            return f"during the session ({_minutes(moment - session.start)} min in)"
+        if moment < session.start:
+            return f"{_minutes(session.start - moment)} min before it starts"
+        return f"{_minutes(moment - session.end)} min after it ends"
+
+    def running(self, moment: datetime) -> list[int]:
+        """Sessions strictly running at ``moment`` (for discovery and statistics)."""
+        return [i for i, prior in self.candidates(moment).items() if prior == 1.0]
+
+
+def _share(part: timedelta, whole: timedelta) -> float:
+    return part / whole if whole else 1.0
+
+
+def _minutes(delta: timedelta) -> int:
+    return math.floor(delta.total_seconds() / 60)
