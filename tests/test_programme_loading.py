@@ -175,3 +175,30 @@ class TestInlineSessionModel:
 
     def test_every_field_is_described(self) -> None:
         assert all(field.description for field in InlineSession.model_fields.values())
+
+
+def test_namespaced_frab_xml(tmp_path: Path) -> None:
+    (tmp_path / "schedule.xml").write_text(
+        '<schedule xmlns="https://c3voc.de/schedule"><conference><title>NS</title>'
+        "<time_zone_name>Europe/Berlin</time_zone_name></conference>"
+        '<day date="2027-01-05"><room name="A"><event id="1"><date>2027-01-05T10:00:00+01:00</date>'
+        "<duration>00:30</duration><title>Talk</title></event></room></day></schedule>"
+    )
+    programme = load_programme("schedule.xml", tmp_path)
+    assert (programme.title, [s.id for s in programme.sessions], programme.rooms) == ("NS", ["1"], ("A",))
+
+
+def test_json_rooms_as_a_list(tmp_path: Path) -> None:
+    (tmp_path / "schedule.json").write_text(
+        '{"schedule": {"conference": {"title": "L", "time_zone_name": "UTC", "days": [{"date": "2027-01-05",'
+        ' "rooms": [{"name": "A", "events": [{"id": 4, "start": "10:00", "duration": "00:30", "title": "T"}]}]}]}}}'
+    )
+    (session,) = load_programme("schedule.json", tmp_path).sessions
+    assert (session.id, session.room, session.start.isoformat()) == ("4", "A", "2027-01-05T10:00:00+00:00")
+
+
+def test_inline_end_before_start_across_zones_is_refused() -> None:
+    item = InlineSession(id="x", title="T", start="2027-01-01T10:00:00+00:00", end="2027-01-01T10:30")
+    with pytest.raises(ProgrammeError, match="inline session 'x': end must be after start"):
+        load_programme("", DATA, timezone="Asia/Tokyo", inline=[item])  # 10:30 in Tokyo is 01:30 UTC
+    assert load_programme("", DATA, timezone="America/Chicago", inline=[item]).sessions[0].duration_minutes == 390

@@ -18,11 +18,11 @@ from aggregator.programme.lenient import (
     as_list,
     digest_id,
     parse_clock,
+    parse_date,
     parse_datetime,
     parse_duration,
     person_name,
     plain_text,
-    parse_date,
     safe_links,
     text,
     unique,
@@ -48,7 +48,8 @@ def event_to_session(event: Mapping[str, Any], ctx: EventContext) -> Session | N
     title = text(event.get("title"))
     start = _event_start(event, ctx)
     if not title or start is None:
-        log.warning("%s: event %s skipped: %s", ctx.source, text(event.get("id")) or "?", "no title" if not title else "no readable date/start")
+        problem = "no title" if not title else "no readable date/start"
+        log.warning("%s: event %s skipped: %s", ctx.source, text(event.get("id")) or "?", problem)
         return None
     url = text(event.get("url"))
     link_base = text(event.get("origin_url")) or url or ctx.base_url

@@ -9,12 +9,12 @@ from typing import Any
 from aggregator.errors import ProgrammeError
 from aggregator.models import Session
 from aggregator.programme.frab import EventContext, event_to_session
-from aggregator.programme.lenient import parse_datetime, parse_date, text, unique
+from aggregator.programme.lenient import parse_date, parse_datetime, text, unique
 from aggregator.programme.model import Programme, ProgrammeDay, ProgrammeHeader, assemble, resolve_zone
 
 _SIMPLE_FIELDS = (
     "date", "start", "duration", "room", "slug", "url", "title", "subtitle", "language", "track", "type",
-    "abstract", "description", "origin_url",
+    "abstract", "description", "origin_url", "code",
 )  # fmt: skip
 
 
@@ -49,9 +49,10 @@ def _parse_root(data: bytes, source: str) -> ET.Element:
     except ET.ParseError as exc:
         line, column = exc.position
         raise ProgrammeError(f"{source}: not well-formed XML at line {line}, column {column + 1}: {exc.msg}") from exc
-    tag = root.tag.rpartition("}")[2]
-    if tag != "schedule":
-        raise ProgrammeError(f"{source}: XML root element is <{tag}>, expected a frab <schedule>")
+    for element in root.iter():
+        element.tag = str(element.tag).rpartition("}")[2]  # a default namespace must not hide <conference>
+    if root.tag != "schedule":
+        raise ProgrammeError(f"{source}: XML root element is <{root.tag}>, expected a frab <schedule>")
     return root
 
 

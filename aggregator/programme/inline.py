@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aggregator.errors import ProgrammeError
 from aggregator.models import Session
 from aggregator.programme.lenient import normalize_hashtag, plain_text, unique
 from aggregator.programme.model import Programme, ProgrammeHeader, assemble, resolve_zone
@@ -83,8 +84,13 @@ class InlineSession(BaseModel):
 
 
 def inline_sessions(inline: Sequence[InlineSession], timezone: str | None) -> list[Session]:
+    """The inline sessions as Sessions, naive times read in ``timezone`` (UTC when None)."""
     _, tz = resolve_zone(timezone or "")
-    return [item.to_session(tz) for item in inline]
+    sessions = [item.to_session(tz) for item in inline]
+    for session in sessions:
+        if session.end <= session.start:  # only reachable when one end is naive and the other not
+            raise ProgrammeError(f"inline session {session.id!r}: end must be after start")
+    return sessions
 
 
 def programme_from_inline(inline: Sequence[InlineSession], timezone: str | None, *, title: str = "") -> Programme:

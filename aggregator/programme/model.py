@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from aggregator.models import Session
 from aggregator.programme.lenient import is_break, zone
@@ -41,7 +42,11 @@ class Programme:
     day_bounds: tuple[ProgrammeDay, ...] = field(default=(), repr=False)
 
     def session(self, session_id: str) -> Session | None:
-        return next((s for s in self.sessions if s.id == session_id), None)
+        return self._by_id.get(session_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Session]:
+        return {s.id: s for s in self.sessions}
 
     def day_of(self, session: Session) -> date:
         """The programme day a session belongs to: a 00:30 talk belongs to the evening before
