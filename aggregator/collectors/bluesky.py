@@ -1,0 +1,289 @@
+"""Bluesky source (``type: bluesky``): hashtag searches, feeds, lists and accounts, whole live-threads.
+
+One query per hashtag (``searchPosts``'s ``tag`` parameter ANDs several), newest first,
+paged until the time window is covered; later runs start from the newest post already seen
+(with a small overlap). Each post that starts or continues a thread brings the author's
+own continuation chain along (``getPostThread``), others' replies per ``replies:``.
+Opted-out authors (``!no-unauthenticated`` label, ``#nobot`` in the bio) are never
+published: their ids come back as deleted so stored copies get tombstoned, like posts
+that ``getPosts`` no longer returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from aggregator.collectors import (
+    CollectContext,
+    CollectResult,
+    Collector,
+    SourceOptions,
+    SourceState,
+    conference_window,
+    matches_hashtags,
+    normalize_tag,
+    register,
+)
+from aggregator.collectors.bluesky_client import SessionFile, XrpcClient, credentials_from_env
+from aggregator.collectors.bluesky_embeds import embed_parts
+from aggregator.collectors.bluesky_live import LiveReader, PostView, Window, sort_time
+from aggregator.collectors.bluesky_policy import Publisher
+from aggregator.collectors.bluesky_replay import replayed_views
+from aggregator.collectors.bluesky_threads import may_continue
+
+OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored post (indexing lag)
+FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
+MAX_THREAD_CALLS = 1000
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|m|min|minutes?)\s*$", re.IGNORECASE)
+
+
+class BlueskyOptions(SourceOptions):
+    """A Bluesky source. Credentials come from BSKY_HANDLE / BSKY_APP_PASSWORD, never from here."""
+
+    type: Literal["bluesky"] = Field("bluesky", description="Source type.")
+    hashtags: tuple[str, ...] = Field(
+        (),
+        description="Hashtags to search for (with or without '#'); a post matching any of them is collected. "
+        "With `feed`, `list` or `accounts` they filter those posts instead of searching.",
+    )
+    query: str = Field("", description="Free-text search (combined with each hashtag when both are given).")
+    feed: str = Field("", description="A custom feed's at:// URI (app.bsky.feed.generator) to read with getFeed.")
+    list: str = Field("", description="A list's at:// URI (app.bsky.graph.list) to read with getListFeed.")
+    accounts: tuple[str, ...] = Field((), description="Handles or DIDs whose posts and self-threads are read.")
+    since: datetime | None = Field(None, description="Collect posts from this moment (default: conference start - margin).")
+    until: datetime | None = Field(None, description="Collect posts up to this moment (default: conference end + margin).")
+    margin: timedelta = Field(
+        timedelta(days=2), description="Widening of the conference dates for the default window, e.g. '2d', '36h'."
+    )
+    replies: Literal["self", "all", "none"] = Field(
+        "self",
+        description="Thread replies to keep: 'self' the author's own continuation chain, 'all' also other people's "
+        "replies (kept as conversation), 'none' only the matching posts (no thread fetching).",
+    )
+    sensitive: Literal["hide", "warn"] = Field(
+        "hide", description="Posts labelled porn/sexual/nudity/graphic-media: 'hide' leaves them out, 'warn' keeps "
+        "them behind a content warning."
+    )
+    exclude_authors: tuple[str, ...] = Field(
+        (), description=r"Regular expressions; authors whose handle or DID fully matches one are left out "
+        r"(e.g. '.*\.ap\.brid\.gy' for bridged accounts)."
+    )
+    check_deletions: bool = Field(
+        True, description="Re-check stored posts with getPosts every run; the ones gone upstream are tombstoned."
+    )
+    service: str = Field("https://bsky.social", description="The PDS / entryway to log in to (self-hosters, tests).")
+    appview: str = Field(
+        "https://public.api.bsky.app", description="The AppView queried when no credentials are set."
+    )
+
+    @field_validator("margin", mode="before")
+    @classmethod
+    def _friendly_duration(cls, value: Any) -> Any:
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if match is None:
+            return value
+        unit = match.group(2)[0].lower()
+        return timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: float(match.group(1))})
+
+    @field_validator("hashtags", mode="after")
+    @classmethod
+    def _clean_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(normalize_tag(tag) for tag in tags if normalize_tag(tag)))
+
+    @field_validator("exclude_authors", mode="after")
+    @classmethod
+    def _valid_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            re.compile(pattern)  # raises re.error, which pydantic reports against this key
+        return patterns
+
+    @field_validator("feed", "list", mode="after")
+    @classmethod
+    def _at_uri(cls, uri: str) -> str:
+        if uri and not uri.startswith("at://"):
+            raise ValueError("expected an at:// URI")
+        return uri
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> BlueskyOptions:
+        if self.path is None and not (self.hashtags or self.query or self.feed or self.list or self.accounts):
+            raise ValueError("give at least one of hashtags, query, feed, list, accounts or path")
+        return self
+
+    @property
+    def searches(self) -> bool:
+        return not (self.feed or self.list or self.accounts)
+
+
+@register
+class BlueskyCollector(Collector):
+    type: ClassVar[str] = "bluesky"
+    Options: ClassVar[type[SourceOptions]] = BlueskyOptions
+    options: BlueskyOptions
+
+    def __init__(self, options: SourceOptions, context: CollectContext) -> None:
+        super().__init__(options, context)
+        self.window = collection_window(self.options, context)
+        self.publisher = Publisher(self.options.sensitive, self.options.exclude_authors)
+
+    def collect(self, state: SourceState) -> CollectResult:
+        if self.options.path is not None:
+            return self._replay(state)
+        with self._client() as client:
+            return self._live(LiveReader(client, max_pages=self.context.max_pages, progress=self.context.progress), state)
+
+    def _replay(self, state: SourceState) -> CollectResult:
+        assert self.options.path is not None
+        views = _unique(v for v in replayed_views(self.options.path, self.options.replies) if self._in_window(v))
+        self.context.progress(len(views))
+        verdict = self.publisher.judge(views, profiles=())
+        notes = (f"replayed {len(views)} posts from {self.options.path}",)
+        return CollectResult(verdict.posts, _finished(state), verdict.withheld, notes)
+
+    def _live(self, reader: LiveReader, state: SourceState) -> CollectResult:
+        newest: dict[str, str] = dict(state.extra.get("newest", {}))
+        matching = _unique(self._matching(reader, newest))
+        threads, followed = self._with_threads(reader, matching, state)
+        views = _unique([*matching, *threads])
+        rechecked, gone = self._recheck(reader)
+        profiles = tuple(reader.profiles(_actors([*views, *rechecked])))
+        verdict = self.publisher.judge(views, profiles=profiles)
+        withheld_stored = self.publisher.judge(rechecked, profiles=profiles).withheld
+        deleted = tuple(dict.fromkeys((*gone, *verdict.withheld, *withheld_stored)))
+        extra = {**state.extra, "newest": newest, "threads": followed}
+        notes = (
+            f"{len(matching)} matching posts, {len(views) - len(matching)} from threads, "
+            f"{len(verdict.posts)} kept, {len(deleted)} deleted or withheld, {reader.client.calls} calls",
+        )
+        cursor = max(newest.values(), default=state.cursor)
+        return CollectResult(verdict.posts, _finished(state, cursor=cursor, extra=extra), deleted, notes)
+
+    def _matching(self, reader: LiveReader, newest: dict[str, str]) -> Iterator[PostView]:
+        """The posts the configured queries find, each query read from where the last run stopped."""
+        for key, read in self._queries(reader):
+            since = self.window.start
+            if key in newest:
+                resume = datetime.fromisoformat(newest[key]) - OVERLAP
+                since = max(since, resume) if since else resume
+            latest: datetime | None = None
+            for view in read(Window(since, self.window.end)):
+                if not self._in_window(view):
+                    continue
+                latest = max(latest, sort_time(view)) if latest else sort_time(view)
+                if not self.options.hashtags or self._tagged(view):
+                    yield view
+            if latest is not None:
+                newest[key] = max(latest.isoformat(), newest.get(key, ""))
+
+    def _queries(self, reader: LiveReader) -> Iterator[tuple[str, Any]]:
+        options = self.options
+        if options.searches:
+            for tag in options.hashtags or (None,):
+                query = options.query or f"#{tag}"
+                yield f"search:{query}:{tag or ''}", lambda w, q=query, t=tag: reader.search(q, t, w)
+        if options.feed:
+            yield f"feed:{options.feed}", lambda w: reader.custom_feed(options.feed, w)
+        if options.list:
+            yield f"list:{options.list}", lambda w: reader.list_feed(options.list, w)
+        for actor in options.accounts:
+            yield f"account:{actor}", lambda w, a=actor: reader.author_feed(a, w)
+
+    def _with_threads(
+        self, reader: LiveReader, matching: Iterable[PostView], state: SourceState
+    ) -> tuple[list[PostView], dict[str, str]]:
+        """Thread posts around the matching ones, and the threads to keep following next run."""
+        if self.options.replies == "none":
+            return [], {}
+        now = datetime.now(timezone.utc)
+        followed = {uri: when for uri, when in state.extra.get("threads", {}).items()
+                    if datetime.fromisoformat(when) >= now - FOLLOW_THREADS}  # fmt: skip
+        queue = [*followed, *(v.uri for v in sorted(matching, key=sort_time) if may_continue(v))]
+        covered: set[str] = set()
+        found: list[PostView] = []
+        calls = 0
+        while queue and calls < MAX_THREAD_CALLS:
+            uri = queue.pop(0)
+            if uri in covered:
+                continue
+            calls += 1
+            picked = reader.thread(uri, self.options.replies)
+            in_window = [v for v in picked.posts if self._in_window(v)]
+            found.extend(in_window)
+            covered.update(v.uri for v in picked.posts if v.uri not in picked.truncated)
+            queue.extend(picked.truncated)
+            if in_window:
+                followed[uri] = max(sort_time(v) for v in in_window).isoformat()
+        return found, followed
+
+    def _recheck(self, reader: LiveReader) -> tuple[list[PostView], tuple[str, ...]]:
+        """Stored posts that still exist, and the ids of those that do not."""
+        if not self.options.check_deletions:
+            return [], ()
+        stored = [i for i in self.context.stored_ids() if i.startswith("at://") and "/app.bsky.feed.post/" in i]
+        existing = list(reader.posts(stored))
+        alive = {view.uri for view in existing}
+        return existing, tuple(uri for uri in stored if uri not in alive)
+
+    def _tagged(self, view: PostView) -> bool:
+        tags = [f.tag for facet in getattr(view.record, "facets", None) or () for f in facet.features
+                if hasattr(f, "tag") and isinstance(f.tag, str)]  # fmt: skip
+        tags.extend(getattr(view.record, "tags", None) or ())
+        return matches_hashtags(tags, self.options.hashtags)
+
+    def _in_window(self, view: PostView) -> bool:
+        return self.window.contains(sort_time(view))
+
+    def _client(self) -> XrpcClient:
+        credentials = credentials_from_env()
+        session_file = (
+            SessionFile.in_folder(self.context.data_dir, self.options.service, credentials.identifier)
+            if credentials
+            else None
+        )
+        return XrpcClient(
+            appview=self.options.appview,
+            service=self.options.service,
+            credentials=credentials,
+            session_file=session_file,
+            timeout=self.context.timeout,
+        )
+
+
+def collection_window(options: BlueskyOptions, context: CollectContext) -> Window:
+    """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
+    start, end = conference_window(context.conference, options.margin)
+    return Window(
+        _utc(options.since or context.window_start or start),
+        _utc(options.until or context.window_end or end),
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def _unique(views: Iterable[PostView]) -> list[PostView]:
+    return list({view.uri: view for view in views}.values())
+
+
+def _actors(views: Iterable[PostView]) -> list[str]:
+    """Authors whose bios decide what may be shown: the posts' and the quoted posts'."""
+    actors: dict[str, None] = {}
+    for view in views:
+        actors[view.author.did] = None
+        quoted = embed_parts(view.embed, view.uri).quote
+        if quoted is not None:
+            actors[quoted.author.did] = None
+    return list(actors)
+
+
+def _finished(state: SourceState, **changes: Any) -> SourceState:
+    return dataclasses.replace(state, last_success=datetime.now(timezone.utc), last_error="", **changes)

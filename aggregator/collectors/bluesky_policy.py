@@ -1,0 +1,78 @@
+"""Who and what may be published from Bluesky.
+
+Withheld (never published, and tombstoned if stored): posts of authors who opted out
+(``!no-unauthenticated`` label, ``#nobot``/``#nobots`` in the bio), of authors the curator
+excluded, posts taken down by moderation, and sensitive posts under ``sensitive: hide``.
+Under ``sensitive: warn`` those are kept with a content warning. A quoted post gets the
+same treatment, except that a withheld quote is merely dropped (its id stays).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aggregator.collectors.bluesky_posts import (
+    PostLike,
+    author_opted_out,
+    must_hide,
+    post_from_view,
+    sensitive_labels,
+)
+from aggregator.models import Author, Post
+
+SensitivePolicy = Literal["hide", "warn"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    posts: tuple[Post, ...]  # normalized, ready to publish
+    withheld: tuple[str, ...]  # ids that must not be published (and must be tombstoned if stored)
+
+
+class Publisher:
+    def __init__(self, sensitive: SensitivePolicy, exclude_authors: Iterable[str]) -> None:
+        self.sensitive = sensitive
+        self.excluded = [re.compile(pattern, re.IGNORECASE) for pattern in exclude_authors]
+
+    def judge(self, views: Iterable[PostLike], profiles: Iterable[Any]) -> Verdict:
+        """``profiles`` are full profiles (with bios) of the authors, where they could be fetched."""
+        opted_out = {profile.did for profile in profiles if author_opted_out(profile)}
+        posts: list[Post] = []
+        withheld: list[str] = []
+        for view in views:
+            post = post_from_view(view)
+            if post is None:
+                continue  # not an app.bsky.feed.post record
+            if author_opted_out(view.author) or self._withheld(post, opted_out):
+                withheld.append(post.id)
+            else:
+                posts.append(self._presented(post, opted_out))
+        return Verdict(tuple(posts), tuple(withheld))
+
+    def excludes(self, author: Author) -> bool:
+        return any(p.fullmatch(author.handle) or p.fullmatch(author.id) for p in self.excluded)
+
+    def _withheld(self, post: Post, opted_out: set[str]) -> bool:
+        return (
+            post.author.id in opted_out
+            or self.excludes(post.author)
+            or must_hide(post)
+            or (self.sensitive == "hide" and bool(sensitive_labels(post)))
+        )
+
+    def _presented(self, post: Post, opted_out: set[str]) -> Post:
+        quote = post.quote
+        if quote is not None:
+            quote = None if self._withheld(quote, opted_out) else _with_warning(quote)
+        return dataclasses.replace(_with_warning(post), quote=quote)
+
+
+def _with_warning(post: Post) -> Post:
+    labels = sensitive_labels(post)
+    if not labels or post.content_warning:
+        return post
+    return dataclasses.replace(post, content_warning="Sensitive content: " + ", ".join(labels))

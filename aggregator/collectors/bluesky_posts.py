@@ -1,0 +1,149 @@
+"""Bluesky post views to the common :class:`~aggregator.models.Post`, plus who may be published.
+
+Pure functions over validated SDK models: no network, no state. :func:`post_from_view`
+accepts a feed ``postView`` or the ``viewRecord`` of a quoted post.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from atproto_client import models
+from atproto_core.uri import AtUri
+
+from aggregator.collectors import normalize_tag
+from aggregator.collectors.bluesky_embeds import embed_parts, merged_links, quoted_embeds
+from aggregator.collectors.bluesky_richtext import profile_url, render_rich_text
+from aggregator.models import Author, Post
+
+PostLike = models.AppBskyFeedDefs.PostView | models.AppBskyEmbedRecord.ViewRecord
+Profile = Any  # any app.bsky.actor.defs#profileView* (basic, plain or detailed)
+
+OPT_OUT_LABEL = "!no-unauthenticated"  # "do not show my content to logged-out visitors"
+SENSITIVE_LABELS = frozenset({"porn", "sexual", "nudity", "graphic-media", "gore"})
+HIDE_LABELS = frozenset({"!hide", "!takedown"})
+NOBOT = re.compile(r"(?<!\w)#nobots?(?!\w)", re.IGNORECASE)
+INVALID_HANDLE = "handle.invalid"
+POST_URL = "https://bsky.app/profile/{}/post/{}"
+
+
+def post_from_view(view: PostLike) -> Post | None:
+    """Normalize one post view; None when its record is not an ``app.bsky.feed.post``."""
+    record = _record(view)
+    if not isinstance(record, models.AppBskyFeedPost.Record):
+        return None
+    author = author_from_profile(view.author)
+    url = post_url(view.author, view.uri)
+    rich = render_rich_text(record.text, record.facets)
+    embed = embed_parts(_embed(view), url)
+    quote = _quoted_post(embed.quote)
+    return Post(
+        id=view.uri,
+        source="bluesky",
+        url=url,
+        author=author,
+        created_at=post_time(record.created_at, view.indexed_at),
+        text=record.text,
+        html=rich.html,
+        lang=record.langs[0] if record.langs else "",
+        hashtags=_hashtags(rich.hashtags, record.tags),
+        links=merged_links(rich.links, embed.links),
+        mentions=rich.mentions,
+        media=embed.media,
+        card=embed.card,
+        quote=quote,
+        quote_id=embed.quote_id,
+        reply_parent=record.reply.parent.uri if record.reply else "",
+        reply_root=record.reply.root.uri if record.reply else "",
+        labels=label_values(view),
+    )
+
+
+def _quoted_post(view: models.AppBskyEmbedRecord.ViewRecord | None) -> Post | None:
+    """The quoted post, unless its author opted out (then only ``quote_id`` is kept)."""
+    if view is None or author_opted_out(view.author):
+        return None
+    return post_from_view(view)
+
+
+def author_from_profile(profile: Profile) -> Author:
+    return Author(
+        id=profile.did,
+        handle=_public_handle(profile),
+        display_name=(profile.display_name or "").strip(),
+        url=profile_url(_public_handle(profile)),
+        avatar=profile.avatar or "",
+    )
+
+
+def post_url(profile: Profile, uri: str) -> str:
+    return POST_URL.format(_public_handle(profile), AtUri.from_str(uri).rkey)
+
+
+def author_opted_out(profile: Profile) -> bool:
+    """The author asked not to be shown to logged-out readers, or put #nobot in their bio."""
+    if any(label.val == OPT_OUT_LABEL and not label.neg for label in profile.labels or ()):
+        return True
+    description = getattr(profile, "description", None)
+    return isinstance(description, str) and NOBOT.search(description) is not None
+
+
+def label_values(view: PostLike) -> tuple[str, ...]:
+    """Labels on the post (self-labels and labellers'), negations removed."""
+    values = [label.val for label in view.labels or () if not label.neg]
+    record = _record(view)
+    self_labels = getattr(record, "labels", None)
+    if isinstance(self_labels, models.ComAtprotoLabelDefs.SelfLabels):
+        values.extend(label.val for label in self_labels.values)
+    negated = {label.val for label in view.labels or () if label.neg}
+    return tuple(dict.fromkeys(v for v in values if v not in negated))
+
+
+def sensitive_labels(post: Post) -> tuple[str, ...]:
+    return tuple(label for label in post.labels if label in SENSITIVE_LABELS)
+
+
+def must_hide(post: Post) -> bool:
+    """Moderation removed it: never shown, whatever ``sensitive:`` says."""
+    return any(label in HIDE_LABELS for label in post.labels)
+
+
+def post_time(created_at: str, indexed_at: str) -> datetime:
+    """The author's claimed time, unless it is unreadable or later than the AppView saw the post."""
+    indexed = parse_datetime(indexed_at)
+    try:
+        created = parse_datetime(created_at)
+    except ValueError:
+        return indexed
+    return min(created, indexed)
+
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def parse_datetime(value: str) -> datetime:
+    """ISO 8601 as Bluesky writes it (``Z`` or an offset, 0–9 fraction digits) → aware UTC."""
+    parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", value.strip()))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _hashtags(facet_tags: tuple[str, ...], record_tags: list[str] | None) -> tuple[str, ...]:
+    tags = (*facet_tags, *(normalize_tag(tag) for tag in record_tags or ()))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _record(view: PostLike) -> Any:
+    return view.record if isinstance(view, models.AppBskyFeedDefs.PostView) else view.value
+
+
+def _embed(view: PostLike) -> Any:
+    return view.embed if isinstance(view, models.AppBskyFeedDefs.PostView) else quoted_embeds(view)
+
+
+def _public_handle(profile: Profile) -> str:
+    handle = (profile.handle or "").strip()
+    return profile.did if not handle or handle == INVALID_HANDLE else handle
