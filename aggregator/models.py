@@ -108,6 +108,7 @@ class Session:
     room: str = ""
     speakers: tuple[str, ...] = ()
     abstract: str = ""  # plain text, HTML stripped
+    description: str = ""  # the programme's longer description, when it has one beside the abstract
     track: str = ""
     url: str = ""
     subtitle: str = ""

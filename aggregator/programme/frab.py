@@ -61,6 +61,7 @@ def event_to_session(event: Mapping[str, Any], ctx: EventContext) -> Session | N
         room=text(event.get("room")) or ctx.room,
         speakers=unique(person_name(p) for p in as_list(event.get("persons"))),
         abstract=plain_text(event.get("abstract")) or plain_text(event.get("description")),
+        description=plain_text(event.get("description")) if event.get("abstract") else "",
         track=_name(event.get("track")),
         url=url,
         subtitle=plain_text(event.get("subtitle")),
