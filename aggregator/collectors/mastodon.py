@@ -1,0 +1,344 @@
+"""Mastodon hashtag timelines (`type: mastodon`), with the live-threads that follow a tagged post.
+
+Per server and hashtag: the first run pages back (``max_id``, via the ``Link`` header) to the
+start of the window; later runs page forward from the newest status seen (``min_id``). Every
+tagged status that starts or continues a thread brings its thread in through
+``/api/v1/statuses/:id/context``; recently started threads are read again on the next runs to
+pick up continuations (which carry no hashtag) and deletions. `path:` replays saved answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator, model_validator
+
+from aggregator.collectors import (
+    CollectResult,
+    Collector,
+    SourceOptions,
+    SourceState,
+    conference_window,
+    normalize_tag,
+    register,
+    saved_files,
+)
+from aggregator.collectors.mastodon_api import MastodonServer, Page
+from aggregator.collectors.mastodon_statuses import opted_out, status_time, status_to_post, tag_names
+from aggregator.collectors.mastodon_threads import RepliesPolicy, StatusPool, pick_threads
+from aggregator.errors import AuthError, SourceError
+from aggregator.fetching import RetryPolicy
+from aggregator.models import Post
+
+MAX_OPEN_THREADS = 300
+
+
+class MastodonOptions(SourceOptions):
+    type: Literal["mastodon"]
+    instances: tuple[str, ...] = Field(
+        default=(),
+        description="Mastodon servers whose hashtag timelines are read, e.g. [glammr.us, mastodon.social]. "
+        "Each sees the posts its users follow or that reached it; a status seen on several is stored once.",
+    )
+    hashtags: tuple[str, ...] = Field(
+        default=(),
+        description="Hashtags to read (with or without '#', case-insensitive). Default: the conference's hashtags.",
+    )
+    replies: RepliesPolicy = Field(
+        default="self",
+        description="Which replies to a tagged post are kept: 'self' the author's own continuations (a live-thread), "
+        "'all' also other people's replies (shown as conversation), 'none' only the tagged posts.",
+    )
+    token_env: str = Field(
+        default="MASTODON_TOKEN",
+        description="Name of the environment variable holding an application access token (scope read:statuses), "
+        "for servers that show hashtag timelines only to logged-in apps. Never put the token itself here.",
+    )
+    local_only: bool = Field(default=False, description="Read only posts by each server's own users.")
+    since: datetime | None = Field(
+        default=None, description="Ignore tagged posts older than this (default: conference start minus margin_days)."
+    )
+    until: datetime | None = Field(
+        default=None, description="Ignore tagged posts newer than this (default: conference end plus margin_days)."
+    )
+    margin_days: float = Field(
+        default=2.0, ge=0, description="Days before and after the programme that still count as the conference."
+    )
+    recheck_hours: float = Field(
+        default=6.0,
+        ge=0,
+        description="Threads started this recently are read again on the next run to pick up continuations and "
+        "deletions; 0 turns it off.",
+    )
+
+    @field_validator("instances")
+    @classmethod
+    def _server_addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(server_base_url(value) for value in values))
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(normalize_tag(v) for v in values if normalize_tag(v)))
+
+    @model_validator(mode="after")
+    def _somewhere_to_read(self) -> MastodonOptions:
+        if not self.instances and self.path is None:
+            raise ValueError("give `instances` (Mastodon servers to read) or `path` (saved statuses)")
+        return self
+
+    def identity(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        hosts = ",".join(urlsplit(url).netloc for url in self.instances)
+        return f"{hosts}" + "".join(f"#{tag}" for tag in self.hashtags)
+
+
+def server_base_url(value: str) -> str:
+    """`glammr.us`, `https://glammr.us/` → `https://glammr.us`."""
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError(f"expected a server address such as https://mastodon.social, got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@register
+class MastodonCollector(Collector):
+    type = "mastodon"
+    Options = MastodonOptions
+    retry_policy: ClassVar[RetryPolicy] = RetryPolicy()
+
+    options: MastodonOptions
+
+    def collect(self, state: SourceState) -> CollectResult:
+        run = _Run(window=self._window(), tags=self._hashtags())
+        if self.options.path is not None:
+            self._replay(self.options.path, run)
+            new_state = state
+        else:
+            new_state = self._read_servers(state, run)
+        return self._result(run, new_state)
+
+    # --- saved answers ------------------------------------------------------------------
+
+    def _replay(self, path: Path, run: _Run) -> None:
+        for file in saved_files(path):
+            statuses = _saved_statuses(file)
+            run.pool.add_all(statuses)
+            self.context.progress(len(statuses))
+        seeds = [uri for uri in run.pool.uris() if self._is_seed(run, run.pool.get(uri))]
+        run.seeds.extend(sorted(seeds, key=lambda uri: status_time(run.pool.get(uri))))
+
+    # --- live servers -------------------------------------------------------------------
+
+    def _read_servers(self, state: SourceState, run: _Run) -> SourceState:
+        if not run.tags:
+            raise SourceError("no hashtags to read: set `hashtags:` on the source or the conference")
+        cursors: dict[str, str] = dict(state.extra.get("min_id") or {})
+        open_threads = [t for t in state.extra.get("open_threads") or () if isinstance(t, dict)]
+        failures: list[str] = []
+        token = os.environ.get(self.options.token_env, "").strip()
+        for base_url in self.options.instances:
+            try:
+                with MastodonServer(
+                    base_url,
+                    token=token,
+                    token_env=self.options.token_env,
+                    timeout=self.context.timeout,
+                    policy=self.retry_policy,
+                ) as server:
+                    self._read_server(server, cursors, open_threads, run)
+            except SourceError as exc:
+                failures.append(str(exc))
+        if len(failures) == len(self.options.instances):
+            raise (AuthError if "refused" in failures[0] else SourceError)("; ".join(failures))
+        run.notes.extend(f"FAILED: {failure}" for failure in failures)
+        extra = {**state.extra, "min_id": cursors, "open_threads": self._still_open(run)}
+        return dataclasses.replace(state, extra=extra)
+
+    def _read_server(self, server: MastodonServer, cursors: dict[str, str], open_threads: list[dict[str, str]], run: _Run) -> None:
+        seeds: list[str] = []
+        for tag in run.tags:
+            key = f"{server.base_url} #{tag}"
+            statuses, newest = self._read_tag(server, tag, cursors.get(key, ""), run)
+            if newest:
+                cursors[key] = newest
+            for status in statuses:
+                uri = run.pool.add(status, server.base_url)
+                if uri and self._is_seed(run, status):
+                    seeds.append(uri)
+        seeds.extend(self._recheck(server, open_threads, run))
+        run.seeds.extend(seeds)
+        for uri in seeds:
+            run.server_of.setdefault(uri, server.base_url)
+        if self.options.replies != "none":
+            self._follow_threads(server, seeds, run)
+
+    def _read_tag(self, server: MastodonServer, tag: str, cursor: str, run: _Run) -> tuple[list[dict[str, Any]], str]:
+        """Statuses tagged `tag`: back to the window start on a first run, forward from `cursor` later."""
+        page = server.tag_timeline(tag, min_id=cursor, local=self.options.local_only)
+        if not page.statuses and not cursor:
+            self._explain_empty(server, tag, run)
+        statuses: list[dict[str, Any]] = []
+        for number in range(1, self.context.max_pages + 1):
+            statuses.extend(page.statuses)
+            self.context.progress(len(page.statuses))
+            follow = page.newer_url if cursor else page.older_url
+            if not page.statuses or not follow or (not cursor and self._reached_window_start(page, run)):
+                break
+            if number == self.context.max_pages:
+                run.notes.append(f"{server.host} #{tag}: stopped after {number} pages (max_pages)")
+                break
+            page = server.page(follow)
+        ids = [str(s.get("id")) for s in statuses if s.get("id")]
+        return statuses, max([*ids, cursor], key=_id_order) if ids else cursor
+
+    def _explain_empty(self, server: MastodonServer, tag: str, run: _Run) -> None:
+        """An empty first answer may mean "login needed" rather than "no posts": find out which."""
+        access = server.hashtag_access()
+        closed = {scope: value for scope, value in access.items() if value != "public"}
+        if closed and not server.has_token and all(v != "disabled" for v in closed.values()):
+            raise AuthError(
+                f"{server.host} answered no posts for #{tag}, but it shows hashtag timelines ({', '.join(closed)} posts) "
+                f"to logged-in apps only: create an application token with the read:statuses scope and put it in the "
+                f"environment variable {self.options.token_env}"
+            )
+        if closed and any(v == "disabled" for v in closed.values()) and len(closed) == len(access):
+            raise SourceError(f"{server.host} does not offer hashtag timelines at all ({closed}); pick another server")
+        run.notes.append(f"{server.host}: no posts tagged #{tag}")
+
+    def _reached_window_start(self, page: Page, run: _Run) -> bool:
+        start = run.window[0]
+        return start is not None and any(status_time(s) < start for s in page.statuses)
+
+    def _recheck(self, server: MastodonServer, open_threads: list[dict[str, str]], run: _Run) -> list[str]:
+        """Read recent threads again: the author may have continued them (or deleted a post) since."""
+        uris = []
+        for thread in open_threads:
+            if thread.get("server") != server.base_url or thread.get("uri") in run.pool:
+                continue
+            status = server.status(str(thread.get("id", "")))
+            if status is None:
+                run.deleted.append(str(thread.get("uri", "")))
+                continue
+            uri = run.pool.add(status, server.base_url)
+            if uri:
+                uris.append(uri)
+        return uris
+
+    def _follow_threads(self, server: MastodonServer, seeds: list[str], run: _Run) -> None:
+        """Bring in the thread around every seed that has one (each thread read once per run)."""
+        for uri in sorted(seeds, key=lambda u: status_time(run.pool.get(u))):
+            status = run.pool.get(uri)
+            if uri in run.threads_read or not (status.get("in_reply_to_id") or status.get("replies_count")):
+                continue
+            sighting = next(s for s in run.pool.sightings(uri) if s.server == server.base_url)
+            context = server.context(sighting.status_id)
+            if context is None:
+                run.deleted.append(uri)
+                continue
+            run.pool.add_all(context.ancestors, server.base_url)
+            run.threads_read.add(uri)
+            run.threads_read.update(run.pool.add_all(context.descendants, server.base_url))
+
+    def _still_open(self, run: _Run) -> list[dict[str, str]]:
+        horizon = datetime.now(UTC) - timedelta(hours=self.options.recheck_hours)
+        recent = [uri for uri in run.seeds if uri in run.pool and status_time(run.pool.get(uri)) >= horizon]
+        recent.sort(key=lambda uri: status_time(run.pool.get(uri)), reverse=True)
+        open_threads = []
+        for uri in dict.fromkeys(recent[:MAX_OPEN_THREADS]):
+            server = run.server_of.get(uri, "")
+            local_ids = [s.status_id for s in run.pool.sightings(uri) if s.server == server and s.status_id]
+            if local_ids:
+                open_threads.append({"server": server, "id": local_ids[0], "uri": uri})
+        return open_threads
+
+    # --- common -------------------------------------------------------------------------
+
+    def _is_seed(self, run: _Run, status: dict[str, Any]) -> bool:
+        if run.tags and run.tags.isdisjoint(tag_names(status)):
+            return False
+        start, end = run.window
+        moment = status_time(status)
+        return (start is None or moment >= start) and (end is None or moment <= end)
+
+    def _result(self, run: _Run, state: SourceState) -> CollectResult:
+        pool = run.pool
+        opted = [uri for uri in pool.uris() if opted_out(pool.get(uri).get("account") or {})]
+        excluded = set(opted) | set(run.deleted)
+        kept = [uri for uri in pick_threads(pool, run.seeds, self.options.replies) if uri not in excluded]
+        posts = tuple(_normalize(pool, uri) for uri in kept)
+        notes = [*run.notes]
+        if pool.boosts_skipped:
+            notes.append(f"{pool.boosts_skipped} boosts skipped")
+        if opted:
+            notes.append(f"{len(opted)} statuses by accounts that opted out (#nobot or noindex) withheld")
+        deleted = tuple(dict.fromkeys([*run.deleted, *opted]))
+        return CollectResult(posts=posts, state=_succeeded(state), deleted=deleted, notes=tuple(notes))
+
+    def _window(self) -> tuple[datetime | None, datetime | None]:
+        start = self.options.since or self.context.window_start
+        end = self.options.until or self.context.window_end
+        if start is None and end is None:
+            start, end = conference_window(self.context.conference, timedelta(days=self.options.margin_days))
+        return _utc(start), _utc(end)
+
+    def _hashtags(self) -> frozenset[str]:
+        tags = self.options.hashtags or self.context.conference.hashtags
+        return frozenset(normalize_tag(t) for t in tags if normalize_tag(t))
+
+
+@dataclasses.dataclass
+class _Run:
+    """What one collect() call accumulates."""
+
+    window: tuple[datetime | None, datetime | None]
+    tags: frozenset[str]
+    pool: StatusPool = dataclasses.field(default_factory=StatusPool)
+    seeds: list[str] = dataclasses.field(default_factory=list)
+    server_of: dict[str, str] = dataclasses.field(default_factory=dict)
+    threads_read: set[str] = dataclasses.field(default_factory=set)  # seeds whose context is in the pool
+    deleted: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _normalize(pool: StatusPool, uri: str) -> Post:
+    return status_to_post(pool.get(uri), parent_uri=pool.parent_uri(uri), root_uri=pool.root_uri(uri))
+
+
+def _saved_statuses(file: Path) -> list[dict[str, Any]]:
+    """Statuses in a saved answer: a timeline page (array), a Context object, or one Status."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"{file}: not a saved Mastodon answer ({exc})") from exc
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    if isinstance(data, dict) and ("ancestors" in data or "descendants" in data):
+        return [item for key in ("ancestors", "descendants") for item in data.get(key) or () if isinstance(item, dict)]
+    if isinstance(data, dict) and "uri" in data:
+        return [data]
+    raise SourceError(f"{file}: expected a list of statuses, a status context or a status")
+
+
+def _id_order(status_id: str) -> tuple[int, str]:
+    # Snowflake ids are decimal strings of growing length; compare them as numbers would.
+    return len(status_id), status_id
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _succeeded(state: SourceState) -> SourceState:
+    return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="")
+

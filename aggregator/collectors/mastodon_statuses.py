@@ -1,0 +1,197 @@
+"""Mastodon Status entities (JSON) in, normalized :class:`~aggregator.models.Post` out.
+
+Every field is untrusted: ``content`` is sanitized again, URLs are kept only when http(s).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from aggregator.collectors import normalize_tag
+from aggregator.errors import SourceError
+from aggregator.models import Author, LinkCard, Media, MediaKind, Post
+from aggregator.sanitize import clean_html, extract_links, html_to_text
+
+Status = Mapping[str, Any]
+
+MEDIA_KINDS: dict[str, MediaKind] = {"image": "image", "gifv": "gif", "video": "video", "audio": "audio"}
+_NOBOT = re.compile(r"(?<![\w#])#nobots?\b", re.IGNORECASE)
+PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
+
+
+def status_uri(status: Status) -> str:
+    """The status's global identifier: the same whichever server it was read through."""
+    uri = status.get("uri") or status.get("url")
+    if not isinstance(uri, str) or not uri:
+        raise SourceError(f"a status without uri or url (id {status.get('id')!r}): not a Mastodon Status entity")
+    return uri
+
+
+def status_time(status: Status) -> datetime:
+    raw = str(status.get("created_at") or "")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise SourceError(f"status {status.get('uri')}: unreadable created_at {raw!r}") from exc
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def tag_names(status: Status) -> tuple[str, ...]:
+    """The status's hashtags, lower-case without '#'."""
+    names = (normalize_tag(str(tag.get("name", ""))) for tag in status.get("tags") or () if isinstance(tag, Mapping))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def is_boost(status: Status) -> bool:
+    return status.get("reblog") is not None
+
+
+def is_public(status: Status) -> bool:
+    """Followers-only and direct statuses (visible to a logged-in app) are never published."""
+    return status.get("visibility", "public") in PUBLIC_VISIBILITIES
+
+
+def opted_out(account: Mapping[str, Any]) -> bool:
+    """#nobot/#nobots in the profile (bio or fields), or the account asked not to be indexed."""
+    source = account.get("source") if isinstance(account.get("source"), Mapping) else {}
+    if account.get("noindex") is True or source.get("noindex") is True:
+        return True
+    fields = (f"{f.get('name', '')} {f.get('value', '')}" for f in account.get("fields") or () if isinstance(f, Mapping))
+    profile = " ".join((str(account.get("note") or ""), str(source.get("note") or ""), *fields))
+    return bool(_NOBOT.search(html_to_text(profile)))
+
+
+def account_id(status: Status) -> str:
+    account = status.get("account") or {}
+    return str(account.get("url") or account.get("uri") or account.get("acct") or "")
+
+
+def status_to_post(status: Status, *, parent_uri: str = "", root_uri: str = "") -> Post:
+    """Normalize one status. ``parent_uri``/``root_uri``: what the reply points at, when known."""
+    uri = status_uri(status)
+    url = _safe(status.get("url")) or _safe(uri)
+    html = clean_html(str(status.get("content") or ""), base_url=url)
+    tags = status.get("tags") or ()
+    mentions = status.get("mentions") or ()
+    card = _card(status.get("card"))
+    quoted = _quoted_status(status)
+    return Post(
+        id=uri,
+        source="mastodon",
+        url=url,
+        author=_author(status.get("account") or {}),
+        created_at=status_time(status),
+        text=html_to_text(html),
+        html=html,
+        lang=str(status.get("language") or ""),
+        hashtags=tag_names(status),
+        links=_links(html, tags, mentions, card),
+        mentions=tuple(dict.fromkeys(_mention_handle(m) for m in mentions if isinstance(m, Mapping))),
+        media=tuple(_media(item) for item in status.get("media_attachments") or () if _media_url(item)),
+        card=card,
+        quote=status_to_post(quoted) if quoted else None,
+        quote_id=status_uri(quoted) if quoted else _quoted_uri(status),
+        reply_parent=parent_uri,
+        reply_root=root_uri if root_uri != uri else "",
+        content_warning=str(status.get("spoiler_text") or "").strip(),
+        labels=("sensitive",) if status.get("sensitive") and status.get("media_attachments") else (),
+    )
+
+
+def handle(account: Mapping[str, Any]) -> str:
+    """``@user@server`` for local and remote accounts alike."""
+    acct = str(account.get("acct") or account.get("username") or "")
+    if "@" in acct:
+        return f"@{acct}"
+    host = urlsplit(str(account.get("url") or "")).netloc
+    return f"@{acct}@{host}" if host else f"@{acct}"
+
+
+def _author(account: Mapping[str, Any]) -> Author:
+    name = html_to_text(str(account.get("display_name") or ""))
+    return Author(
+        id=str(account.get("url") or account.get("uri") or handle(account)),
+        handle=handle(account),
+        display_name=name,
+        url=_safe(account.get("url")),
+        avatar=_safe(account.get("avatar")),
+    )
+
+
+def _media(item: Mapping[str, Any]) -> Media:
+    meta = item.get("meta") or {}
+    original = meta.get("original") if isinstance(meta.get("original"), Mapping) else {}
+    return Media(
+        kind=MEDIA_KINDS.get(str(item.get("type")), "link"),
+        url=_media_url(item),
+        alt=str(item.get("description") or "").strip(),
+        thumb=_safe(item.get("preview_url")),
+        width=_int(original.get("width")),
+        height=_int(original.get("height")),
+    )
+
+
+def _media_url(item: Any) -> str:
+    if not isinstance(item, Mapping):
+        return ""
+    return _safe(item.get("url")) or _safe(item.get("remote_url"))
+
+
+def _card(card: Any) -> LinkCard | None:
+    if not isinstance(card, Mapping) or not _safe(card.get("url")):
+        return None
+    return LinkCard(
+        url=_safe(card.get("url")),
+        title=html_to_text(str(card.get("title") or "")),
+        description=html_to_text(str(card.get("description") or "")),
+        thumb=_safe(card.get("image")),
+    )
+
+
+def _quoted_status(status: Status) -> Status | None:
+    """The quoted status (Mastodon 4.5 quotes), only when the quoted author accepted the quote."""
+    quote = status.get("quote")
+    if not isinstance(quote, Mapping) or quote.get("state") != "accepted":
+        return None
+    quoted = quote.get("quoted_status")
+    return quoted if isinstance(quoted, Mapping) and (quoted.get("uri") or quoted.get("url")) else None
+
+
+def _quoted_uri(status: Status) -> str:
+    quote = status.get("quote")
+    if isinstance(quote, Mapping) and quote.get("state") == "accepted":
+        quoted = quote.get("quoted_status")
+        if isinstance(quoted, Mapping):
+            return str(quoted.get("uri") or "")
+    return ""
+
+
+def _links(html: str, tags: Iterable[Any], mentions: Iterable[Any], card: LinkCard | None) -> tuple[str, ...]:
+    """Links the author wrote, not the hashtag and mention links Mastodon adds to the content."""
+    generated = {str(item.get("url")) for item in (*tags, *mentions) if isinstance(item, Mapping)}
+    tag_paths = {f"/tags/{normalize_tag(str(t.get('name', '')))}" for t in tags if isinstance(t, Mapping)}
+    links = [
+        href
+        for href in extract_links(html)
+        if href not in generated and urlsplit(href).path.casefold().rstrip("/") not in tag_paths
+    ]
+    if card:
+        links.append(card.url)
+    return tuple(dict.fromkeys(links))
+
+
+def _mention_handle(mention: Mapping[str, Any]) -> str:
+    return handle(mention).lstrip("@")
+
+
+def _safe(url: Any) -> str:
+    return url.strip() if isinstance(url, str) and urlsplit(url.strip()).scheme in ("http", "https") else ""
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and value > 0 else None
+
