@@ -108,7 +108,7 @@ def _write_site(
         pages=2 + len(model.sessions),
         feeds=feeds,
         sessions=len(model.sessions),
-        sessions_with_posts=sum(1 for view in model.sessions if view.threads),
+        sessions_with_posts=model.sessions_with_posts,
         threads=len(model.digest.placements),
         posts=model.post_count,
         hallway_posts=model.hallway_post_count,

@@ -86,6 +86,10 @@ class SiteModel:
         return sum(len(p.thread.posts) for p in self.digest.placements)
 
     @property
+    def sessions_with_posts(self) -> int:
+        return sum(1 for view in self.sessions if view.threads)
+
+    @property
     def hallway_post_count(self) -> int:
         return sum(len(thread.posts) for thread in self.hallway)
 
