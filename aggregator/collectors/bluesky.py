@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Literal
 
@@ -36,6 +37,7 @@ from aggregator.collectors.bluesky_live import LiveReader, PostView, Window, sor
 from aggregator.collectors.bluesky_policy import Publisher
 from aggregator.collectors.bluesky_replay import replayed_views
 from aggregator.collectors.bluesky_threads import may_continue
+from aggregator.fetching import RetryPolicy
 
 OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored post (indexing lag)
 FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
@@ -126,6 +128,8 @@ class BlueskyCollector(Collector):
     type: ClassVar[str] = "bluesky"
     Options: ClassVar[type[SourceOptions]] = BlueskyOptions
     options: BlueskyOptions
+    retry_policy: RetryPolicy = RetryPolicy()
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:
         super().__init__(options, context)
@@ -252,6 +256,8 @@ class BlueskyCollector(Collector):
             credentials=credentials,
             session_file=session_file,
             timeout=self.context.timeout,
+            policy=self.retry_policy,
+            sleep=self.sleep,
         )
 
 
