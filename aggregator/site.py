@@ -173,7 +173,8 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
 def post_html(post: Post) -> Markup:
     """The post's HTML, sanitized again here (defence in depth), or its text when it has none."""
     if post.html.strip():
-        return Markup(clean_html(post.html, post.url if safe_url(post.url) else ""))
+        cleaned = clean_html(post.html, post.url if safe_url(post.url) else "")
+        return Markup(_REL_WITHOUT_HREF.sub(r"<a\1", cleaned))
     return Markup(text_to_html(post.text))
 
 
@@ -205,6 +206,8 @@ def safe_url(url: str) -> str:
 
 _SOURCE_NAMES = {"bluesky": "Bluesky", "mastodon": "Mastodon", "feed": "Blog"}
 _MEDIA_LABELS = {"video": "Video", "gif": "Animation", "audio": "Audio", "image": "Image", "link": "Attachment"}
+# The sanitizer drops unsafe hrefs but still adds rel, which HTML only allows on real links.
+_REL_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\shref=)([^>]*?)\srel="[^"]*"')
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 # XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as

@@ -137,7 +137,7 @@ def test_unsafe_links_from_posts_and_profiles_are_dropped(site: Path) -> None:
     metadata = outline(site, "sessions/102.html")
     assert not metadata.find("a", href=BLOG.author.url)  # javascript: profile
     assert "Carol Blogger" in metadata.text
-    assert metadata.find("h4", class_="post-title")
+    assert metadata.find("h5", class_="post-title")
     assert f"Recap: {HOSTILE}" in metadata.text
 
 
