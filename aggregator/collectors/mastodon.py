@@ -143,7 +143,7 @@ class MastodonCollector(Collector):
             raise SourceError("no hashtags to read: set `hashtags:` on the source or the conference")
         cursors: dict[str, str] = dict(state.extra.get("min_id") or {})
         open_threads = [t for t in state.extra.get("open_threads") or () if isinstance(t, dict)]
-        failures: list[str] = []
+        failures: list[SourceError] = []
         token = os.environ.get(self.options.token_env, "").strip()
         for base_url in self.options.instances:
             try:
@@ -156,9 +156,9 @@ class MastodonCollector(Collector):
                 ) as server:
                     self._read_server(server, cursors, open_threads, run)
             except SourceError as exc:
-                failures.append(str(exc))
+                failures.append(exc)
         if len(failures) == len(self.options.instances):
-            raise (AuthError if "refused" in failures[0] else SourceError)("; ".join(failures))
+            raise _combined(failures)
         run.notes.extend(f"FAILED: {failure}" for failure in failures)
         extra = {**state.extra, "min_id": cursors, "open_threads": self._still_open(run)}
         return dataclasses.replace(state, extra=extra)
@@ -326,6 +326,14 @@ def _saved_statuses(file: Path) -> list[dict[str, Any]]:
     if isinstance(data, dict) and "uri" in data:
         return [data]
     raise SourceError(f"{file}: expected a list of statuses, a status context or a status")
+
+
+def _combined(failures: list[SourceError]) -> SourceError:
+    """One error for a source whose every server failed; an AuthError only when each one refused us."""
+    if len(failures) == 1:
+        return failures[0]
+    kind = AuthError if all(isinstance(f, AuthError) for f in failures) else SourceError
+    return kind("; ".join(str(f) for f in failures))
 
 
 def _id_order(status_id: str) -> tuple[int, str]:
