@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues
 from aggregator.assignment.settings import AssignmentSettings
-from aggregator.assignment.text import TextIndex, hallway_phrases
+from aggregator.assignment.text import TextIndex, hallway_phrases, phrase_form, reflection_phrases
 from aggregator.assignment.timing import TimeIndex
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
@@ -39,6 +39,7 @@ class _Features:
     clues: ThreadClues
     terms: frozenset[str]
     hallway_hits: tuple[str, ...]
+    reflection_hits: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class AssignmentEngine:
     def _features(self, thread: Thread) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
         hits = hallway_phrases(clues.phrases, self.settings.hallway_words)
-        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits))
+        looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
+        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits), tuple(looking_back))
 
     def _pass(
         self,
@@ -124,7 +126,7 @@ class AssignmentEngine:
         nearby: dict[int, str] = {}
         for index, anchor_thread in anchors:
             session = self.sessions[index]
-            if anchor_thread != thread.id and session.start - self.time.lead <= moment <= session.end:
+            if anchor_thread != thread.id and session.start <= moment <= session.end:
                 nearby[index] = f"same author confidently in this session (thread {anchor_thread})"
         return nearby
 
@@ -150,11 +152,11 @@ class AssignmentEngine:
             key=lambda c: c.score,
             reverse=True,
         )[:KEPT_CANDIDATES]
-        return _decide(features.thread, ranked, probabilities[-1], self.settings.threshold)
+        return _decide(features.thread, ranked, probabilities[-1], hallway_signals, self.settings.threshold)
 
     def _candidate_pool(self, features: _Features, reference: _Reference | None) -> dict[int, float]:
         recap = self.settings.recap_weight
-        pool = self.time.candidates(features.thread.started_at)
+        pool = self.time.candidates(features.thread.started_at, reflective=bool(features.reflection_hits))
         if not pool:
             for index in self.text.search(features.terms, RECAP_SEARCH_LIMIT):
                 pool.setdefault(index, recap)
@@ -202,7 +204,9 @@ class AssignmentEngine:
         return signals
 
 
-def _decide(thread: Thread, ranked: Sequence[Candidate], hallway: float, threshold: float) -> Placement:
+def _decide(
+    thread: Thread, ranked: Sequence[Candidate], hallway: float, hallway_signals: Sequence[Signal], threshold: float
+) -> Placement:
     best = ranked[0] if ranked else None
     if best is not None and best.score >= threshold and best.score > hallway:
         evidence = [s.name for s in best.signals if s.score > 0]
@@ -212,6 +216,9 @@ def _decide(thread: Thread, ranked: Sequence[Candidate], hallway: float, thresho
         reason = "no session near its time and no text matching any session"
     else:
         reason = f"no session reached {threshold:.2f} (best {best.session_id}: {best.score:.2f}, hallway {hallway:.2f})"
+    chatter = [f"{s.name}: {s.detail}" for s in hallway_signals if s.score > 0]
+    if chatter:
+        reason = f"{reason}; {'; '.join(chatter)}"
     return Placement(thread, None, hallway, reason, tuple(ranked))
 
 

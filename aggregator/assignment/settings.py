@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class SignalWeights(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: float = Field(0.55, ge=0.0, description="multiplier of the BM25 text similarity to a session's programme entry")
+    text: float = Field(3.0, ge=0.0, description="multiplier of the BM25 text similarity to a session's programme entry")
     title: float = Field(4.0, ge=0.0, description="the post quotes the session's title")
     link: float = Field(9.0, ge=0.0, description="the post links to the session's page, slides or recording")
     hashtag: float = Field(9.0, ge=0.0, description="the post carries the session's own hashtag or code")
@@ -25,7 +25,7 @@ class SignalWeights(BaseModel):
     room: float = Field(2.5, ge=0.0, description="the post names the session's room")
     inherit: float = Field(5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes")
     continuity: float = Field(3.0, ge=0.0, description="the author was confidently in this session with another thread")
-    hallway: float = Field(3.0, ge=0.0, description="per hallway word (lunch, coffee, badge...), in favour of the hallway")
+    hallway: float = Field(4.5, ge=0.0, description="per hallway word (lunch, coffee, badge...), in favour of the hallway")
 
 
 class DiscoverySettings(BaseModel):

@@ -66,6 +66,18 @@ HALLWAY_PHRASES = frozenset(
 """Hallway chatter: a post built on these is about the conference, not about one session."""
 
 
+REFLECTION_PHRASES = frozenset(
+    phrase.strip()
+    for phrase in """
+    still thinking|that talk|that session|that keynote|that panel|the last talk|the previous talk|earlier talk
+    earlier session|earlier today|this morning s|yesterday s|just saw|just watched|just attended|just heard
+    denke noch|immer noch|der vortrag vorhin|vorhin|gestern
+    """.replace("\n", "|").split("|")
+    if phrase.strip()
+)
+"""Words that look back at a talk that is over: the post is a reflection, not live coverage."""
+
+
 def phrase_form(text: str) -> str:
     """Case-folded words separated by single spaces, padded, for whole-word phrase search."""
     words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
@@ -78,6 +90,11 @@ def hallway_phrases(phrases: str, extra: Iterable[str] = ()) -> list[str]:
     return sorted(p for p in vocabulary if p and f" {p.strip()} " in phrases)
 
 
+def reflection_phrases(phrases: str) -> list[str]:
+    """The looking-back phrases a text (in phrase_form) contains."""
+    return sorted(p for p in REFLECTION_PHRASES if f" {p} " in phrases)
+
+
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -85,7 +102,8 @@ def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
 
 
 class TextIndex:
-    """BM25 over the programme: one document per session, idf from the whole programme."""
+    """BM25 over the programme: one document per session, idf from the whole programme
+    (scaled so that a term unique to one session has idf 1)."""
 
     FIELD_WEIGHTS = (("title", 3), ("subtitle", 2), ("speakers", 2), ("track", 1), ("abstract", 1))
     K1 = 1.2
@@ -97,7 +115,10 @@ class TextIndex:
         self.size = len(documents)
         frequency = Counter(term for doc in documents for term in doc)
         average = sum(sum(doc.values()) for doc in documents) / max(1, self.size)
-        self.idf = {t: math.log(1 + (self.size - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+        # idf relative to a term found in one session only: a unique match weighs the same whether
+        # the programme has 8 sessions or 1,000, so weights mean the same on every conference
+        unique = math.log(1 + (self.size - 0.5) / 1.5) if self.size > 1 else 1.0
+        self.idf = {t: math.log(1 + (self.size - df + 0.5) / (df + 0.5)) / unique for t, df in frequency.items()}
         self.weights: list[dict[str, float]] = [self._bm25(doc, average) for doc in documents]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, doc in enumerate(documents):

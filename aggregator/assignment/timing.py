@@ -18,6 +18,12 @@ LONG_SESSION = timedelta(hours=4)  # longer ones (all-day workshops) are checked
 BEFORE_START_FLOOR = 0.3  # prior at the very start of the lead window
 AFTER_END_CEILING = 0.6  # prior right after the end...
 AFTER_END_FLOOR = 0.1  # ...fading to this at the end of the reflection window
+# A post that looks back ("still thinking about that talk") is about a session that is over:
+# its window reaches further back, ended sessions lead and running or upcoming ones fall behind.
+REFLECTIVE_STRETCH = 3
+REFLECTIVE_RUNNING = 0.4
+REFLECTIVE_UPCOMING = 0.1
+REFLECTIVE_FLOOR = 0.3
 
 
 class TimeIndex:
@@ -32,16 +38,29 @@ class TimeIndex:
         self.starts = [sessions[i].start for i in regular]
         self.max_length = max((sessions[i].end - sessions[i].start for i in regular), default=timedelta(0))
 
-    def candidates(self, moment: datetime) -> dict[int, float]:
+    def candidates(self, moment: datetime, reflective: bool = False) -> dict[int, float]:
         """Session index -> time prior (0 < prior <= 1) for every session whose window holds ``moment``."""
-        low = bisect.bisect_left(self.starts, moment - self.reflection - self.max_length)
+        reach = self.reflection * (REFLECTIVE_STRETCH if reflective else 1)
+        low = bisect.bisect_left(self.starts, moment - reach - self.max_length)
         high = bisect.bisect_right(self.starts, moment + self.lead)
         found: dict[int, float] = {}
         for index in (*self.order[low:high], *self.long):
-            prior = self.prior(self.sessions[index], moment)
+            session = self.sessions[index]
+            prior = self.reflective_prior(session, moment) if reflective else self.prior(session, moment)
             if prior > 0.0:
                 found[index] = prior
         return found
+
+    def reflective_prior(self, session: Session, moment: datetime) -> float:
+        if moment < session.start:
+            return REFLECTIVE_UPCOMING if session.start - moment <= self.lead else 0.0
+        if moment <= session.end:
+            return REFLECTIVE_RUNNING
+        reach = self.reflection * REFLECTIVE_STRETCH
+        late = moment - session.end
+        if late > reach:
+            return 0.0
+        return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, reach)
 
     def prior(self, session: Session, moment: datetime) -> float:
         if session.start <= moment <= session.end:

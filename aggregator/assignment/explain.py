@@ -1,0 +1,47 @@
+"""`aggregator explain POST_ID`: where a post's thread was filed, and every signal behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from aggregator.models import Placement, Session
+
+
+def find_placement(post_id: str, placements: Sequence[Placement]) -> Placement | None:
+    """The placement of the thread holding ``post_id`` (by id or by original URL)."""
+    for placement in placements:
+        if any(post.id == post_id or (post.url and post.url == post_id) for post in placement.thread.posts):
+            return placement
+    return None
+
+
+def explain(post_id: str, placements: Sequence[Placement], sessions: Mapping[str, Session] | None = None) -> str:
+    """A readable account: the thread, the decision, then each candidate with its signals' contributions."""
+    placement = find_placement(post_id, placements)
+    if placement is None:
+        return f"{post_id}: not in any thread (not collected, hidden, blocked or excluded)"
+    sessions = sessions or {}
+    thread = placement.thread
+    lines = [
+        f"post     {post_id}",
+        f"thread   {thread.id} by {thread.author.handle}, {len(thread.posts)} post(s), started {thread.started_at.isoformat()}",
+    ]
+    if thread.root.id != post_id:
+        lines.append("         (the post is part of this thread and goes where the thread goes)")
+    where = _session_label(placement.session_id, sessions) if placement.session_id else "hallway"
+    lines.append(f"decision {where}  confidence {placement.confidence:.2f}{'  [pinned]' if placement.pinned else ''}")
+    lines.append(f"reason   {placement.reason}")
+    if placement.candidates:
+        lines.append("candidates (probability; each signal's contribution in log-odds):")
+    for candidate in placement.candidates:
+        lines.append(f"  {candidate.score:5.2f}  {_session_label(candidate.session_id, sessions)}")
+        for signal in candidate.signals:
+            lines.append(f"         {signal.name:10} {signal.score:+6.2f}  {signal.detail}")
+    return "\n".join(lines)
+
+
+def _session_label(session_id: str, sessions: Mapping[str, Session]) -> str:
+    session = sessions.get(session_id)
+    if session is None:
+        return session_id
+    return f"{session_id} {session.title!r} ({session.room}, {session.start:%a %H:%M}-{session.end:%H:%M})"

@@ -1,0 +1,111 @@
+"""The assignment engine on MiniCon, a small hand-labelled conference (tests/data/assignment/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.assignment import AssignmentSettings, assign, explain
+from aggregator.curation import Overrides, OverridesConfig
+from aggregator.models import Placement
+from aggregator.threads import build_threads
+from assignment_fixtures import load_case, make_post
+
+CASE = load_case()
+
+
+def placements(posts=CASE.posts, settings=AssignmentSettings(), overrides=None) -> tuple[Placement, ...]:
+    return assign(build_threads(posts), CASE.sessions, CASE.conference, settings, overrides)
+
+
+def filed(result: tuple[Placement, ...]) -> dict[str, str | None]:
+    return {post.id: placement.session_id for placement in result for post in placement.thread.posts}
+
+
+RESULT = filed(placements())
+
+
+@pytest.mark.parametrize("post_id", sorted(CASE.expected))
+def test_every_labelled_post_is_filed_right(post_id: str) -> None:
+    assert RESULT[post_id] == CASE.expected[post_id], CASE.cases[post_id]
+
+
+def test_each_thread_is_placed_once_in_the_given_order() -> None:
+    threads = build_threads(CASE.posts)
+    result = assign(threads, CASE.sessions, CASE.conference, AssignmentSettings())
+    assert [p.thread.id for p in result] == [t.id for t in threads]
+
+
+def test_confidence_and_reason_come_with_every_decision() -> None:
+    for placement in placements():
+        assert 0.0 <= placement.confidence <= 1.0
+        assert placement.reason
+        if placement.session_id is not None:
+            assert placement.confidence >= AssignmentSettings().threshold
+            assert placement.candidates[0].session_id == placement.session_id
+
+
+def test_a_threshold_of_one_sends_everything_uncertain_to_the_hallway() -> None:
+    strict = filed(placements(settings=AssignmentSettings(threshold=1.0)))
+    assert set(strict.values()) == {None}
+
+
+def test_pin_files_the_whole_thread_and_beats_the_evidence() -> None:
+    overrides = Overrides.from_config(OverridesConfig(pin={"p2": "104", "p11": "hallway"}))
+    result = placements(overrides=overrides)
+    got = filed(result)
+    assert got["p1"] == got["p2"] == "104"
+    assert got["p11"] is None and got["p19"] is None
+    pinned = [p for p in result if p.pinned]
+    assert {p.thread.id for p in pinned} == {"p1", "p11"}
+    assert all(p.confidence == 1.0 and "curator" in p.reason for p in pinned)
+
+
+def test_pin_to_an_unknown_session_is_ignored() -> None:
+    overrides = Overrides.from_config(OverridesConfig(pin={"p3": "no-such-session"}))
+    assert filed(placements(overrides=overrides))["p3"] == "101"
+
+
+def test_quote_of_a_hallway_post_stays_in_the_hallway() -> None:
+    quote = make_post("q1", "zoe", "2026-05-20T13:12:00+02:00", "ha, same", quote_id="p15")
+    assert filed(placements(posts=(*CASE.posts, quote)))["q1"] is None
+
+
+def test_strong_own_evidence_beats_inheritance() -> None:
+    quote = make_post(
+        "q2", "zoe", "2026-05-20T10:15:00+02:00", "Compare this with Tesseract on Fraktur newspapers", quote_id="p3"
+    )
+    assert filed(placements(posts=(*CASE.posts, quote)))["q2"] == "106"
+
+
+def test_session_code_pattern_names_a_session() -> None:
+    post = make_post("c1", "zoe", "2026-05-20T10:20:00+02:00", "Loving it #mc-105 #minicon")
+    settings = AssignmentSettings(session_code_patterns=[r"#mc-(\d+)"])
+    assert filed(placements(posts=(post,), settings=settings))["c1"] == "105"
+    assert filed(placements(posts=(post,)))["c1"] is None
+
+
+def test_extra_hallway_words_are_configurable() -> None:
+    post = make_post("h1", "zoe", "2026-05-20T13:15:00+02:00", "Where is the cloakroom? #minicon")
+    assert filed(placements(posts=(post,)))["h1"] == "108"
+    settings = AssignmentSettings(hallway_words=["cloakroom"])
+    assert filed(placements(posts=(post,), settings=settings))["h1"] is None
+
+
+def test_no_programme_sends_everything_to_the_hallway() -> None:
+    result = assign(build_threads(CASE.posts), (), CASE.conference, AssignmentSettings())
+    assert {p.session_id for p in result} == {None}
+
+
+def test_explain_lists_candidates_and_signal_contributions() -> None:
+    sessions = {s.id: s for s in CASE.sessions}
+    text = explain("p2", placements(), sessions)
+    assert "decision 102 'Rust im Bibliothekskatalog: Sicher und schnell'" in text
+    assert "part of this thread" in text
+    for signal in ("time", "title", "room"):
+        assert f"         {signal}" in text
+    assert "not in any thread" in explain("nope", placements())
+
+
+def test_explain_shows_why_a_post_went_to_the_hallway() -> None:
+    text = explain("p7", placements())
+    assert "decision hallway" in text and "lunch" in text

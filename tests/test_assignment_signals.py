@@ -1,0 +1,103 @@
+"""Single signals of the assignment engine: text tokens, time windows, explicit evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues, normalize_url
+from aggregator.assignment.settings import AssignmentSettings, SignalWeights
+from aggregator.assignment.text import TextIndex, hallway_phrases, phrase_form, reflection_phrases, tokenize
+from aggregator.assignment.timing import TimeIndex
+import pytest
+from pydantic import ValidationError
+
+from aggregator.models import Thread
+from assignment_fixtures import load_case, make_post, make_session
+
+CASE = load_case()
+SESSIONS = {s.id: s for s in CASE.sessions}
+
+
+def clues(text: str, **fields) -> ThreadClues:
+    post = make_post("x", "zoe", "2026-05-20T10:00:00+02:00", text, **fields)
+    return ThreadClues.of(Thread(root=post, posts=(post,)))
+
+
+def signal_names(text: str, session_id: str, **fields) -> set[str]:
+    evidence = ProgrammeEvidence(CASE.sessions, SignalWeights())
+    index = [s.id for s in CASE.sessions].index(session_id)
+    return {s.name for s in evidence.signals(clues(text, **fields), index)}
+
+
+def test_tokens_are_casefolded_unicode_words_without_stopwords() -> None:
+    # casefold maps ß to ss on both sides, so "Straße" in a programme meets "Strasse" in a post
+    assert tokenize("Über die Straße: Größe & Maß of the Café!") == ["strasse", "grösse", "mass", "café"]
+    assert tokenize("ĆEVAPI и Тест") == ["ćevapi", "тест"]
+
+
+def test_text_index_prefers_the_session_with_the_rare_words() -> None:
+    index = TextIndex(CASE.sessions)
+    terms = index.terms("Tesseract and Fraktur are hard")
+    scores = {s.id: index.score(terms, i)[0] for i, s in enumerate(CASE.sessions)}
+    assert max(scores, key=scores.get) == "106"
+    assert index.score(index.terms("great talk, excellent slides"), 0) == (0.0, ())
+
+
+def test_unique_terms_weigh_the_same_on_small_and_large_programmes() -> None:
+    small = TextIndex(CASE.sessions[:2])
+    large = TextIndex(CASE.sessions)
+    assert small.idf["wikidata"] == pytest.approx(1.0)
+    assert large.idf["wikidata"] == pytest.approx(1.0)
+
+
+def test_hallway_and_reflection_phrases() -> None:
+    assert hallway_phrases(phrase_form("The coffee line is long!")) == ["coffee", "coffee line"]
+    assert hallway_phrases(phrase_form("Coffeescript talk")) == []
+    assert hallway_phrases(phrase_form("At the Garderobe"), extra=["garderobe"]) == ["garderobe"]
+    assert reflection_phrases(phrase_form("Still thinking about that talk")) == ["still thinking", "that talk"]
+
+
+def test_time_window_with_lead_and_reflection() -> None:
+    index = TimeIndex(CASE.sessions, lead_minutes=15, reflection_minutes=30)
+    at = lambda text: datetime.fromisoformat(text)
+    running = index.candidates(at("2026-05-20T09:30:00+02:00"))
+    assert {CASE.sessions[i].id for i, p in running.items() if p == 1.0} == {"101", "102", "103"}
+    before = index.candidates(at("2026-05-20T09:50:00+02:00"))
+    assert {CASE.sessions[i].id for i in before} == {"101", "102", "103", "104", "105", "106"}
+    assert all(0 < p < 1 for p in before.values())
+    assert index.candidates(at("2026-05-20T12:30:00+02:00")) == {}
+    looking_back = index.candidates(at("2026-05-20T10:30:00+02:00"), reflective=True)
+    ids = {CASE.sessions[i].id: p for i, p in looking_back.items()}
+    assert ids["101"] > ids["104"]
+
+
+def test_all_day_sessions_are_candidates_all_day() -> None:
+    day = make_session("all", "Poster exhibition", "2026-05-20T08:00:00+02:00", "2026-05-20T18:00:00+02:00")
+    index = TimeIndex((*CASE.sessions, day), lead_minutes=15, reflection_minutes=30)
+    found = index.candidates(datetime.fromisoformat("2026-05-20T12:30:00+02:00"))
+    assert [index.sessions[i].id for i in found] == ["all"]
+
+
+def test_explicit_evidence() -> None:
+    assert signal_names("Maria Schmidt on stage", "101") == {"speaker"}
+    assert signal_names("cc @mariaschmidt@glammr.us", "101") == {"handle"}
+    assert signal_names("see https://minicon.example/talk/warc#top", "103") == {"link"}
+    assert signal_names("so good #WARC26", "103", hashtags=["WARC26"]) == {"hashtag"}
+    assert signal_names("Now in Forum: Zettelkasten und Forschungsdaten", "105") == {"title", "room"}
+    assert signal_names("The forum thread was lively", "105") == set()  # one-word room needs "in Forum"
+    assert signal_names("Panel later", "108") == set()  # "Closing Panel" only as a whole
+
+
+def test_url_normalization() -> None:
+    assert normalize_url("HTTPS://www.Example.org/Talk/1/?utm=x#a") == "example.org/talk/1"
+
+
+def test_settings_reject_unknown_keys_and_bad_patterns() -> None:
+    with pytest.raises(ValidationError):
+        AssignmentSettings(treshold=0.3)
+    with pytest.raises(ValidationError):
+        AssignmentSettings(session_code_patterns=["#mc-\\d+"])  # no group
+    with pytest.raises(ValidationError):
+        AssignmentSettings(session_code_patterns=["(unclosed"])
+    for field in AssignmentSettings.model_fields.values():
+        assert field.description
