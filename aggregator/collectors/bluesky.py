@@ -102,7 +102,10 @@ class BlueskyOptions(SourceOptions):
     @classmethod
     def _valid_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
-            re.compile(pattern)  # raises re.error, which pydantic reports against this key
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
         return patterns
 
     @field_validator("feed", "list", mode="after")
