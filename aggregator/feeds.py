@@ -62,15 +62,29 @@ class Feed:
 def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path) -> int:
     """Write RSS and Atom for the conference and every session; returns the number of files."""
     feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
+    entry_content = _entry_content_renderer(environment)
     for feed in feeds:
         for extension, template_name in FEED_FORMATS.items():
             xml = environment.get_template(template_name).render(
-                feed=feed, site_url=model.conference.site_url, extension=extension
+                feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
             )
             target = site_dir / f"{feed.stem}.{extension}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(xml, encoding="utf-8")
     return len(feeds) * len(FEED_FORMATS)
+
+
+def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
+    """The HTML body of a post's entry, rendered once however many feeds carry the post."""
+    macros = environment.get_template("_macros.html").module
+    rendered: dict[str, str] = {}
+
+    def entry_content(post: Post) -> str:
+        if post.id not in rendered:
+            rendered[post.id] = str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
+        return rendered[post.id]
+
+    return entry_content
 
 
 def conference_feed(model: SiteModel) -> Feed:

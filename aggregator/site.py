@@ -212,14 +212,11 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 # XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as
 # errors; untrusted text can carry any of them. Tab, line feed and carriage return stay.
-_CONTROL_CHARACTERS = dict.fromkeys(
-    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0), 0xFFFE, 0xFFFF]
-)
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def _drop_control_characters(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return Markup(str(value).translate(_CONTROL_CHARACTERS))
-    if isinstance(value, str):
-        return value.translate(_CONTROL_CHARACTERS)
-    return value
+    if not isinstance(value, str) or not _CONTROL_CHARACTERS.search(value):
+        return value
+    cleaned = _CONTROL_CHARACTERS.sub("", value)
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned

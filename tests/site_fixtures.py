@@ -60,6 +60,7 @@ KEYNOTE = Session(
     room="Main Hall",
     speakers=("Dr. Ada Keynote",),
     abstract="Why libraries run the roads of knowledge.\n\nA look at shared systems.",
+    description="The long version: roads, bridges and catalogues.",
     url="https://programme.example.org/events/101",
     links=("https://slides.example.org/keynote",),
     kind="Keynote",

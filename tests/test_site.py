@@ -234,3 +234,9 @@ def test_packaged_templates_are_found() -> None:
     search_path = template_search_path()
     assert len(search_path) == 1 and (search_path[0] / "session.html").is_file()
     assert template_search_path(Path("/somewhere"))[0] == Path("/somewhere")
+
+
+def test_long_description_is_shown_beside_the_abstract(site: Path) -> None:
+    keynote = outline(site, "sessions/101.html")
+    assert (2, "Description") in keynote.headings
+    assert KEYNOTE.description in keynote.text
