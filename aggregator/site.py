@@ -123,9 +123,15 @@ def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[...
         )
         target = staging / page_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        target.write_text(_without_blank_lines(html), encoding="utf-8")
 
     return write
+
+
+def _without_blank_lines(html: str) -> str:
+    """Drop the blank lines empty template branches leave (browsers ignore them), except in <pre>."""
+    parts = _PREFORMATTED.split(html)
+    return "".join(part if index % 2 else _BLANK_LINES.sub("\n", part) for index, part in enumerate(parts))
 
 
 def session_page(view: SessionView) -> str:
@@ -206,6 +212,8 @@ def safe_url(url: str) -> str:
 
 _SOURCE_NAMES = {"bluesky": "Bluesky", "mastodon": "Mastodon", "feed": "Blog"}
 _MEDIA_LABELS = {"video": "Video", "gif": "Animation", "audio": "Audio", "image": "Image", "link": "Attachment"}
+_PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL | re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # The sanitizer drops unsafe hrefs but still adds rel, which HTML only allows on real links.
 _REL_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\shref=)([^>]*?)\srel="[^"]*"')
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -240,3 +241,17 @@ def test_long_description_is_shown_beside_the_abstract(site: Path) -> None:
     keynote = outline(site, "sessions/101.html")
     assert (2, "Description") in keynote.headings
     assert KEYNOTE.description in keynote.text
+
+
+def test_blank_lines_inside_preformatted_post_text_survive(tmp_path: Path) -> None:
+    digest = build_digest()
+    code = "<pre>line one\n\n  line three</pre>"
+    thread = digest.placements[1].thread
+    root = dataclasses.replace(thread.root, html=code, lang="not a language tag")
+    placements = (dataclasses.replace(digest.placements[1], thread=dataclasses.replace(thread, root=root, posts=(root,))),)
+    render_site(dataclasses.replace(digest, placements=placements), tmp_path / "out")
+
+    page = (tmp_path / "out" / "sessions" / "101.html").read_text(encoding="utf-8")
+    assert code in page
+    assert "\n\n" not in page.replace(code, "")
+    assert 'lang="not' not in page
