@@ -117,3 +117,11 @@ def test_real_samples_parse(sample: str, published: int) -> None:
         pytest.skip(f"{path} is not on this machine")
     result = replay(path, Conference(name="x", hashtags=(), timezone="UTC"))
     assert len(result.posts) == published
+
+
+def test_posts_without_a_readable_time_are_skipped(tmp_path: Path) -> None:
+    page = json.loads((SAVED / "searchPosts-0001.json").read_text(encoding="utf-8"))
+    page["posts"][0]["indexedAt"] = page["posts"][0]["record"]["createdAt"] = "yesterday-ish"
+    saved = tmp_path / "searchPosts-0001.json"
+    saved.write_text(json.dumps(page), encoding="utf-8")
+    assert LONE not in ids(replay(saved)) and ROOT in ids(replay(saved))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Literal
 
+from atproto_client import models
 from pydantic import Field, field_validator, model_validator
 
 from aggregator.collectors import (
@@ -42,6 +43,7 @@ from aggregator.fetching import RetryPolicy
 OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored post (indexing lag)
 FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
 MAX_THREAD_CALLS = 1000
+POST_URI = re.compile(r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._:~-]{1,512}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|m|min|minutes?)\s*$", re.IGNORECASE)
 
 
@@ -232,19 +234,24 @@ class BlueskyCollector(Collector):
         """Stored posts that still exist, and the ids of those that do not."""
         if not self.options.check_deletions:
             return [], ()
-        stored = [i for i in self.context.stored_ids() if i.startswith("at://") and "/app.bsky.feed.post/" in i]
+        stored = [i for i in self.context.stored_ids() if POST_URI.fullmatch(i)]
         existing = list(reader.posts(stored))
         alive = {view.uri for view in existing}
         return existing, tuple(uri for uri in stored if uri not in alive)
 
     def _tagged(self, view: PostView) -> bool:
-        tags = [f.tag for facet in getattr(view.record, "facets", None) or () for f in facet.features
-                if hasattr(f, "tag") and isinstance(f.tag, str)]  # fmt: skip
-        tags.extend(getattr(view.record, "tags", None) or ())
-        return matches_hashtags(tags, self.options.hashtags)
+        record = view.record
+        if not isinstance(record, models.AppBskyFeedPost.Record):
+            return False
+        tags = [f.tag for facet in record.facets or () for f in facet.features
+                if isinstance(f, models.AppBskyRichtextFacet.Tag)]  # fmt: skip
+        return matches_hashtags([*tags, *(record.tags or ())], self.options.hashtags)
 
     def _in_window(self, view: PostView) -> bool:
-        return self.window.contains(sort_time(view))
+        try:
+            return self.window.contains(sort_time(view))
+        except ValueError:
+            return False  # no readable time: it cannot be placed anywhere
 
     def _client(self) -> XrpcClient:
         credentials = credentials_from_env()

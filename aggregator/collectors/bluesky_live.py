@@ -15,7 +15,7 @@ from typing import Any
 from atproto_client import models
 
 from aggregator.collectors.bluesky_client import XrpcClient, XrpcError
-from aggregator.collectors.bluesky_posts import parse_datetime, post_time
+from aggregator.collectors.bluesky_posts import post_time
 from aggregator.collectors.bluesky_replay import views_of_feed
 from aggregator.collectors.bluesky_threads import RepliesPolicy, ThreadPick, pick_thread
 
@@ -39,8 +39,8 @@ class Window:
 
 
 def sort_time(view: PostView) -> datetime:
-    created = getattr(view.record, "created_at", None)
-    return post_time(created, view.indexed_at) if isinstance(created, str) else parse_datetime(view.indexed_at)
+    """When the post counts as made (raises ValueError for a post without a readable time)."""
+    return post_time(getattr(view.record, "created_at", ""), view.indexed_at)
 
 
 class LiveReader:

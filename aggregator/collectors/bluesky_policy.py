@@ -10,6 +10,7 @@ same treatment, except that a withheld quote is merely dropped (its id stays).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from aggregator.collectors.bluesky_posts import (
     sensitive_labels,
 )
 from aggregator.models import Author, Post
+
+log = logging.getLogger(__name__)
 
 SensitivePolicy = Literal["hide", "warn"]
 
@@ -44,7 +47,11 @@ class Publisher:
         posts: list[Post] = []
         withheld: list[str] = []
         for view in views:
-            post = post_from_view(view)
+            try:
+                post = post_from_view(view)
+            except ValueError as exc:  # e.g. no readable time: nothing sensible to publish
+                log.warning("skipping malformed Bluesky post %s: %s", view.uri, exc)
+                continue
             if post is None:
                 continue  # not an app.bsky.feed.post record
             if author_opted_out(view.author) or self._withheld(post, opted_out):

@@ -111,13 +111,21 @@ def must_hide(post: Post) -> bool:
 
 
 def post_time(created_at: str, indexed_at: str) -> datetime:
-    """The author's claimed time, unless it is unreadable or later than the AppView saw the post."""
-    indexed = parse_datetime(indexed_at)
+    """Bluesky's sort time: the author's claimed time, unless later than when the AppView saw the post.
+
+    Raises ValueError only when neither time can be read.
+    """
+    times = [moment for moment in map(_readable_datetime, (created_at, indexed_at)) if moment is not None]
+    if not times:
+        raise ValueError(f"unreadable post times {created_at!r} / {indexed_at!r}")
+    return min(times)
+
+
+def _readable_datetime(value: Any) -> datetime | None:
     try:
-        created = parse_datetime(created_at)
+        return parse_datetime(value) if isinstance(value, str) else None
     except ValueError:
-        return indexed
-    return min(created, indexed)
+        return None
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
