@@ -118,9 +118,7 @@ def _write_site(
 def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:
     def write(template_name: str, page_path: str, **context: Any) -> None:
         depth = page_path.count("/")
-        html = environment.get_template(template_name).render(
-            root="../" * depth, page_path=page_path, **context
-        )
+        html = environment.get_template(template_name).render(root="../" * depth, page_path=page_path, **context)
         target = staging / page_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_without_blank_lines(html), encoding="utf-8")

@@ -153,4 +153,3 @@ def _short_hash(text: str) -> str:
 
 def _thread_order(thread: Thread) -> tuple[datetime, str]:
     return (thread.started_at, thread.id)
-

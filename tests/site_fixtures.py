@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from html.parser import HTMLParser
 from datetime import UTC, datetime, timedelta, timezone
+from html.parser import HTMLParser
 
 from aggregator.models import (
     Author,
@@ -44,7 +44,7 @@ DAN = Author(id="did:plc:dan", handle="dan.example.com", url="https://bsky.app/p
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment on 2–4 March 2027, Chicago local time."""
+    """A moment on 1-3 March 2027, Chicago local time."""
     return datetime(2027, 3, day, hour, minute, tzinfo=CHICAGO)
 
 

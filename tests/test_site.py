@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -194,13 +195,13 @@ def test_pages_are_well_formed_and_accessible_in_structure(site: Path) -> None:
     for page in html_pages(site):
         raw = page.read_text(encoding="utf-8")
         parsed = PageOutline(raw)
-        assert raw.startswith("<!doctype html>\n<html lang=\"en\">"), page
+        assert raw.startswith('<!doctype html>\n<html lang="en">'), page
         assert parsed.nesting_errors == [], page
         assert len(parsed.find("main", id="main")) == 1 and parsed.find("a", class_="skip-link", href="#main")
         assert parsed.find("header") and parsed.find("footer") and parsed.find("nav")
         levels = [level for level, _ in parsed.headings]
         assert levels[0] == 1 and levels.count(1) == 1, page
-        assert all(after - before <= 1 for before, after in zip(levels, levels[1:])), (page, levels)
+        assert all(after - before <= 1 for before, after in itertools.pairwise(levels)), (page, levels)
 
 
 def test_session_content_is_marked_for_search_indexing(site: Path) -> None:
@@ -248,7 +249,8 @@ def test_blank_lines_inside_preformatted_post_text_survive(tmp_path: Path) -> No
     code = "<pre>line one\n\n  line three</pre>"
     thread = digest.placements[1].thread
     root = dataclasses.replace(thread.root, html=code, lang="not a language tag")
-    placements = (dataclasses.replace(digest.placements[1], thread=dataclasses.replace(thread, root=root, posts=(root,))),)
+    only_root = dataclasses.replace(thread, root=root, posts=(root,))
+    placements = (dataclasses.replace(digest.placements[1], thread=only_root),)
     render_site(dataclasses.replace(digest, placements=placements), tmp_path / "out")
 
     page = (tmp_path / "out" / "sessions" / "101.html").read_text(encoding="utf-8")
