@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aggregator.assignment.discovery import discover_sessions
 from aggregator.assignment.engine import AssignmentEngine
 from aggregator.assignment.explain import explain, find_placement
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.curation import Overrides
 from aggregator.models import Conference, Placement, Session, Thread
 
-__all__ = ["AssignmentEngine", "AssignmentSettings", "assign", "explain", "find_placement"]
+__all__ = ["AssignmentEngine", "AssignmentSettings", "assign", "discover_sessions", "explain", "find_placement"]
 
 
 def assign(

@@ -66,9 +66,9 @@ class AssignmentEngine:
         features = {t.id: self._features(t) for t in threads}
         owner = {p.id: t.id for t in threads for p in t.posts}
         order = _dependency_order(threads, owner)
-        first = self._pass(order, features, owner, overrides, continuity={})
+        first = self._pass(order, features, owner, overrides, continuity={}, earlier=None)
         anchors = self._anchors(first)
-        final = self._pass(order, features, owner, overrides, continuity=anchors)
+        final = self._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
         return tuple(final[t.id] for t in threads)
 
     def _features(self, thread: Thread) -> _Features:
@@ -84,7 +84,10 @@ class AssignmentEngine:
         owner: Mapping[str, str],
         overrides: Overrides | None,
         continuity: Mapping[str, list[tuple[int, str]]],
+        earlier: Mapping[str, Placement] | None,
     ) -> dict[str, Placement]:
+        """Place every thread; with ``earlier`` (the first pass), only threads whose continuity or
+        reference changed are scored again."""
         placements: dict[str, Placement] = {}
         for thread in order:
             pinned = self._pinned(thread, overrides)
@@ -93,8 +96,21 @@ class AssignmentEngine:
                 continue
             reference = self._reference(thread, owner, placements)
             nearby = self._continuity(thread, continuity.get(thread.author.id, ()))
+            if earlier is not None and not nearby and not self._reference_changed(thread, owner, placements, earlier):
+                placements[thread.id] = earlier[thread.id]
+                continue
             placements[thread.id] = self._place(features[thread.id], reference, nearby)
         return placements
+
+    @staticmethod
+    def _reference_changed(
+        thread: Thread, owner: Mapping[str, str], now: Mapping[str, Placement], before: Mapping[str, Placement]
+    ) -> bool:
+        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+            target = owner.get(post_id)
+            if target is not None and target != thread.id and now.get(target) is not before.get(target):
+                return True
+        return False
 
     def _pinned(self, thread: Thread, overrides: Overrides | None) -> Placement | None:
         pin = overrides.pin_for(thread) if overrides else None

@@ -99,27 +99,33 @@ class ProgrammeEvidence:
         session = self.sessions[index]
         found: list[Signal] = []
         w = self.weights
-        if any(index in self.by_link.get(link, ()) for link in clues.links):
+        if clues.links and any(index in self.by_link.get(link, ()) for link in clues.links):
             found.append(Signal("link", w.link, "links to the session page or slides"))
-        tags = sorted(t for t in clues.hashtags if index in self.by_tag.get(t, ()))
-        codes = sorted(c for c in clues.codes if index in self.by_code.get(c, ()))
-        if tags or codes:
-            found.append(Signal("hashtag", w.hashtag, f"#{tags[0]}" if tags else f"code {codes[0]}"))
+        if clues.hashtags or clues.codes:
+            tags = sorted(t for t in clues.hashtags if index in self.by_tag.get(t, ()))
+            codes = sorted(c for c in clues.codes if index in self.by_code.get(c, ()))
+            if tags or codes:
+                found.append(Signal("hashtag", w.hashtag, f"#{tags[0]}" if tags else f"code {codes[0]}"))
         title = next((p for p in self.titles[index] if p in clues.phrases), None)
         if title:
             found.append(Signal("title", w.title, f"quotes the title{title.rstrip()}"))
         found.extend(self._speaker_signals(clues, index))
-        room_pattern = self.rooms.get(session.room)
-        if room_pattern is not None and room_pattern.search(clues.text):
+        if session.room and self._names_room(clues, session.room):
             found.append(Signal("room", w.room, f"names the room {session.room}"))
         return found
+
+    def _names_room(self, clues: ThreadClues, room: str) -> bool:
+        last_word = phrase_form(room).split()[-1:] or [""]
+        if f" {last_word[0]} " not in clues.phrases:  # cheap test before the regular expression
+            return False
+        return self.rooms[room].search(clues.text) is not None
 
     def _speaker_signals(self, clues: ThreadClues, index: int) -> list[Signal]:
         named, mentioned = None, None
         for forms in self.speakers[index]:
             if named is None and any(_names(form, clues) for form in forms.phrases):
                 named = forms.display
-            if mentioned is None and any(_handle_matches(h, forms.compacts) for h in clues.handles):
+            if mentioned is None and clues.handles and any(_handle_matches(h, forms.compacts) for h in clues.handles):
                 mentioned = forms.display
         found = []
         if named:

@@ -132,7 +132,10 @@ class TextIndex:
     def score(self, terms: Iterable[str], session_index: int) -> tuple[float, tuple[str, ...]]:
         """BM25 of a thread's terms against one session, and the terms that matched (best first)."""
         weights = self.weights[session_index]
-        matched = sorted(((weights[t], t) for t in terms if t in weights), reverse=True)
+        matched = [(weights[t], t) for t in terms if t in weights]
+        if not matched:
+            return 0.0, ()
+        matched.sort(reverse=True)
         return sum(w for w, _ in matched), tuple(t for _, t in matched)
 
     def search(self, terms: Iterable[str], limit: int) -> list[int]:
