@@ -7,7 +7,9 @@ import stat
 
 import pytest
 
-from aggregator.collectors.bluesky_client import Credentials, SessionFile, credentials_from_env
+from atproto_client import models
+
+from aggregator.collectors.bluesky_client import Credentials, SessionFile, XrpcClient, credentials_from_env
 from aggregator.errors import AuthError
 from bluesky_fixtures import (
     HANDLE,
@@ -120,3 +122,25 @@ def test_session_file_is_per_service_and_account(tmp_path) -> None:
     one = SessionFile.in_folder(tmp_path, "https://bsky.social", HANDLE)
     other = SessionFile.in_folder(tmp_path, "https://pds.example", HANDLE)
     assert one.path != other.path and one.load() is None
+
+
+def test_a_session_refreshed_by_another_source_is_adopted_not_relogged(harness: Harness) -> None:
+    fake = harness.fake
+    saved = SessionFile.in_folder(harness.data_dir, fake.url, HANDLE)
+    credentials = Credentials(HANDLE, PASSWORD)
+
+    def client() -> XrpcClient:
+        return XrpcClient(appview=fake.url, service=fake.url, credentials=credentials, session_file=saved)
+
+    def search(source: XrpcClient) -> None:
+        source.query("app.bsky.feed.searchPosts", {"q": "#shelfcon"}, models.AppBskyFeedSearchPosts.Response)
+
+    with client() as first, client() as second:
+        search(first)
+        search(second)  # both now hold the same tokens
+        fake.expire_access_tokens()
+        search(first)  # refreshes: the old refresh token is spent
+        search(second)  # its refresh is refused, so it takes the session the first one saved
+
+    assert len(fake.called(LOGIN)) == 1
+    assert len(fake.called(REFRESH)) == 2

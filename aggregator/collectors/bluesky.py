@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from atproto_client import models
@@ -51,6 +52,11 @@ class BlueskyOptions(SourceOptions):
     """A Bluesky source. Credentials come from BSKY_HANDLE / BSKY_APP_PASSWORD, never from here."""
 
     type: Literal["bluesky"] = Field("bluesky", description="Source type.")
+    path: Path | None = Field(
+        None,
+        description="Replay saved XRPC answers instead of the network: a searchPosts/getPosts, getFeed/"
+        "getAuthorFeed/getListFeed or getPostThread JSON file, or a folder of them. Not filtered by hashtag.",
+    )
     hashtags: tuple[str, ...] = Field(
         (),
         description="Hashtags to search for (with or without '#'); a post matching any of them is collected. "

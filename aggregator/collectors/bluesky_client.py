@@ -168,11 +168,22 @@ class XrpcClient:
                 "POST", self._pds(self.session), "com.atproto.server.refreshSession", token=self.session.refresh_jwt
             )
             if response.is_success:
-                return self._keep(_validated(response, "refreshSession", models.ComAtprotoServerRefreshSession.Response), self.session)
+                answer = _validated(response, "refreshSession", models.ComAtprotoServerRefreshSession.Response)
+                return self._keep(answer, self.session)
             if response.status_code not in (400, 401):
                 raise _xrpc_error(response, "com.atproto.server.refreshSession")
+            if self._adopt_newer_saved_session():
+                return self.session  # type: ignore[return-value]
             log.info("Bluesky refused the stored session; logging in again")
         return self._login()
+
+    def _adopt_newer_saved_session(self) -> bool:
+        """Another source may have refreshed (and so invalidated) our tokens: use what it saved."""
+        saved = self.session_file.load() if self.session_file is not None else None
+        if saved is None or self.session is None or saved.refresh_jwt == self.session.refresh_jwt:
+            return False
+        self.session = saved
+        return True
 
     def _login(self) -> Session:
         assert self.credentials is not None
