@@ -110,9 +110,8 @@ class _ReferenceCollector(HTMLParser):
         if tag == "a" and _is_web_url(values.get("href", "")):
             self.links.append(values["href"])
         elif tag == "img" and _is_web_url(values.get("src", "")):
-            self.images.append(
-                ImageRef(values["src"], values.get("alt", ""), _dimension(values.get("width")), _dimension(values.get("height")))
-            )
+            width, height = _dimension(values.get("width")), _dimension(values.get("height"))
+            self.images.append(ImageRef(values["src"], values.get("alt", ""), width, height))
 
 
 def _is_web_url(url: str) -> bool:

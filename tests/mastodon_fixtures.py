@@ -210,8 +210,9 @@ class FakeMastodon:
         while parent:
             ancestors.insert(0, parent)
             parent = self._parent(parent)
-        context = {"ancestors": [self._render(s) for s in ancestors], "descendants": [self._render(s) for s in self._below(found)]}
-        return self._json(context)
+        descendants = self._below(found)
+        rendered = {"ancestors": [self._render(s) for s in ancestors], "descendants": [self._render(s) for s in descendants]}
+        return self._json(rendered)
 
     def _instance(self, request: Request) -> Response:
         configuration: dict[str, Any] = {"statuses": {"max_characters": 500}}

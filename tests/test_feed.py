@@ -122,7 +122,9 @@ def test_server_error_is_retried_then_reported(httpserver: HTTPServer, tmp_path:
 
 def test_transient_server_error_recovers(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_ordered_request("/feed").respond_with_data("busy", status=503)
-    httpserver.expect_ordered_request("/feed").respond_with_data(TAGGED_BLOG_RSS.read_bytes(), content_type=RSS_CONTENT_TYPE)
+    httpserver.expect_ordered_request("/feed").respond_with_data(
+        TAGGED_BLOG_RSS.read_bytes(), content_type=RSS_CONTENT_TYPE
+    )
 
     result = feed_collector(tmp_path, url=httpserver.url_for("/feed")).collect(SourceState())
 

@@ -21,6 +21,7 @@ from mastodon_fixtures import (
     status,
 )
 
+FIRST_ID = 113_000_000_000_000_001  # the id of status(1, ...)
 ANA = account("ana")
 BOB = account("bob", domain="other.example")
 
@@ -59,7 +60,7 @@ def test_first_run_pages_back_through_link_headers(tmp_path: Path, mastodon: Fak
 
     assert len(result.posts) == 95
     pages = mastodon.requests("/api/v1/timelines/tag/")
-    assert [r.args.get("max_id") for r in pages] == [None, str(113_000_000_000_000_000 + 56), str(113_000_000_000_000_000 + 16)]
+    assert [r.args.get("max_id") for r in pages] == [None, str(FIRST_ID + 55), str(FIRST_ID + 15)]
     assert all(r.args["limit"] == "40" for r in pages)
 
 
@@ -379,7 +380,8 @@ def test_nobot_inside_a_word_is_not_an_opt_out(tmp_path: Path, mastodon: FakeMas
 
 def test_status_is_normalized_and_its_html_sanitized(tmp_path: Path, mastodon: FakeMastodon) -> None:
     content = (
-        '<p onclick="steal()">Slides: <a href="https://slides.example.org/talk" class="u-url">slides.example.org/talk</a> '
+        '<p onclick="steal()">Slides: '
+        '<a href="https://slides.example.org/talk" class="u-url">slides.example.org/talk</a> '
         '<a href="https://other.example/@bob" class="u-url mention">@<span>bob</span></a> '
         '<a href="https://glammr.example/tags/C4L27" class="mention hashtag" rel="tag">#<span>C4L27</span></a>'
         "<script>alert(1)</script><a href=\"javascript:alert(2)\">x</a></p>"
@@ -402,7 +404,12 @@ def test_status_is_normalized_and_its_html_sanitized(tmp_path: Path, mastodon: F
             },
             {"id": "78", "type": "gifv", "url": "javascript:alert(3)", "description": "unsafe"},
         ],
-        card={"url": "https://slides.example.org/talk", "title": "Talk <b>slides</b>", "description": "All of them", "image": None},
+        card={
+            "url": "https://slides.example.org/talk",
+            "title": "Talk <b>slides</b>",
+            "description": "All of them",
+            "image": None,
+        },
     )
     mastodon.add(item)
 
@@ -446,3 +453,10 @@ def test_window_end_leaves_later_tagged_posts_out(tmp_path: Path, mastodon: Fake
 
     assert len(result.posts) == 3
     assert result.state.extra["min_id"][f"{mastodon.base_url} #c4l27"] == str(113_000_000_000_000_005)
+
+
+def test_a_server_without_hashtag_timelines_says_so(tmp_path: Path, mastodon: FakeMastodon) -> None:
+    mastodon.hashtag_access = {"local": "disabled", "remote": "disabled"}
+
+    with pytest.raises(SourceError, match="does not offer hashtag timelines"):
+        collect(tmp_path, mastodon)

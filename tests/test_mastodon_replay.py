@@ -91,7 +91,11 @@ def test_status_without_uri_is_a_source_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("glammr.us", "https://glammr.us"), ("https://mastodon.social/", "https://mastodon.social"), ("http://127.0.0.1:8080", "http://127.0.0.1:8080")],
+    [
+        ("glammr.us", "https://glammr.us"),
+        ("https://mastodon.social/", "https://mastodon.social"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
 )
 def test_server_addresses_are_normalized(given: str, expected: str) -> None:
     assert MastodonOptions(type="mastodon", instances=(given,)).instances == (expected,)
@@ -99,7 +103,12 @@ def test_server_addresses_are_normalized(given: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"instances": ("https://glammr.us/@ana",)}, {"instances": ("ftp://glammr.us",)}, {"instances": ("glammr.us",), "replies": "some"}],
+    [
+        {},
+        {"instances": ("https://glammr.us/@ana",)},
+        {"instances": ("ftp://glammr.us",)},
+        {"instances": ("glammr.us",), "replies": "some"},
+    ],
 )
 def test_invalid_options_are_rejected(options: dict) -> None:
     with pytest.raises(ValidationError):

@@ -32,15 +32,18 @@ from aggregator.errors import SourceError
 from aggregator.fetching import RetryPolicy, make_client, raise_for_status, request
 from aggregator.models import Post
 
-ACCEPT = "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
 
 
 class FeedOptions(SourceOptions):
     type: Literal["feed"]
     url: str | None = Field(
         default=None,
-        description="Address of the RSS or Atom feed, e.g. a WordPress tag feed https://blog.example.org/tag/c4l27/feed/. "
-        "Give either `url` or `path`.",
+        description="Address of the RSS or Atom feed, e.g. a WordPress tag feed "
+        "https://blog.example.org/tag/c4l27/feed/. Give either `url` or `path`.",
     )
     hashtags: tuple[str, ...] = Field(
         default=(),
@@ -104,7 +107,8 @@ class FeedCollector(Collector):
         else:
             fetched = self._fetch(state)
             if fetched is None:
-                return CollectResult(posts=(), state=_succeeded(state), notes=("not modified since the last run (HTTP 304)",))
+                unchanged = ("not modified since the last run (HTTP 304)",)
+                return CollectResult(posts=(), state=_succeeded(state), notes=unchanged)
             document, new_state = fetched
             documents = [document]
         notes: list[str] = []

@@ -169,7 +169,9 @@ def _hashtags(categories: tuple[str, ...], text: str) -> tuple[str, ...]:
 
 
 def _images(entry: Mapping[str, Any], html: str, link: str) -> tuple[Media, ...]:
-    media = {ref.src: Media("image", ref.src, ref.alt, width=ref.width, height=ref.height) for ref in extract_images(html)}
+    media = {
+        ref.src: Media("image", ref.src, ref.alt, width=ref.width, height=ref.height) for ref in extract_images(html)
+    }
     for url, alt in _attached_images(entry):
         absolute = _absolute(url, link)
         if is_safe_url(absolute) and absolute not in media:
@@ -180,22 +182,16 @@ def _images(entry: Mapping[str, Any], html: str, link: str) -> tuple[Media, ...]
 def _attached_images(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Images attached outside the body: Media RSS content/thumbnails and image enclosures."""
     alt = html_to_text(entry.get("media_description", "") or "")
-    found = [
-        (item.get("url", ""), alt)
-        for item in entry.get("media_content", ())
-        if item.get("medium") == "image" or str(item.get("type", "")).startswith("image/") or _looks_like_image(item.get("url", ""))
-    ]
-    found.extend((item.get("url", ""), alt) for item in entry.get("media_thumbnail", ()) if not found)
-    found.extend(
-        (item.get("href", ""), "")
-        for item in entry.get("enclosures", ())
-        if str(item.get("type", "")).startswith("image/") or _looks_like_image(item.get("href", ""))
-    )
+    found = [(item.get("url", ""), alt) for item in entry.get("media_content", ()) if _is_image(item, "url")]
+    if not found:
+        found.extend((item.get("url", ""), alt) for item in entry.get("media_thumbnail", ()))
+    found.extend((item.get("href", ""), "") for item in entry.get("enclosures", ()) if _is_image(item, "href"))
     return [(url, text) for url, text in found if url]
 
 
-def _looks_like_image(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES)
+def _is_image(item: Mapping[str, Any], url_key: str) -> bool:
+    declared = item.get("medium") == "image" or str(item.get("type", "")).startswith("image/")
+    return declared or urlsplit(str(item.get(url_key, ""))).path.lower().endswith(IMAGE_SUFFIXES)
 
 
 def _absolute(url: str, base: str) -> str:

@@ -163,7 +163,9 @@ class MastodonCollector(Collector):
         extra = {**state.extra, "min_id": cursors, "open_threads": self._still_open(run)}
         return dataclasses.replace(state, extra=extra)
 
-    def _read_server(self, server: MastodonServer, cursors: dict[str, str], open_threads: list[dict[str, str]], run: _Run) -> None:
+    def _read_server(
+        self, server: MastodonServer, cursors: dict[str, str], open_threads: list[dict[str, str]], run: _Run
+    ) -> None:
         seeds: list[str] = []
         for tag in run.tags:
             key = f"{server.base_url} #{tag}"
@@ -203,15 +205,15 @@ class MastodonCollector(Collector):
     def _explain_empty(self, server: MastodonServer, tag: str, run: _Run) -> None:
         """An empty first answer may mean "login needed" rather than "no posts": find out which."""
         access = server.hashtag_access()
-        closed = {scope: value for scope, value in access.items() if value != "public"}
-        if closed and not server.has_token and all(v != "disabled" for v in closed.values()):
+        if access and all(value == "disabled" for value in access.values()):
+            raise SourceError(f"{server.host} does not offer hashtag timelines at all; read another server")
+        login_only = [scope for scope, value in access.items() if value == "authenticated"]
+        if login_only and not server.has_token:
             raise AuthError(
-                f"{server.host} answered no posts for #{tag}, but it shows hashtag timelines ({', '.join(closed)} posts) "
-                f"to logged-in apps only: create an application token with the read:statuses scope and put it in the "
-                f"environment variable {self.options.token_env}"
+                f"{server.host} answered no posts for #{tag}, but it shows hashtag timelines "
+                f"({' and '.join(login_only)} posts) to logged-in apps only: create an application token with the "
+                f"read:statuses scope and put it in the environment variable {self.options.token_env}"
             )
-        if closed and any(v == "disabled" for v in closed.values()) and len(closed) == len(access):
-            raise SourceError(f"{server.host} does not offer hashtag timelines at all ({closed}); pick another server")
         run.notes.append(f"{server.host}: no posts tagged #{tag}")
 
     def _reached_window_start(self, page: Page, run: _Run) -> bool:

@@ -129,7 +129,10 @@ class MastodonServer:
         reason = _error_text(response)
         what = f"{self.host} refused {urlsplit(str(response.request.url)).path} (HTTP {response.status_code}: {reason})"
         if self.has_token:
-            return f"{what}; the token in ${self.token_env} was rejected: check it is valid and has the read:statuses scope"
+            return (
+                f"{what}; the token in ${self.token_env} was rejected: "
+                "check it is valid and has the read:statuses scope"
+            )
         return (
             f"{what}; this server only shows it to logged-in apps: create an application with the read:statuses "
             f"scope in its Development settings and put the access token in the environment variable {self.token_env}"

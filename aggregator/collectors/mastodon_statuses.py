@@ -60,7 +60,11 @@ def opted_out(account: Mapping[str, Any]) -> bool:
     source = account.get("source") if isinstance(account.get("source"), Mapping) else {}
     if account.get("noindex") is True or source.get("noindex") is True:
         return True
-    fields = (f"{f.get('name', '')} {f.get('value', '')}" for f in account.get("fields") or () if isinstance(f, Mapping))
+    fields = (
+        f"{item.get('name', '')} {item.get('value', '')}"
+        for item in account.get("fields") or ()
+        if isinstance(item, Mapping)
+    )
     profile = " ".join((str(account.get("note") or ""), str(source.get("note") or ""), *fields))
     return bool(_NOBOT.search(html_to_text(profile)))
 
