@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from aggregator.errors import AuthError, RateLimited, SourceError
+from aggregator.errors import RateLimited, SourceError
 from bluesky_fixtures import (
     BASE_TIME,
     FakeBluesky,

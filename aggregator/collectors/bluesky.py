@@ -66,8 +66,12 @@ class BlueskyOptions(SourceOptions):
     feed: str = Field("", description="A custom feed's at:// URI (app.bsky.feed.generator) to read with getFeed.")
     list: str = Field("", description="A list's at:// URI (app.bsky.graph.list) to read with getListFeed.")
     accounts: tuple[str, ...] = Field((), description="Handles or DIDs whose posts and self-threads are read.")
-    since: datetime | None = Field(None, description="Collect posts from this moment (default: conference start - margin).")
-    until: datetime | None = Field(None, description="Collect posts up to this moment (default: conference end + margin).")
+    since: datetime | None = Field(
+        None, description="Collect posts from this moment (default: the conference start minus `margin`)."
+    )
+    until: datetime | None = Field(
+        None, description="Collect posts up to this moment (default: the conference end plus `margin`)."
+    )
     margin: timedelta = Field(
         timedelta(days=2), description="Widening of the conference dates for the default window, e.g. '2d', '36h'."
     )
@@ -151,7 +155,8 @@ class BlueskyCollector(Collector):
         if self.options.path is not None:
             return self._replay(state)
         with self._client() as client:
-            return self._live(LiveReader(client, max_pages=self.context.max_pages, progress=self.context.progress), state)
+            reader = LiveReader(client, max_pages=self.context.max_pages, progress=self.context.progress)
+            return self._live(reader, state)
 
     def _replay(self, state: SourceState) -> CollectResult:
         assert self.options.path is not None

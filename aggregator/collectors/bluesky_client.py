@@ -132,10 +132,6 @@ class XrpcClient:
     def __exit__(self, *exc_info: object) -> None:
         self.http.close()
 
-    @property
-    def logged_in(self) -> bool:
-        return self.session is not None
-
     def query(self, nsid: str, params: Mapping[str, Any], model: type[M]) -> M:
         """GET an XRPC query and validate its answer with an SDK model."""
         if self.credentials is None:
@@ -233,7 +229,8 @@ class XrpcClient:
         if wait is None or wait <= 0:
             return
         if wait > self.policy.max_wait:
-            raise RateLimited(f"{response.request.url.host}: rate limit exhausted, reset in {wait:.0f} s", reset_after=wait)
+            host = response.request.url.host
+            raise RateLimited(f"{host}: rate limit exhausted, reset in {wait:.0f} s", reset_after=wait)
         log.info("rate limit nearly exhausted at %s; waiting %.1f s", response.request.url.host, wait)
         self.sleep(wait)
 

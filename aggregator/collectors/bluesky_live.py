@@ -73,7 +73,8 @@ class LiveReader:
         return self._feed("app.bsky.feed.getAuthorFeed", params, models.AppBskyFeedGetAuthorFeed.Response, window)
 
     def list_feed(self, list_uri: str, window: Window) -> Iterator[PostView]:
-        return self._feed("app.bsky.feed.getListFeed", {"list": list_uri}, models.AppBskyFeedGetListFeed.Response, window)
+        model = models.AppBskyFeedGetListFeed.Response
+        return self._feed("app.bsky.feed.getListFeed", {"list": list_uri}, model, window)
 
     def custom_feed(self, feed_uri: str, window: Window) -> Iterator[PostView]:
         # a custom feed may rank rather than sort: read on while a page still holds window posts
