@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from aggregator.collectors import SourceState
+from aggregator.collectors import CollectContext, SourceState
 from aggregator.collectors.mastodon import MastodonOptions
 from aggregator.errors import SourceError
+from aggregator.models import Conference
 from mastodon_fixtures import MASTODON_DATA, mastodon_collector
 
 TIMELINE = MASTODON_DATA / "timeline-tag-c4l27.json"
@@ -135,3 +137,19 @@ def test_evaluation_statuses_replay_with_resolved_reply_parents(tmp_path: Path, 
     assert set(posts) == expected
     replies = [p for p in posts.values() if p.reply_parent]
     assert replies and all(p.reply_parent in posts for p in replies)
+
+
+def test_default_window_is_the_conference_widened_by_margin(tmp_path: Path) -> None:
+    # The saved tagged posts are at 15:00 and 15:20 on 2024-03-05; the conference ends at 14:00.
+    conference = Conference(
+        "Code4Lib", ("c4l27",), "UTC", start=datetime(2024, 3, 4, 9, tzinfo=UTC), end=datetime(2024, 3, 5, 14, tzinfo=UTC)
+    )
+    context = CollectContext(conference=conference, data_dir=tmp_path)
+
+    def collect(margin: str) -> set[str]:
+        collector = mastodon_collector(tmp_path, context, path=MASTODON_DATA, margin=margin)
+        return {p.id for p in collector.collect(SourceState()).posts}
+
+    assert collect("30m") == set()
+    assert collect("2h") == {ROOT, CONTINUATION, SECOND_CONTINUATION, BOBS_POST}
+    assert MastodonOptions(type="mastodon", instances=("a.example",), margin="36h").margin == timedelta(hours=36)

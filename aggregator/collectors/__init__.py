@@ -11,6 +11,7 @@ source never stops the others.
 from __future__ import annotations
 
 import importlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -142,3 +143,15 @@ def saved_files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
     raise SourceError(f"{path}: no such file or folder")
+
+
+_FRIENDLY_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|m|min|minutes?)\s*$", re.IGNORECASE)
+
+
+def friendly_duration(value: Any) -> Any:
+    """'2d', '36h', '90m' → timedelta; anything else unchanged, for pydantic's own timedelta parsing."""
+    match = _FRIENDLY_DURATION.match(value) if isinstance(value, str) else None
+    if match is None:
+        return value
+    unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(2)[0].lower()]
+    return timedelta(**{unit: float(match.group(1))})

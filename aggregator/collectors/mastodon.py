@@ -25,6 +25,7 @@ from aggregator.collectors import (
     SourceOptions,
     SourceState,
     conference_window,
+    friendly_duration,
     normalize_tag,
     register,
     saved_files,
@@ -62,13 +63,15 @@ class MastodonOptions(SourceOptions):
     )
     local_only: bool = Field(default=False, description="Read only posts by each server's own users.")
     since: datetime | None = Field(
-        default=None, description="Ignore tagged posts older than this (default: conference start minus margin_days)."
+        default=None,
+        description="Collect tagged posts from this moment (default: the conference start minus `margin`).",
     )
     until: datetime | None = Field(
-        default=None, description="Ignore tagged posts newer than this (default: conference end plus margin_days)."
+        default=None, description="Collect tagged posts up to this moment (default: the conference end plus `margin`)."
     )
-    margin_days: float = Field(
-        default=2.0, ge=0, description="Days before and after the programme that still count as the conference."
+    margin: timedelta = Field(
+        default=timedelta(days=2),
+        description="Widening of the conference dates for the default window, e.g. '2d', '36h'.",
     )
     recheck_hours: float = Field(
         default=6.0,
@@ -76,6 +79,11 @@ class MastodonOptions(SourceOptions):
         description="Threads started this recently are read again on the next run to pick up continuations and "
         "deletions; 0 turns it off.",
     )
+
+    @field_validator("margin", mode="before")
+    @classmethod
+    def _margin(cls, value: Any) -> Any:
+        return friendly_duration(value)
 
     @field_validator("instances")
     @classmethod
@@ -286,11 +294,12 @@ class MastodonCollector(Collector):
         return CollectResult(posts=posts, state=_succeeded(state), deleted=deleted, notes=tuple(notes))
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
-        start = self.options.since or self.context.window_start
-        end = self.options.until or self.context.window_end
-        if start is None and end is None:
-            start, end = conference_window(self.context.conference, timedelta(days=self.options.margin_days))
-        return _utc(start), _utc(end)
+        """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
+        start, end = conference_window(self.context.conference, self.options.margin)
+        return (
+            _utc(self.options.since or self.context.window_start or start),
+            _utc(self.options.until or self.context.window_end or end),
+        )
 
     def _hashtags(self) -> frozenset[str]:
         tags = self.options.hashtags or self.context.conference.hashtags
