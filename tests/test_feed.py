@@ -157,6 +157,17 @@ def test_web_page_instead_of_a_feed_is_an_explained_error(httpserver: HTTPServer
         feed_collector(tmp_path, url=httpserver.url_for("/blog")).collect(SourceState())
 
 
+def test_web_page_that_announces_its_feed_names_it(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/tag/c4l27/").respond_with_data(
+        '<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" title="C4L27" '
+        'href="/tag/c4l27/feed/"></head><body></body></html>',
+        content_type="text/html",
+    )
+
+    with pytest.raises(SourceError, match="it announces http://.*/tag/c4l27/feed/: use one of those"):
+        feed_collector(tmp_path, url=httpserver.url_for("/tag/c4l27/")).collect(SourceState())
+
+
 def test_garbage_is_not_a_feed(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.xml"
     garbage.write_bytes(b"\x00\x01 definitely not xml")

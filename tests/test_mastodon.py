@@ -445,6 +445,15 @@ def test_accepted_quotes_keep_the_quoted_status(tmp_path: Path, mastodon: FakeMa
     assert posts[pending["uri"]].quote is None and posts[pending["uri"]].quote_id == ""
 
 
+def test_a_quoted_status_by_an_opted_out_account_is_not_shown(tmp_path: Path, mastodon: FakeMastodon) -> None:
+    quoted = status(1, account("shy", note="#nobot"), content="<p>Not for bots</p>")
+    mastodon.add(status(2, ANA, minutes=1, tags=["c4l27"], quote={"state": "accepted", "quoted_status": quoted}))
+
+    [post] = collect(tmp_path, mastodon).posts
+
+    assert post.quote is None and post.quote_id == ""
+
+
 def test_window_end_leaves_later_tagged_posts_out(tmp_path: Path, mastodon: FakeMastodon) -> None:
     mastodon.add(*tagged_series(5))
     context = make_context(tmp_path, end=T0 + timedelta(minutes=25))

@@ -11,9 +11,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from pydantic import Field, field_validator, model_validator
@@ -177,12 +178,39 @@ def _parse(document: FeedDocument) -> feedparser.FeedParserDict:
     if parsed.entries or parsed.get("version"):
         return parsed
     if _looks_like_html(document):
-        raise SourceError(
-            f"{document.origin}: this is a web page, not a feed; point `url` at the feed itself "
-            "(WordPress: add /feed/ to a tag or category address)"
+        announced = announced_feeds(document.content.decode("utf-8", "replace"), document.base_url)
+        hint = (
+            f"it announces {', '.join(announced)}: use one of those as `url`"
+            if announced
+            else "point `url` at the feed itself (WordPress: add /feed/ to a tag or category address)"
         )
+        raise SourceError(f"{document.origin}: this is a web page, not a feed; {hint}")
     problem = parsed.get("bozo_exception") or "no RSS or Atom content"
     raise SourceError(f"{document.origin}: not a readable feed ({problem})")
+
+
+def announced_feeds(page: str, base_url: str) -> list[str]:
+    """Feed addresses a web page announces with <link rel="alternate" type="application/rss+xml" ...>."""
+    finder = _FeedLinkFinder()
+    finder.feed(page)
+    finder.close()
+    resolved = (urljoin(base_url, href) if base_url else href for href in finder.feeds)
+    return list(dict.fromkeys(url for url in resolved if urlsplit(url).scheme in ("http", "https")))
+
+
+class _FeedLinkFinder(HTMLParser):
+    FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.feeds: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "").strip() for name, value in attrs}
+        rels = values.get("rel", "").lower().split()
+        is_feed = values.get("type", "").lower() in self.FEED_TYPES
+        if tag == "link" and "alternate" in rels and is_feed and values.get("href"):
+            self.feeds.append(values["href"])
 
 
 def _looks_like_html(document: FeedDocument) -> bool:

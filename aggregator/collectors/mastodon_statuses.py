@@ -98,7 +98,7 @@ def status_to_post(status: Status, *, parent_uri: str = "", root_uri: str = "") 
         media=tuple(_media(item) for item in status.get("media_attachments") or () if _media_url(item)),
         card=card,
         quote=status_to_post(quoted) if quoted else None,
-        quote_id=status_uri(quoted) if quoted else _quoted_uri(status),
+        quote_id=status_uri(quoted) if quoted else "",
         reply_parent=parent_uri,
         reply_root=root_uri if root_uri != uri else "",
         content_warning=str(status.get("spoiler_text") or "").strip(),
@@ -162,16 +162,9 @@ def _quoted_status(status: Status) -> Status | None:
     if not isinstance(quote, Mapping) or quote.get("state") != "accepted":
         return None
     quoted = quote.get("quoted_status")
-    return quoted if isinstance(quoted, Mapping) and (quoted.get("uri") or quoted.get("url")) else None
-
-
-def _quoted_uri(status: Status) -> str:
-    quote = status.get("quote")
-    if isinstance(quote, Mapping) and quote.get("state") == "accepted":
-        quoted = quote.get("quoted_status")
-        if isinstance(quoted, Mapping):
-            return str(quoted.get("uri") or "")
-    return ""
+    if not isinstance(quoted, Mapping) or not (quoted.get("uri") or quoted.get("url")):
+        return None
+    return None if opted_out(quoted.get("account") or {}) else quoted
 
 
 def _links(html: str, tags: Iterable[Any], mentions: Iterable[Any], card: LinkCard | None) -> tuple[str, ...]:
