@@ -29,7 +29,7 @@ def post_cid(draft: Draft) -> str:
     return ids.record_cid("post:" + draft.key)
 
 
-def _short_link(url: str) -> str:
+def short_link(url: str) -> str:
     shown = url.split("://", 1)[-1]
     return shown if len(shown) <= _SHORT_LINK else shown[: _SHORT_LINK - 3] + "..."
 
@@ -44,7 +44,7 @@ def richtext(text: str) -> tuple[str, list[dict[str, Any]]]:
     shown = ""
     facets = []
     for part in segments(text):
-        piece = _short_link(part.value) if part.kind == "url" else part.text
+        piece = short_link(part.value) if part.kind == "url" else part.text
         start = len(shown.encode("utf-8"))
         shown += piece
         end = len(shown.encode("utf-8"))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .bluesky import _short_link
+from .bluesky import short_link
 from .people import OPT_OUT_LABEL
 
 TAG = "shelfcon26"
@@ -73,7 +73,7 @@ def _facet_problems(uri: str, record: dict[str, Any], handles: dict[str, str]) -
         feature = facet["features"][0]
         kind = feature["$type"].rsplit("#", 1)[-1]
         expected = {"tag": lambda: "#" + feature["tag"], "mention": lambda: "@" + handles.get(feature["did"], "?"),
-                    "link": lambda: _short_link(feature["uri"])}[kind]()
+                    "link": lambda: short_link(feature["uri"])}[kind]()
         if shown != expected:
             problems.append(f"{uri}: {kind} facet covers {shown!r}, expected {expected!r}")
     return problems

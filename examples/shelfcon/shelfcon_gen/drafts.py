@@ -1,7 +1,6 @@
 """Turns thread plans into source-neutral draft posts with times and ground-truth labels."""
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -119,6 +118,9 @@ TIME_OPENERS = (
     "Really glad I picked this session {tag}",
     "Such a clear speaker. More of this, please. {tag}",
     "Fascinating stuff, and so relevant to my day job {tag}",
+    "Wow. Just wow. {tag}",
+    "My notes for this one are a mess because I kept listening instead of typing {tag}",
+    "Brilliant session {tag}",
 )
 GENERIC_FOLLOW_UPS = (
     "So many good points.",
@@ -127,70 +129,70 @@ GENERIC_FOLLOW_UPS = (
     "The Q&A might be even better than the talk.",
 )
 IMAGE_LINES = ("This slide 👇", "📸", "Key slide:", "Worth a photo:")
+STAGE_PHOTO_LINES = ("The view from the back row 📸",)
+STAGE_PHOTO_LINES_FOR = ("Panel", "Lightning Talks")
 CLOSERS = ("Great talk.", "Brilliant Q&A too.", "Lots to take back to my team.", "Applause. 👏")
 
-
-def _pick(options: tuple[str, ...], seed: str) -> str:
-    return options[int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(options)]
+Line = tuple[str, "Image | None", "Card | None"]
 
 
-def _fill(template: str, talk: Talk | None, quote: str = "") -> str:
-    if talk is None:
-        return template.format(tag=TAG, quote=quote)
-    return template.format(
-        tag=TAG, room=talk.room, speaker=talk.speaker, title=talk.title, quote=quote.rstrip("."),
-    )
+def _fill(template: str, talk: Talk, quote: str = "") -> str:
+    return template.format(tag=TAG, room=talk.room, speaker=talk.speaker, title=talk.title, quote=quote.rstrip("."))
 
 
-class _TalkMaterial:
-    """Hands out a talk's quotes and notes round-robin, so different threads quote different lines."""
+class _Variety:
+    """Rotates templates across threads and a talk's quotes and notes across threads, never repeating a line
+    inside one thread, so that the backchannel reads like many people rather than one template."""
 
     def __init__(self) -> None:
-        self._cursor: dict[str, int] = {}
+        self._counters: dict[str, int] = {}
 
-    def next_line(self, talk: Talk) -> str:
-        lines = [f"“{quote}”" for quote in talk.quotes] + list(talk.notes)
-        index = self._cursor.get(talk.key, 0)
-        self._cursor[talk.key] = index + 1
-        ordered = lines[0::2] + lines[1::2] if len(lines) > 2 else lines
-        return ordered[index % len(ordered)]
+    def _next(self, name: str) -> int:
+        self._counters[name] = self._counters.get(name, 0) + 1
+        return self._counters[name] - 1
 
-    def next_quote(self, talk: Talk) -> str:
-        index = self._cursor.get(talk.key + "#q", 0)
-        self._cursor[talk.key + "#q"] = index + 1
-        return talk.quotes[index % len(talk.quotes)]
+    def cycle(self, name: str, options: tuple[str, ...]) -> str:
+        return options[self._next(name) % len(options)]
+
+    def talk_line(self, talk: Talk, used: set[str], quotes_only: bool = False) -> str | None:
+        quoted = [f"“{quote}”" for quote in talk.quotes]
+        if quotes_only:
+            lines = quoted
+        else:
+            lines = [line for pair in zip(quoted, talk.notes) for line in pair]
+            lines += [line for line in quoted + list(talk.notes) if line not in lines]
+        start = self._next("line:" + talk.key)
+        for offset in range(len(lines)):
+            candidate = lines[(start + offset) % len(lines)]
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+        return None
 
 
-def _opener(spec: ThreadSpec, talk: Talk | None, material: _TalkMaterial) -> str:
+def _opener(spec: ThreadSpec, talk: Talk | None, variety: _Variety, used: set[str]) -> str:
     if spec.texts:
         return spec.texts[0]
     assert talk is not None, f"{spec.key}: hallway threads need texts"
     if spec.style == "title":
-        template = _pick(KIND_OPENERS.get(talk.kind, TITLE_OPENERS), spec.key)
-        return _fill(template, talk)
+        return _fill(variety.cycle("title:" + talk.kind, KIND_OPENERS.get(talk.kind, TITLE_OPENERS)), talk)
     if spec.style == "speaker":
-        return _fill(_pick(SPEAKER_OPENERS, spec.key), talk, material.next_quote(talk))
+        quote = variety.talk_line(talk, used, quotes_only=True) or talk.quotes[0]
+        template = variety.cycle("speaker", SPEAKER_OPENERS).replace("{speaker}", talk.quoted_speaker)
+        return _fill(template, talk, quote.strip("“”"))
     if spec.style == "room":
-        return _fill(_pick(ROOM_OPENERS, spec.key), talk)
+        return _fill(variety.cycle("room", ROOM_OPENERS), talk)
     if spec.style == "topic":
-        return f"{material.next_line(talk)} {TAG}"
-    return _fill(_pick(TIME_OPENERS, spec.key), talk)
+        return f"{variety.talk_line(talk, used)} {TAG}"
+    return _fill(variety.cycle("time", TIME_OPENERS), talk)
 
 
-def _follow_ups(spec: ThreadSpec, talk: Talk | None, material: _TalkMaterial) -> list[tuple[str, Image | None, Card | None]]:
-    """Texts (with an optional slide photo or link card) for the untagged self-replies of a live-thread."""
-    if spec.texts:
-        return [(text, None, None) for text in spec.texts[1:]]
-    assert talk is not None
-    count = spec.length - 1
-    posts: list[tuple[str, Image | None, Card | None]] = []
-    if spec.style == "time":
-        for n in range(count):
-            posts.append((GENERIC_FOLLOW_UPS[(n + len(spec.key)) % len(GENERIC_FOLLOW_UPS)], None, None))
-        return posts
-    extras: list[tuple[str, Image | None, Card | None]] = []
+def _extras(spec: ThreadSpec, talk: Talk, variety: _Variety) -> list[Line]:
+    """A slide photo, a link card to the slides, or one to the talk's programme page, as the plan asks."""
+    extras: list[Line] = []
     if spec.image:
-        extras.append((_pick(IMAGE_LINES, spec.key), Image(talk.slide_alt), None))
+        lines = STAGE_PHOTO_LINES if talk.kind in STAGE_PHOTO_LINES_FOR else IMAGE_LINES
+        extras.append((variety.cycle("image", lines), Image(talk.slide_alt), None))
     if spec.slides and talk.slides_url:
         card = Card(talk.slides_url, f"{talk.title} (slides)",
                     f"Slides from {talk.speaker}'s talk at ShelfCon 2026.")
@@ -198,12 +200,30 @@ def _follow_ups(spec: ThreadSpec, talk: Talk | None, material: _TalkMaterial) ->
     if spec.page:
         card = Card(talk_url(talk), f"{talk.title} :: ShelfCon 2026", talk.abstract[:150] + "…")
         extras.append((f"Abstract: {talk_url(talk)}", None, card))
-    lines = [(material.next_line(talk), None, None) for _ in range(max(count - len(extras), 0))]
+    return extras
+
+
+def _follow_ups(spec: ThreadSpec, talk: Talk | None, variety: _Variety, used: set[str]) -> list[Line]:
+    """Texts (with an optional slide photo or link card) for the untagged self-replies of a live-thread.
+
+    Style "time" keeps to generic remarks (no textual clue at all); "late" opens generically and only
+    reveals the talk in its replies."""
+    if spec.texts:
+        return [(text, None, None) for text in spec.texts[1:]]
+    assert talk is not None
+    count = spec.length - 1
+    if spec.style == "time":
+        return [(variety.cycle("generic", GENERIC_FOLLOW_UPS), None, None) for _ in range(count)]
+    extras = _extras(spec, talk, variety)
+    lines: list[Line] = []
+    for _ in range(max(count - len(extras), 0)):
+        line = variety.talk_line(talk, used)
+        lines.append((line or variety.cycle("closer", CLOSERS), None, None))
     for n, extra in enumerate(extras):
         lines.insert(min(1 + n * 2, len(lines)), extra)
     lines = lines[:count]
     if count >= 4 and not spec.numbered and lines[-1][1:] == (None, None):
-        lines[-1] = (_pick(CLOSERS, spec.key), None, None)
+        lines[-1] = (variety.cycle("closer", CLOSERS), None, None)
     return lines
 
 
@@ -229,10 +249,12 @@ def _times(spec: ThreadSpec, talk: Talk | None, count: int, rng: random.Random) 
     return times
 
 
-def build_thread(spec: ThreadSpec, material: _TalkMaterial, rng: random.Random) -> list[Draft]:
+def build_thread(spec: ThreadSpec, variety: _Variety, rng: random.Random) -> list[Draft]:
     talk = TALKS_BY_KEY[spec.talk] if spec.talk else None
-    texts = [(_opener(spec, talk, material), Image(spec.image_alt) if spec.image_alt else None, spec.card)]
-    texts += _follow_ups(spec, talk, material)
+    used: set[str] = set()
+    texts: list[Line] = [(_opener(spec, talk, variety, used), Image(spec.image_alt) if spec.image_alt else None,
+                          spec.card)]
+    texts += _follow_ups(spec, talk, variety, used)
     if spec.numbered:
         total = len(texts)
         texts = [(f"{n}/{total} {text}", image, card) for n, (text, image, card) in enumerate(texts, 1)]
@@ -264,10 +286,10 @@ def build_thread(spec: ThreadSpec, material: _TalkMaterial, rng: random.Random) 
 
 def build_drafts(specs: list[ThreadSpec]) -> list[Draft]:
     rng = random.Random(2026)
-    material = _TalkMaterial()
+    variety = _Variety()
     drafts: list[Draft] = []
     for spec in specs:
-        drafts.extend(build_thread(spec, material, rng))
+        drafts.extend(build_thread(spec, variety, rng))
     keys = [draft.key for draft in drafts]
     assert len(keys) == len(set(keys)), "thread keys must be unique"
     return sorted(drafts, key=lambda draft: draft.at)

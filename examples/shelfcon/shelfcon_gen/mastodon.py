@@ -100,12 +100,15 @@ def _media(draft: Draft) -> list[dict[str, Any]]:
         media_id = str(int(local_id(draft)) + n + 1)
         path = f"https://{MASTODON_HOME}/system/media_attachments/files/{media_id[:3]}/{media_id[3:6]}/{media_id[6:9]}"
         small_height = round(400 * image.height / image.width)
+        file_name = f"{hashlib.sha256(media_id.encode()).hexdigest()[:16]}.jpeg"
+        account = MASTODON[draft.author]
+        origin = None if account.is_local else f"https://{account.domain}/media/original/{file_name}"
         attachments.append({
             "id": media_id,
             "type": "image",
-            "url": f"{path}/original/{hashlib.sha256(media_id.encode()).hexdigest()[:16]}.jpeg",
-            "preview_url": f"{path}/small/{hashlib.sha256(media_id.encode()).hexdigest()[:16]}.jpeg",
-            "remote_url": None,
+            "url": f"{path}/original/{file_name}",
+            "preview_url": f"{path}/small/{file_name}",
+            "remote_url": origin,
             "preview_remote_url": None,
             "text_url": None,
             "meta": {

@@ -1,7 +1,7 @@
 """The ShelfCon 2026 programme: every talk with the material people quote from it, and the breaks."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,8 +49,10 @@ class Talk:
         return self.speakers[0]
 
     @property
-    def surname(self) -> str:
-        return self.speaker.split()[-1]
+    def quoted_speaker(self) -> str:
+        """Whom people quote: on a panel, a panellist rather than the moderator listed first."""
+        return self.speakers[1] if self.kind == "Panel" else self.speaker
+
 
 
 @dataclass(frozen=True)
@@ -72,21 +74,15 @@ class Break:
         return self.begins + timedelta(minutes=self.minutes)
 
 
-@dataclass(frozen=True)
-class Speaker:
-    name: str
-    biography: str
-    extra: dict[str, str] = field(default_factory=dict)
 
-
-def _t(hour: int, minute: int = 0) -> time:
+def clock(hour: int, minute: int = 0) -> time:
     return time(hour, minute)
 
 
 BREAKS: tuple[Break, ...] = (
-    Break("coffee-1a", DAY_ONE, _t(11), 30, "Coffee break", "Coffee, tea and stroopwafels in the Foyer."),
-    Break("lunch-1", DAY_ONE, _t(12, 30), 60, "Lunch", "Lunch is served in the Foyer and on the terrace."),
-    Break("coffee-1b", DAY_ONE, _t(15), 30, "Coffee break", "Coffee and tea in the Foyer."),
-    Break("coffee-2a", DAY_TWO, _t(11), 30, "Coffee break", "Coffee, tea and stroopwafels in the Foyer."),
-    Break("lunch-2", DAY_TWO, _t(12, 30), 60, "Lunch", "Lunch is served in the Foyer."),
+    Break("coffee-1a", DAY_ONE, clock(11), 30, "Coffee break", "Coffee, tea and stroopwafels in the Foyer."),
+    Break("lunch-1", DAY_ONE, clock(12, 30), 60, "Lunch", "Lunch is served in the Foyer and on the terrace."),
+    Break("coffee-1b", DAY_ONE, clock(15), 30, "Coffee break", "Coffee and tea in the Foyer."),
+    Break("coffee-2a", DAY_TWO, clock(11), 30, "Coffee break", "Coffee, tea and stroopwafels in the Foyer."),
+    Break("lunch-2", DAY_TWO, clock(12, 30), 60, "Lunch", "Lunch is served in the Foyer."),
 )

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from .sessions import (
-    DAY_ONE, DAY_TWO, DISCOVERY, METADATA, OPEN_ACCESS, PLENARY, PRESERVATION, Talk, _t,
+    DAY_ONE, DAY_TWO, DISCOVERY, METADATA, OPEN_ACCESS, PLENARY, PRESERVATION, Talk, clock,
 )
 
 SLIDES = "https://slides.shelfcon.example/2026/"
 
 DAY_ONE_TALKS: tuple[Talk, ...] = (
     Talk(
-        "keynote-vos", DAY_ONE, _t(9), 45, "Atrium",
+        "keynote-vos", DAY_ONE, clock(9), 45, "Atrium",
         "The Catalogue Is a Promise: Stewardship in an Age of Abundance", ("Ingrid Vos",), PLENARY, "Keynote",
         "Every record we create is a promise to a future reader: that this thing exists, that it can be found, "
         "and that someone is looking after it. Ingrid Vos asks what that promise means when collections grow "
@@ -22,7 +22,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Slide reading 'A record is a promise' over a photo of an open card catalogue drawer",
     ),
     Talk(
-        "wikidata", DAY_ONE, _t(10), 30, "Atrium",
+        "wikidata", DAY_ONE, clock(10), 30, "Atrium",
         "Wikidata for Name Authorities: Three Years In", ("Tomás Ferreira",), METADATA, "Talk",
         "Since 2023 our library has created and reconciled person and organisation records in Wikidata alongside "
         "its local authority file. What worked, what the Wikidata community taught us, and where we still keep "
@@ -36,7 +36,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Bar chart of Wikidata QIDs added to name authorities per year, 2023 to 2026",
     ),
     Talk(
-        "alt-text-at-scale", DAY_ONE, _t(10), 30, "Reading Room",
+        "alt-text-at-scale", DAY_ONE, clock(10), 30, "Reading Room",
         "Alt Text at Scale: Describing 40,000 Digitised Photographs", ("Aisha Rahman",), DISCOVERY, "Talk",
         "How a small digitisation team wrote useful image descriptions for a photo archive of 40,000 items: "
         "a style guide, triage, volunteer review, and where machine-generated captions helped and where they hurt.",
@@ -51,7 +51,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slides_url=SLIDES + "alt-text-at-scale.pdf",
     ),
     Talk(
-        "fixity-workshop", DAY_ONE, _t(10), 60, "Map Room",
+        "fixity-workshop", DAY_ONE, clock(10), 60, "Map Room",
         "Hands-on Fixity: Checksums, BagIt and You", ("Jonas Lindqvist", "Priya Natarajan"), PRESERVATION,
         "Workshop",
         "Bring a laptop. We will create BagIt bags, generate and verify SHA-256 checksums, and set up a scheduled "
@@ -63,7 +63,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Terminal screenshot showing a BagIt bag validating successfully against its SHA-256 manifest",
     ),
     Talk(
-        "marc-to-bibframe", DAY_ONE, _t(10, 30), 30, "Atrium",
+        "marc-to-bibframe", DAY_ONE, clock(10, 30), 30, "Atrium",
         "From MARC to BIBFRAME Without Losing Our Minds", ("Hélène Moreau",), METADATA, "Talk",
         "A report from a two-year BIBFRAME pilot in a university library consortium: conversion pipelines, what "
         "got lost in translation, training cataloguers, and why we still export MARC every night.",
@@ -76,7 +76,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
                   "MARC export",
     ),
     Talk(
-        "oa-monitoring", DAY_ONE, _t(10, 30), 30, "Reading Room",
+        "oa-monitoring", DAY_ONE, clock(10, 30), 30, "Reading Room",
         "Open Access Monitoring with Open Data Only", ("Bart de Graaf",), OPEN_ACCESS, "Talk",
         "Can a university track its open access share without commercial databases? We combined OpenAlex, "
         "Crossref and Unpaywall data with our research information system and compared the result to the vendor "
@@ -89,7 +89,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Stacked bar chart of gold, green, hybrid and closed access shares from 2021 to 2025",
     ),
     Talk(
-        "relevance-logs", DAY_ONE, _t(11, 30), 30, "Atrium",
+        "relevance-logs", DAY_ONE, clock(11, 30), 30, "Atrium",
         "Discovery Layer Relevance Ranking: What Our Logs Told Us", ("Kwame Asante",), DISCOVERY, "Talk",
         "We analysed a year of anonymised search logs from our discovery layer to see where relevance ranking "
         "failed users: known-item searches, multilingual queries, and the eternal problem of 'nature'.",
@@ -100,7 +100,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Table of the ten most frequent zero-result searches in the discovery layer, typos highlighted",
     ),
     Talk(
-        "web-archiving-social", DAY_ONE, _t(11, 30), 30, "Reading Room",
+        "web-archiving-social", DAY_ONE, clock(11, 30), 30, "Reading Room",
         "Web Archiving Social Media Before It Disappears", ("Lena Okafor",), PRESERVATION, "Talk",
         "Social platforms come and go, and so do the records of the local communities that live on them. Lessons "
         "from a pilot that archived local civic accounts with browser-based crawling, with consent and ethics at "
@@ -113,7 +113,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Slide titled 'Consent before capture' with a three-step web archiving workflow",
     ),
     Talk(
-        "iiif-maps", DAY_ONE, _t(11, 30), 30, "Map Room",
+        "iiif-maps", DAY_ONE, clock(11, 30), 30, "Map Room",
         "IIIF Manifests for Maps: Georeferencing the Collection", ("Sofia Marchetti",), METADATA, "Talk",
         "Publishing 3,000 historical maps as IIIF resources, crowdsourcing georeferencing, and storing the results "
         "with the IIIF georeference extension so that any viewer can place the maps on a modern basemap.",
@@ -124,7 +124,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Historical city plan overlaid semi-transparently on a modern street map in a IIIF viewer",
     ),
     Talk(
-        "screen-reader-audit", DAY_ONE, _t(12), 30, "Atrium",
+        "screen-reader-audit", DAY_ONE, clock(12), 30, "Atrium",
         "Screen Readers vs. Our OPAC: An Accessibility Audit", ("Niamh Gallagher",), DISCOVERY, "Talk",
         "We asked blind and low-vision library users to test our catalogue with screen readers. The findings, "
         "the fixes we shipped, and the fixes the vendor still owes us.",
@@ -136,7 +136,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="List of accessibility audit findings grouped as fixed, in progress, and waiting for the vendor",
     ),
     Talk(
-        "diamond-oa", DAY_ONE, _t(12), 30, "Reading Room",
+        "diamond-oa", DAY_ONE, clock(12), 30, "Reading Room",
         "Diamond Open Access Journals on a Shoestring", ("Mateusz Kowalczyk",), OPEN_ACCESS, "Talk",
         "Our library publishes eleven diamond open access journals with one full-time post. A candid look at "
         "platforms, DOIs, indexing, and the volunteer labour that keeps scholar-led publishing alive.",
@@ -148,7 +148,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slides_url=SLIDES + "diamond-oa-shoestring.pdf",
     ),
     Talk(
-        "pids-compared", DAY_ONE, _t(12), 30, "Map Room",
+        "pids-compared", DAY_ONE, clock(12), 30, "Map Room",
         "Persistent Identifiers for Everything? ARKs, DOIs and Handles Compared", ("Yuki Tanaka",), PRESERVATION,
         "Talk",
         "A practical comparison of ARKs, DOIs and Handles for digitised heritage collections: costs, governance, "
@@ -160,7 +160,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Comparison table of ARK, DOI and Handle by cost, metadata requirements and governance",
     ),
     Talk(
-        "reparative-description", DAY_ONE, _t(13, 30), 30, "Atrium",
+        "reparative-description", DAY_ONE, clock(13, 30), 30, "Atrium",
         "Reparative Description: Revising Harmful Subject Headings", ("Amara Nwosu",), METADATA, "Talk",
         "How an archive reviewed outdated and harmful terms in its catalogue, worked with affected communities on "
         "replacements, and documented every change so the history of description stays visible.",
@@ -171,7 +171,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Before-and-after catalogue record with a revised subject heading and a visible change note",
     ),
     Talk(
-        "emulation-service", DAY_ONE, _t(13, 30), 30, "Reading Room",
+        "emulation-service", DAY_ONE, clock(13, 30), 30, "Reading Room",
         "Emulation as a Service for Born-Digital Archives", ("Pieter Janssens",), PRESERVATION, "Talk",
         "Opening a writer's 1990s floppy disks in their original word processor, in a browser in the reading room. "
         "How we set up emulation as a service for born-digital archives, and what researchers did with it.",
@@ -183,7 +183,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Screenshot of a blue WordPerfect 5.1 screen running inside a web browser",
     ),
     Talk(
-        "sparql-workshop", DAY_ONE, _t(13, 30), 90, "Map Room",
+        "sparql-workshop", DAY_ONE, clock(13, 30), 90, "Map Room",
         "SPARQL for Librarians: Your First Queries", ("Rosa Jiménez",), METADATA, "Workshop",
         "A gentle, hands-on introduction to SPARQL using the Wikidata Query Service and a small library linked "
         "data set. No programming background needed.",
@@ -195,7 +195,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Wikidata Query Service map view with library locations plotted across the Netherlands",
     ),
     Talk(
-        "linked-data-fragments", DAY_ONE, _t(14), 30, "Atrium",
+        "linked-data-fragments", DAY_ONE, clock(14), 30, "Atrium",
         "Linked Data Fragments in Production at a National Library", ("Erik Johansson",), METADATA, "Talk",
         "Why a national library moved its public linked data service from a SPARQL endpoint to Triple Pattern "
         "Fragments, and what this meant for uptime, caching and users.",
@@ -206,7 +206,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Uptime graph of the linked data service before and after the switch to Triple Pattern Fragments",
     ),
     Talk(
-        "rights-statements", DAY_ONE, _t(14), 30, "Reading Room",
+        "rights-statements", DAY_ONE, clock(14), 30, "Reading Room",
         "Rights Statements and the Public Domain Mark in Practice", ("Chiara Bellini",), OPEN_ACCESS, "Talk",
         "Applying RightsStatements.org labels and the Public Domain Mark to a digitised collection of 120,000 items: "
         "the decision tree, the edge cases, and how clear rights labels changed reuse.",
@@ -219,7 +219,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slides_url=SLIDES + "rights-statements-in-practice.pdf",
     ),
     Talk(
-        "metadata-dashboards", DAY_ONE, _t(14, 30), 30, "Atrium",
+        "metadata-dashboards", DAY_ONE, clock(14, 30), 30, "Atrium",
         "Metadata Quality Dashboards with OpenRefine and Python", ("Daan Visser",), METADATA, "Talk",
         "A small set of dashboards that track metadata completeness and consistency across collections, with "
         "OpenRefine for the clean-up and a few Python scripts for weekly reports.",
@@ -230,7 +230,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Dashboard showing completeness percentages for the title, creator, date and rights fields",
     ),
     Talk(
-        "inclusive-wayfinding", DAY_ONE, _t(14, 30), 30, "Reading Room",
+        "inclusive-wayfinding", DAY_ONE, clock(14, 30), 30, "Reading Room",
         "Inclusive Wayfinding in the Physical and Digital Library", ("Fatima Zahra El Idrissi",), DISCOVERY,
         "Talk",
         "Signs, shelf labels, floor plans and the website's 'find it on the shelf' map, redesigned for people with "
@@ -243,7 +243,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Photo of a redesigned high-contrast shelf sign with a pictogram and large numerals",
     ),
     Talk(
-        "next-gen-panel", DAY_ONE, _t(15, 30), 60, "Atrium",
+        "next-gen-panel", DAY_ONE, clock(15, 30), 60, "Atrium",
         "Panel: Is the Next-Generation Catalogue Already Here?",
         ("Marc Dubois", "Kwame Asante", "Hélène Moreau", "Grace Mensah"), PLENARY, "Panel",
         "Vendors have promised the next-generation catalogue for twenty years. Our panel of cataloguers and "
@@ -256,7 +256,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
         slide_alt="Four panellists seated on stage in the Atrium under a ShelfCon banner",
     ),
     Talk(
-        "lightning-talks", DAY_ONE, _t(15, 30), 60, "Reading Room",
+        "lightning-talks", DAY_ONE, clock(15, 30), 60, "Reading Room",
         "Lightning Talks", ("Noor Aziz", "Daan Visser", "Elif Demir", "Tomás Ferreira", "Lena Okafor"), PLENARY,
         "Lightning Talks",
         "Five minutes each, no more: quick reports on projects, tools and ideas from the community. Sign up at the "
@@ -271,7 +271,7 @@ DAY_ONE_TALKS: tuple[Talk, ...] = (
 
 DAY_TWO_TALKS: tuple[Talk, ...] = (
     Talk(
-        "keynote-halvorsen", DAY_TWO, _t(9), 45, "Atrium",
+        "keynote-halvorsen", DAY_TWO, clock(9), 45, "Atrium",
         "Preservation Is a Verb", ("Margit Halvorsen",), PLENARY, "Keynote",
         "Digital preservation is not a place where files go to rest; it is work that never stops. Margit "
         "Halvorsen on maintenance, care, and budgeting for the boring parts.",
@@ -284,7 +284,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="The words 'Preservation is a verb' in large type on a dark background",
     ),
     Talk(
-        "multilingual-discovery", DAY_TWO, _t(10), 30, "Atrium",
+        "multilingual-discovery", DAY_TWO, clock(10), 30, "Atrium",
         "Discovery for Multilingual Collections: Beyond English-First Search", ("Layla Haddad",), DISCOVERY, "Talk",
         "Arabic, Dutch, Turkish and Polish materials in one discovery system: script handling, transliteration "
         "variants, stemming and interface language. What we fixed and what remains hard.",
@@ -297,7 +297,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
                   "showing identical results",
     ),
     Talk(
-        "accessible-theses", DAY_TWO, _t(10), 30, "Reading Room",
+        "accessible-theses", DAY_TWO, clock(10), 30, "Reading Room",
         "PDF/UA and Accessible Theses: Lessons from a Repository", ("Oliver Brandt",), DISCOVERY, "Talk",
         "Most theses arrive in our repository as inaccessible PDFs. We changed templates, training and deposit "
         "checks to get accessible PDF/UA files, and measured what changed.",
@@ -309,7 +309,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Graph of the share of deposited theses passing PDF/UA checks, rising from 8% to 61%",
     ),
     Talk(
-        "fair-reality-check", DAY_TWO, _t(10), 30, "Map Room",
+        "fair-reality-check", DAY_TWO, clock(10), 30, "Map Room",
         "Research Data Repositories and the FAIR Principles: A Reality Check", ("Ana Lúcia Costa",), OPEN_ACCESS,
         "Talk",
         "We assessed 400 data sets in our institutional data repository against the FAIR principles. Findable was "
@@ -321,7 +321,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Radar chart of FAIR scores for 400 data sets, with Reusable clearly the lowest",
     ),
     Talk(
-        "skos-vocabularies", DAY_TWO, _t(10, 30), 30, "Atrium",
+        "skos-vocabularies", DAY_TWO, clock(10, 30), 30, "Atrium",
         "Controlled Vocabularies as Linked Open Data with SKOS", ("Jan Pieterse",), METADATA, "Talk",
         "Publishing our in-house thesaurus as SKOS: modelling, URIs, versioning and a small browse interface, so "
         "that other collections can link to our concepts.",
@@ -332,7 +332,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Graph view of SKOS concepts connected by broader and narrower relations",
     ),
     Talk(
-        "read-and-publish", DAY_TWO, _t(10, 30), 30, "Reading Room",
+        "read-and-publish", DAY_TWO, clock(10, 30), 30, "Reading Room",
         "Read-and-Publish Agreements: What the Numbers Say", ("Elif Demir",), OPEN_ACCESS, "Talk",
         "Five years of transformative agreements at a library consortium: cost per article, open access output, "
         "and the uneven distribution of benefits between disciplines.",
@@ -344,7 +344,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Scatter plot of cost per article against open access articles per publisher",
     ),
     Talk(
-        "newspaper-ocr", DAY_TWO, _t(10, 30), 30, "Map Room",
+        "newspaper-ocr", DAY_TWO, clock(10, 30), 30, "Map Room",
         "Digitising Fragile Newspapers: OCR Quality and Its Limits", ("Mikko Virtanen",), PRESERVATION, "Talk",
         "Nineteenth-century newspapers, Fraktur type and foxing: measuring OCR quality, re-running OCR with newer "
         "engines, and telling researchers honestly how good the text is.",
@@ -356,7 +356,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="A foxed Fraktur newspaper column next to its OCR text, with the errors highlighted",
     ),
     Talk(
-        "consortial-discovery", DAY_TWO, _t(11, 30), 30, "Atrium",
+        "consortial-discovery", DAY_TWO, clock(11, 30), 30, "Atrium",
         "Consortial Discovery: One Index, Twelve Libraries", ("Grace Mensah",), DISCOVERY, "Talk",
         "Twelve libraries, one shared discovery index, twelve different local holdings rules. How the consortium "
         "governs configuration, deduplication and local branding.",
@@ -369,7 +369,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Map of the twelve member libraries connected to one shared discovery index",
     ),
     Talk(
-        "consent-description", DAY_TWO, _t(11, 30), 30, "Reading Room",
+        "consent-description", DAY_TWO, clock(11, 30), 30, "Reading Room",
         "Community Archives and Consent-Based Description", ("Beatriz Santos",), METADATA, "Talk",
         "Working with neighbourhood community archives on description that the communities control: consent, "
         "restricted fields, and shared authority over who and what is named.",
@@ -381,8 +381,8 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Slide titled 'Who decides?' showing shared decision-making between archive and community",
     ),
     Talk(
-        "alt-text-workshop", DAY_TWO, _t(11, 30), 60, "Map Room",
-        "Workshop: Writing Alt Text for Archival Images", ("Noor Aziz",), DISCOVERY, "Workshop",
+        "alt-text-workshop", DAY_TWO, clock(11, 30), 60, "Map Room",
+        "Writing Alt Text for Archival Images", ("Noor Aziz",), DISCOVERY, "Workshop",
         "Practise writing concise alt text and longer descriptions for photographs, maps, manuscripts and charts "
         "from archival collections. Bring examples from your own collections.",
         quotes=("Start with why the image is in the collection, then describe what matters for that.",
@@ -392,7 +392,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Workshop handout with three archival photographs and blank lines for alt text",
     ),
     Talk(
-        "sunsetting-repository", DAY_TWO, _t(12), 30, "Atrium",
+        "sunsetting-repository", DAY_TWO, clock(12), 30, "Atrium",
         "Sunsetting a Legacy Repository Gracefully", ("Henrik Dahl",), PRESERVATION, "Talk",
         "Retiring a fifteen-year-old institutional repository: migrating 60,000 items, keeping every handle "
         "resolving, and saying goodbye to custom code nobody understood.",
@@ -404,7 +404,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slide_alt="Timeline of the institutional repository from its 2011 launch to its 2026 shutdown",
     ),
     Talk(
-        "open-citations", DAY_TWO, _t(12), 30, "Reading Room",
+        "open-citations", DAY_TWO, clock(12), 30, "Reading Room",
         "Open Citations and the End of the Black Box", ("Clara Weiss",), OPEN_ACCESS, "Talk",
         "Open citation data has reached the point where libraries can build research assessment tools without "
         "proprietary indexes. What's in it, what's missing, and how to use it responsibly.",
@@ -416,7 +416,7 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
         slides_url=SLIDES + "open-citations.pdf",
     ),
     Talk(
-        "keynote-adeyemi", DAY_TWO, _t(13, 30), 45, "Atrium",
+        "keynote-adeyemi", DAY_TWO, clock(13, 30), 45, "Atrium",
         "Open by Default, Careful by Design", ("Ruth Adeyemi",), PLENARY, "Keynote",
         "A closing keynote on the tension between openness and care: open access, open data and open collections, "
         "and the people who can be harmed when we open things without thinking.",
@@ -424,7 +424,8 @@ DAY_TWO_TALKS: tuple[Talk, ...] = (
                 "Openness without care is just exposure."),
         notes=("Adeyemi tied the whole conference together: reparative description, consent, open access, "
                "accessibility.",
-               "Standing ovation for the closing keynote. Deserved."),
+               "Adeyemi: open access and accessibility are the same argument about who gets to use what we "
+               "hold."),
         slide_alt="Slide reading 'Open by default, careful by design' beneath a photo of a busy reading room",
     ),
 )

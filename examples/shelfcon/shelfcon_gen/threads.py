@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from .drafts import Card, Reply, ThreadSpec
-from .programme import talk_url
 from .talks import TALKS_BY_KEY
 
 SCHEDULE_URL = "https://shelfcon.example/2026/schedule/"
@@ -89,11 +88,11 @@ DAY_ONE: list[ThreadSpec] = [
         "ontmoeten. #shelfcon26",)),
     masto("pim-vos", "pim", "keynote-vos", "title", minute=4, length=3, image=True),
     masto("dora-vos", "dora", "keynote-vos", "speaker", minute=21, length=2),
-    bsky("kofi-vos", "kofi", "keynote-vos", "time", minute=31),
+    bsky("kofi-vos", "kofi", "keynote-vos", "late", minute=31, length=2),
 
     bsky("sunita-wikidata", "sunita", "wikidata", "title", minute=3, length=3),
     masto("lotte-wikidata", "lotte", "wikidata", "speaker", minute=9, length=2),
-    bsky("hannah-wikidata", "hannah", "wikidata", "time", minute=19),
+    bsky("hannah-wikidata", "hannah", "wikidata", "time", minute=19, length=2),
 
     announce("alt-text-at-scale"),
     bsky("maria-alt", "maria", "alt-text-at-scale", "title", minute=2, length=4, image=True, replies=(
@@ -162,7 +161,7 @@ DAY_ONE: list[ThreadSpec] = [
 
     bsky("agnes-pids", "agnes", "pids-compared", "title", minute=3, length=3),
     bsky("rafa-pids", "rafa", "pids-compared", "speaker", minute=12, length=2),
-    masto("sam-pids", "sam", "pids-compared", "time", minute=15),
+    masto("sam-pids", "sam", "pids-compared", "late", minute=15, length=2),
 
     announce("reparative-description"),
     bsky("maria-reparative", "maria", "reparative-description", "title", minute=1, length=5, image=True,
@@ -207,7 +206,6 @@ DAY_TWO: list[ThreadSpec] = [
     masto("sam-halvorsen", "sam", "keynote-halvorsen", "title", minute=3, length=3),
     bsky("lucas-halvorsen", "lucas", "keynote-halvorsen", "speaker", minute=20),
     masto("dora-halvorsen", "dora", "keynote-halvorsen", "time", minute=30),
-    bsky("joost-halvorsen", "joost", "keynote-halvorsen", "time", minute=35),
 
     bsky("kofi-multilingual", "kofi", "multilingual-discovery", "title", minute=2, length=3),
     masto("wen-multilingual", "wen", "multilingual-discovery", "speaker", minute=9, length=2),
@@ -228,7 +226,7 @@ DAY_TWO: list[ThreadSpec] = [
     masto("dora-readpublish", "dora", "read-and-publish", "title", minute=2, length=3, image=True),
 
     bsky("hannah-ocr", "hannah", "newspaper-ocr", "title", minute=3, length=3, image=True),
-    bsky("zoe-ocr", "zoe", "newspaper-ocr", "time", minute=18),
+    bsky("zoe-ocr", "zoe", "newspaper-ocr", "late", minute=18, length=2),
 
     announce("consortial-discovery"),
     bsky("joost-consortial", "joost", "consortial-discovery", "speaker", minute=6, length=2),
@@ -255,12 +253,12 @@ DAY_TWO: list[ThreadSpec] = [
         "#shelfcon26",)),
     masto("dora-adeyemi", "dora", "keynote-adeyemi", "title", minute=3, length=3),
     masto("sam-adeyemi", "sam", "keynote-adeyemi", "time", minute=35),
-    bsky("kofi-adeyemi", "kofi", "keynote-adeyemi", "time", minute=40),
+    bsky("kofi-adeyemi", "kofi", "keynote-adeyemi", "time", minute=40, length=2),
+    bsky("zoe-ovation", "zoe", "keynote-adeyemi", minute=44, texts=(
+        "Standing ovation for the closing keynote 👏👏👏 Thank you, Ruth Adeyemi. #shelfcon26",)),
 ]
 
 ALL_THREADS: list[ThreadSpec] = HALLWAY + DAY_ONE + DAY_TWO
 
 # The one Mastodon boost in the timeline (it must be skipped: the original is already there).
 BOOST = {"booster": "tariq", "original": "ma-sam-halvorsen-1", "at": "2026-06-12 09:14"}
-
-_ = talk_url  # kept importable for callers that build cards from talk pages
