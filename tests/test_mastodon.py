@@ -469,3 +469,22 @@ def test_a_server_without_hashtag_timelines_says_so(tmp_path: Path, mastodon: Fa
 
     with pytest.raises(SourceError, match="does not offer hashtag timelines"):
         collect(tmp_path, mastodon)
+
+
+def test_a_server_failing_while_reading_threads_keeps_its_old_cursor(
+    tmp_path: Path, mastodon: FakeMastodon, second_server: HTTPServer
+) -> None:
+    mastodon.add(*tagged_series(2))
+    root = status(10, BOB, tags=["c4l27"], replies_count=1)
+    second_server.expect_request("/api/v1/timelines/tag/c4l27").respond_with_json([root])
+    second_server.expect_request(f"/api/v1/statuses/{root['id']}/context").respond_with_data("oops", status=503)
+    failing = second_server.url_for("/").rstrip("/")
+    old_cursors = {f"{failing} #c4l27": "5"}
+
+    result = mastodon_collector(tmp_path, instances=(mastodon.base_url, failing)).collect(
+        SourceState(extra={"min_id": old_cursors})
+    )
+
+    assert any(note.startswith("FAILED") and "503" in note for note in result.notes)
+    assert result.state.extra["min_id"][f"{failing} #c4l27"] == "5"  # its statuses are read again next time
+    assert root["uri"] in {p.id for p in result.posts}  # what was read is not thrown away

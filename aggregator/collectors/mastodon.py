@@ -162,7 +162,8 @@ class MastodonCollector(Collector):
                     timeout=self.context.timeout,
                     policy=self.retry_policy,
                 ) as server:
-                    self._read_server(server, cursors, open_threads, run)
+                    # Cursors move only once a server was read completely: a failure re-reads it next time.
+                    cursors.update(self._read_server(server, cursors, open_threads, run))
             except SourceError as exc:
                 failures.append(exc)
         if len(failures) == len(self.options.instances):
@@ -173,13 +174,15 @@ class MastodonCollector(Collector):
 
     def _read_server(
         self, server: MastodonServer, cursors: dict[str, str], open_threads: list[dict[str, str]], run: _Run
-    ) -> None:
+    ) -> dict[str, str]:
+        """Read every hashtag (and the threads around them) on one server; returns its new cursors."""
         seeds: list[str] = []
-        for tag in run.tags:
+        new_cursors: dict[str, str] = {}
+        for tag in sorted(run.tags):
             key = f"{server.base_url} #{tag}"
             statuses, newest = self._read_tag(server, tag, cursors.get(key, ""), run)
             if newest:
-                cursors[key] = newest
+                new_cursors[key] = newest
             for status in statuses:
                 uri = run.pool.add(status, server.base_url)
                 if uri and self._is_seed(run, status):
@@ -190,6 +193,7 @@ class MastodonCollector(Collector):
             run.server_of.setdefault(uri, server.base_url)
         if self.options.replies != "none":
             self._follow_threads(server, seeds, run)
+        return new_cursors
 
     def _read_tag(self, server: MastodonServer, tag: str, cursor: str, run: _Run) -> tuple[list[dict[str, Any]], str]:
         """Statuses tagged `tag`: back to the window start on a first run, forward from `cursor` later."""
