@@ -82,7 +82,7 @@ HALLWAY: list[ThreadSpec] = [
 
 DAY_ONE: list[ThreadSpec] = [
     announce("keynote-vos"),
-    bsky("maria-vos", "maria", "keynote-vos", "title", minute=1.5, length=5, image=True),
+    bsky("maria-vos", "maria", "keynote-vos", "title", minute=1.5, length=4, image=True),
     bsky("joost-vos", "joost", "keynote-vos", minute=14, langs=("nl",), texts=(
         "Mooie keynote van Ingrid Vos: elke catalogusrecord is een belofte aan een lezer die we nooit zullen "
         "ontmoeten. #shelfcon26",)),
@@ -92,7 +92,7 @@ DAY_ONE: list[ThreadSpec] = [
 
     bsky("sunita-wikidata", "sunita", "wikidata", "title", minute=3, length=3),
     masto("lotte-wikidata", "lotte", "wikidata", "speaker", minute=9, length=2),
-    bsky("hannah-wikidata", "hannah", "wikidata", "time", minute=19, length=2),
+    bsky("hannah-wikidata", "hannah", "wikidata", "time", minute=19),
 
     announce("alt-text-at-scale"),
     bsky("maria-alt", "maria", "alt-text-at-scale", "title", minute=2, length=4, image=True, replies=(
@@ -197,7 +197,7 @@ DAY_ONE: list[ThreadSpec] = [
     bsky("hannah-panel", "hannah", "next-gen-panel", "time", minute=40),
 
     bsky("ben-lightning", "ben", "lightning-talks", "title", minute=5, length=4),
-    masto("tariq-lightning", "tariq", "lightning-talks", "room", minute=10, length=3),
+    masto("tariq-lightning", "tariq", "lightning-talks", "room", minute=10, length=2),
 ]
 
 DAY_TWO: list[ThreadSpec] = [
@@ -232,7 +232,7 @@ DAY_TWO: list[ThreadSpec] = [
     bsky("joost-consortial", "joost", "consortial-discovery", "speaker", minute=6, length=2),
     masto("sam-consortial", "sam", "consortial-discovery", "title", minute=2, length=3),
 
-    bsky("sunita-consent", "sunita", "consent-description", "title", minute=2, length=4),
+    bsky("sunita-consent", "sunita", "consent-description", "title", minute=2, length=3),
     masto("wen-consent", "wen", "consent-description", "speaker", minute=10, length=2, replies=(
         Reply("lotte", 0, "Thank you for posting this. Going to share it with our community archives network.", 4),
     )),
@@ -247,13 +247,13 @@ DAY_TWO: list[ThreadSpec] = [
     masto("lotte-citations", "lotte", "open-citations", "title", minute=2, length=3, slides=True),
 
     announce("keynote-adeyemi"),
-    bsky("maria-adeyemi", "maria", "keynote-adeyemi", "title", minute=2, length=5, image=True),
+    bsky("maria-adeyemi", "maria", "keynote-adeyemi", "title", minute=2, length=4, image=True),
     bsky("zoe-adeyemi", "zoe", "keynote-adeyemi", minute=20, texts=(
         "Ruth Adeyemi: “Openness without care is just exposure.” 🔥🔥 Best closing keynote I've seen in years. "
         "#shelfcon26",)),
     masto("dora-adeyemi", "dora", "keynote-adeyemi", "title", minute=3, length=3),
     masto("sam-adeyemi", "sam", "keynote-adeyemi", "time", minute=35),
-    bsky("kofi-adeyemi", "kofi", "keynote-adeyemi", "time", minute=40, length=2),
+    bsky("kofi-adeyemi", "kofi", "keynote-adeyemi", "time", minute=40),
     bsky("zoe-ovation", "zoe", "keynote-adeyemi", minute=44, texts=(
         "Standing ovation for the closing keynote 👏👏👏 Thank you, Ruth Adeyemi. #shelfcon26",)),
 ]
