@@ -40,6 +40,11 @@ class Reply:
 
 @dataclass(frozen=True)
 class ThreadSpec:
+    """One planned thread. `talk` is the talk key it is about (None: hallway). `style` decides the wording:
+    "title", "speaker", "room" and "topic" name the title, quote the speaker, name the room or quote the talk
+    without naming it; "time" says nothing specific at all; "late" opens generically and names the talk later;
+    "custom" uses `texts`. `minute` counts from the talk's start unless `at` gives a local time."""
+
     key: str
     source: str
     author: str

@@ -174,6 +174,8 @@ DAY_ONE: list[ThreadSpec] = [
     bsky("hannah-emulation", "hannah", "emulation-service", "topic", minute=14, local_offset=True),
     masto("pim-emulation", "pim", "emulation-service", "room", minute=5, length=2),
 
+    bsky("rafa-sparql", "rafa", "sparql-workshop", at="2026-06-11 13:26", texts=(
+        "Heading to the Map Room for Rosa Jiménez's SPARQL workshop, laptop charged 🔋 #shelfcon26",)),
     bsky("eleni-sparql", "eleni", "sparql-workshop", "title", minute=5, length=4, image=True),
     masto("tariq-sparql", "tariq", "sparql-workshop", "topic", minute=40, length=2),
 
