@@ -97,13 +97,15 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         raise ConfigError(f"{path}:1: expected a mapping with at least 'conference' and 'sources'")
     data = dict(document.data)
     data["overrides"] = _read_overrides(document, data.get("overrides"))
-    data["sources"] = _validate_sources(document, data.get("sources") or [])
+    data["sources"], problems = _validate_sources(document, data.get("sources") or [])
     data["base_dir"] = path.resolve().parent
     data["config_path"] = path.resolve()
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_errors(exc, document, Config)) from None
+        problems.insert(0, _format_errors(exc, document, Config))
+    if problems:
+        raise ConfigError("\n".join(problems))
     return _resolve_paths(config)
 
 
@@ -112,9 +114,10 @@ def source_union() -> Any:
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
-def _validate_sources(document: YamlDocument, raw: Any) -> list[SourceOptions]:
+def _validate_sources(document: YamlDocument, raw: Any) -> tuple[list[SourceOptions], list[str]]:
+    """The valid sources, and a message for each invalid one."""
     if not isinstance(raw, list):
-        raise ConfigError(f"{document.describe(('sources',))}: sources: expected a list of sources (`- type: ...`)")
+        return [], [f"{document.describe(('sources',))}: sources: expected a list of sources (`- type: ...`)"]
     adapter = TypeAdapter(source_union())
     types = sorted(load_builtin_collectors())
     sources, problems = [], []
@@ -133,9 +136,7 @@ def _validate_sources(document: YamlDocument, raw: Any) -> list[SourceOptions]:
         except ValidationError as exc:
             model = load_builtin_collectors()[item["type"]].Options
             problems.append(_format_errors(exc, document, model, prefix=location, skip_tag=True))
-    if problems:
-        raise ConfigError("\n".join(problems))
-    return sources
+    return sources, problems
 
 
 def _read_overrides(document: YamlDocument, raw: Any) -> Any:

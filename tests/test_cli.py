@@ -109,9 +109,9 @@ def test_a_second_run_waits_for_none_and_exits_4(config_path: Path) -> None:
 
 
 def test_dump_prints_normalized_posts_without_storing(config_path: Path) -> None:
-    code, output = invoke("--config", str(config_path), "dump", "good", "--json")
-    assert code == EXIT_OK
-    first = json.loads(output.splitlines()[0])
+    result = CliRunner().invoke(cli, ["--config", str(config_path), "dump", "good", "--json"])
+    assert result.exit_code == EXIT_OK
+    first = json.loads(result.stdout.splitlines()[0])
     assert first["id"] == "https://notes.example.org/recap-1/"
     assert not (config_path.parent / ".aggregator" / "aggregator.sqlite3").exists() or Store(
         config_path.parent / ".aggregator"

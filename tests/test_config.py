@@ -42,7 +42,7 @@ def test_valid_config_resolves_paths_and_normalizes(write_config) -> None:
 
 def test_unknown_key_names_file_line_path_and_suggestion(write_config) -> None:
     message = error_of(write_config, VALID.replace("  timezone:", "  timezon:"))
-    assert "sources.yaml:5: conference.timezon: unknown key; did you mean 'timezone'?" in message
+    assert "sources.yaml:4: conference.timezon: unknown key; did you mean 'timezone'?" in message
 
 
 def test_unknown_source_key_points_into_the_list(write_config) -> None:
