@@ -24,9 +24,12 @@ def clues(text: str, **fields) -> ThreadClues:
 
 
 def signal_names(text: str, session_id: str, **fields) -> set[str]:
+    """The explicit signals naming one session (a named room counts for the sessions held there)."""
     evidence = ProgrammeEvidence(CASE.sessions, SignalWeights())
-    index = [s.id for s in CASE.sessions].index(session_id)
-    return {s.name for s in evidence.signals(clues(text, **fields), index)}
+    session = SESSIONS[session_id]
+    named = evidence.named(clues(text, **fields))
+    found = {s.name for s in named.signals.get(CASE.sessions.index(session), ())}
+    return found | ({"room"} if session.room in named.rooms else set())
 
 
 def test_tokens_are_casefolded_unicode_words_without_stopwords() -> None:
@@ -86,6 +89,11 @@ def test_explicit_evidence() -> None:
     assert signal_names("Now in Forum: Zettelkasten und Forschungsdaten", "105") == {"title", "room"}
     assert signal_names("The forum thread was lively", "105") == set()  # one-word room needs "in Forum"
     assert signal_names("Panel later", "108") == set()  # "Closing Panel" only as a whole
+    assert signal_names("Schmidt and maria schmidt", "101") == {"speaker"}
+    assert signal_names("cc @mariaschm", "101") == {"handle"}  # a handle may shorten a name...
+    assert signal_names("cc @mariaschmidt2026", "101") == {"handle"}  # ...or extend it
+    assert signal_names("cc @mariasch", "108") == {"handle"}
+    assert signal_names("cc @mariaschnell", "101") == set()  # but not change it
 
 
 def test_url_normalization() -> None:

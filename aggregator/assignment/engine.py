@@ -20,16 +20,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues
+from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.settings import AssignmentSettings
-from aggregator.assignment.text import TextIndex, hallway_phrases, phrase_form, reflection_phrases
+from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases
 from aggregator.assignment.timing import TimeIndex
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered for a post outside every time window
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
-KEPT_CANDIDATES = 5  # how many candidates a placement keeps for `explain`
+KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
 
 
@@ -40,6 +40,7 @@ class _Features:
     terms: frozenset[str]
     hallway_hits: tuple[str, ...]
     reflection_hits: tuple[str, ...]
+    named: Named
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class AssignmentEngine:
         self.evidence = ProgrammeEvidence(self.sessions, settings.weights)
         self.time = TimeIndex(self.sessions, settings.lead_minutes, settings.reflection_minutes)
         self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
+        self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         features = {t.id: self._features(t) for t in threads}
@@ -73,9 +75,10 @@ class AssignmentEngine:
 
     def _features(self, thread: Thread) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
-        hits = hallway_phrases(clues.phrases, self.settings.hallway_words)
+        hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
-        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits), tuple(looking_back))
+        named = self.evidence.named(clues)
+        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits), tuple(looking_back), named)
 
     def _pass(
         self,
@@ -157,26 +160,56 @@ class AssignmentEngine:
         return anchors
 
     def _place(self, features: _Features, reference: _Reference | None, continuity: Mapping[int, str]) -> Placement:
-        pool = self._candidate_pool(features, reference)
-        scored = [(index, self._signals(features, index, prior, reference, continuity)) for index, prior in pool.items()]
+        named = features.named
+        pool = self._candidate_pool(features, reference, named)
+        totals = self._totals(features, pool, reference, continuity)
         hallway_signals = self._hallway_signals(features, reference)
-        totals = [sum(s.score for s in signals) for _, signals in scored]
-        hallway_total = sum(s.score for s in hallway_signals)
-        probabilities = _softmax([*totals, hallway_total])
-        ranked = sorted(
-            (Candidate(self.sessions[index].id, probability, tuple(signals)) for (index, signals), probability in zip(scored, probabilities)),
-            key=lambda c: c.score,
-            reverse=True,
-        )[:KEPT_CANDIDATES]
-        return _decide(features.thread, ranked, probabilities[-1], hallway_signals, self.settings.threshold)
+        indices = list(totals)
+        probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
+        ranked = sorted(zip(probabilities, indices), reverse=True)[:KEPT_CANDIDATES]
+        candidates = tuple(
+            Candidate(
+                self.sessions[index].id,
+                probability,
+                tuple(self._signals(features, index, pool[index], reference, continuity)),
+            )
+            for probability, index in ranked
+        )
+        return _decide(features.thread, candidates, probabilities[-1], hallway_signals, self.settings.threshold)
 
-    def _candidate_pool(self, features: _Features, reference: _Reference | None) -> dict[int, float]:
+    def _totals(
+        self,
+        features: _Features,
+        pool: Mapping[int, float],
+        reference: _Reference | None,
+        continuity: Mapping[int, str],
+    ) -> dict[int, float]:
+        """Each candidate's score: the same sums as its signals, without building them (the hot path)."""
+        weights = self.settings.weights
+        totals = {index: math.log(prior) for index, prior in pool.items()}
+        for index, similarity in self.text.similarities(features.terms, pool).items():
+            totals[index] += weights.text * similarity
+        named = features.named
+        for index, signals in named.signals.items():
+            totals[index] += sum(s.score for s in signals)
+        if named.rooms:
+            for index in totals:
+                if self.sessions[index].room in named.rooms:
+                    totals[index] += weights.room
+        if reference is not None and reference.session_index in totals:
+            totals[reference.session_index] += weights.inherit * reference.confidence
+        for index in continuity:
+            if index in totals:
+                totals[index] += weights.continuity
+        return totals
+
+    def _candidate_pool(self, features: _Features, reference: _Reference | None, named: Named) -> dict[int, float]:
         recap = self.settings.recap_weight
         pool = self.time.candidates(features.thread.started_at, reflective=bool(features.reflection_hits))
         if not pool:
             for index in self.text.search(features.terms, RECAP_SEARCH_LIMIT):
                 pool.setdefault(index, recap)
-        for index in self.evidence.named_sessions(features.clues):
+        for index in named.signals:
             pool.setdefault(index, recap)
         if reference is not None and reference.session_index is not None:
             pool.setdefault(reference.session_index, recap)
@@ -191,14 +224,20 @@ class AssignmentEngine:
         continuity: Mapping[int, str],
     ) -> list[Signal]:
         weights = self.settings.weights
+        named = features.named
         session = self.sessions[index]
         moment = features.thread.started_at
-        time_detail = self.time.describe(session, moment) if prior >= self.settings.recap_weight * 1.0001 else "outside its time window"
+        in_window = self.time.prior(session, moment) > 0 or features.reflection_hits
+        time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
+        if features.reflection_hits:
+            time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         signals = [Signal("time", math.log(prior), time_detail)]
         similarity, matched = self.text.score(features.terms, index)
         if similarity > 0:
             signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
-        signals.extend(self.evidence.signals(features.clues, index))
+        signals.extend(named.signals.get(index, ()))
+        if named.rooms and session.room in named.rooms:
+            signals.append(self.evidence.room_signal(session))
         if reference is not None and reference.session_index == index:
             signals.append(
                 Signal("inherit", weights.inherit * reference.confidence, f"{reference.kind} of thread {reference.thread_id}")

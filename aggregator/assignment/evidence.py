@@ -1,9 +1,10 @@
 """Explicit evidence that names a session: its page or slides, its hashtag or code, a
 speaker's name or account, its title, its room.
 
-:class:`ProgrammeEvidence` prepares lookups once per programme; :class:`ThreadClues`
-extracts what one thread offers once; :meth:`ProgrammeEvidence.signals` then tells, for
-one candidate session, which clues point at it.
+:class:`ProgrammeEvidence` prepares lookup tables once per programme (phrases, links, tags,
+handle forms); :class:`ThreadClues` extracts what one thread offers once; then
+:meth:`ProgrammeEvidence.named` looks each of the thread's phrases up, so the cost per
+thread does not grow with the number of candidate sessions.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from aggregator.assignment.settings import SignalWeights
@@ -24,8 +25,10 @@ _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UN
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W_][\w-]*)", re.UNICODE)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s[–—-]\s|\|)\s*")
-_ROOM_CONTEXT = r"(?:\b(?:in|im|at|room|raum|saal|hall|halle|stage|bühne)|@|📍)\s+"
+ROOM_CONTEXT = frozenset({"in", "im", "at", "room", "raum", "saal", "hall", "halle", "stage", "bühne"})
 MIN_PHRASE_CHARS = 8  # shorter single-word titles ("Go") would match ordinary text
+MIN_HANDLE_PREFIX = 5  # '@olegolt' may stand for 'Ole Goltermann'; '@ben' does not stand for 'Benjamin'
+MAX_PHRASE_WORDS = 16  # longer titles are matched by their main part
 
 
 def compact_form(text: str) -> str:
@@ -39,12 +42,17 @@ def normalize_url(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}"
 
 
+def _words(text: str) -> list[str]:
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text)).split()
+
+
 @dataclass(frozen=True)
 class ThreadClues:
     """What a thread's own posts offer as evidence (others' replies do not speak for the author)."""
 
     text: str
-    phrases: str  # phrase_form of text
+    phrases: str  # phrase_form of text: case-folded words, single spaces, padded
+    words: tuple[str, ...]  # the words as written (case kept), for one-word names
     links: frozenset[str]  # normalized URLs
     hashtags: frozenset[str]
     handles: frozenset[str]  # compact local parts of mentioned accounts
@@ -57,12 +65,35 @@ class ThreadClues:
         return cls(
             text=text,
             phrases=phrase_form(text),
+            words=tuple(_words(text)),
             links=frozenset(normalize_url(u) for u in _links(posts, text)),
             hashtags=frozenset(t.casefold().lstrip("#") for p in posts for t in p.hashtags)
             | frozenset(m.casefold() for m in _HASHTAG.findall(text)),
             handles=frozenset(_handle_key(h) for h in _handles(posts, text)) - {""},
             codes=frozenset(m.casefold() for pattern in code_patterns for m in _first_groups(pattern, text)),
         )
+
+
+@dataclass
+class Named:
+    """What one thread names explicitly: signals per session index, and the rooms it names."""
+
+    signals: dict[int, list[Signal]] = field(default_factory=lambda: defaultdict(list))
+    rooms: set[str] = field(default_factory=set)
+
+    def add(self, indices: Iterable[int], signal: Signal) -> None:
+        for index in indices:
+            if all(s.name != signal.name for s in self.signals[index]):
+                self.signals[index].append(signal)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    kind: str  # "title", "speaker" or "room"
+    indices: tuple[int, ...]
+    detail: str
+    needs_capital: bool = False  # one-word names count only when written capitalized
+    needs_context: bool = False  # one-word rooms count only after "in", "room", "@"...
 
 
 class ProgrammeEvidence:
@@ -80,120 +111,134 @@ class ProgrammeEvidence:
                 self.by_tag[tag.casefold().lstrip("#")].add(index)
                 self.by_code[tag.casefold().lstrip("#")].add(index)
             self.by_code[session.id.casefold()].add(index)
-        self.titles = [_title_phrases(s.title) for s in sessions]
-        self.speakers = [tuple(_speaker_forms(name) for name in s.speakers if name.strip()) for s in sessions]
-        self.rooms = {room: _room_pattern(room) for room in {s.room for s in sessions if s.room}}
+        self.phrases = _phrase_table(sessions)
+        self.longest_from: dict[str, int] = {}  # first word of a phrase -> most words a phrase starting so has
+        for phrase in self.phrases:
+            first, *rest = phrase.split()
+            self.longest_from[first] = max(self.longest_from.get(first, 0), 1 + len(rest))
+        self.names, self.name_prefixes = _handle_tables(sessions)
 
-    def named_sessions(self, clues: ThreadClues) -> set[int]:
-        """Sessions a thread names unambiguously (link, hashtag, code), wherever they are in time."""
-        named: set[int] = set()
-        for link in clues.links:
-            named |= self.by_link.get(link, set())
-        for tag in clues.hashtags:
-            named |= self.by_tag.get(tag, set())
-        for code in clues.codes:
-            named |= self.by_code.get(code, set())
-        return named
-
-    def signals(self, clues: ThreadClues, index: int) -> list[Signal]:
-        session = self.sessions[index]
-        found: list[Signal] = []
+    def named(self, clues: ThreadClues) -> Named:
+        """Every session the thread names, wherever it is in time, with the signals that name it."""
         w = self.weights
-        if clues.links and any(index in self.by_link.get(link, ()) for link in clues.links):
-            found.append(Signal("link", w.link, "links to the session page or slides"))
-        if clues.hashtags or clues.codes:
-            tags = sorted(t for t in clues.hashtags if index in self.by_tag.get(t, ()))
-            codes = sorted(c for c in clues.codes if index in self.by_code.get(c, ()))
-            if tags or codes:
-                found.append(Signal("hashtag", w.hashtag, f"#{tags[0]}" if tags else f"code {codes[0]}"))
-        title = next((p for p in self.titles[index] if p in clues.phrases), None)
-        if title:
-            found.append(Signal("title", w.title, f"quotes the title{title.rstrip()}"))
-        found.extend(self._speaker_signals(clues, index))
-        if session.room and self._names_room(clues, session.room):
-            found.append(Signal("room", w.room, f"names the room {session.room}"))
+        found = Named()
+        for link in clues.links:
+            found.add(self.by_link.get(link, ()), Signal("link", w.link, "links to the session page or slides"))
+        for tag in clues.hashtags:
+            found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
+        for code in clues.codes:
+            found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
+        for handle in clues.handles:
+            for index, speaker in self._speaker_accounts(handle):
+                found.add((index,), Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+        self._phrases_in(clues, found)
         return found
 
-    def _names_room(self, clues: ThreadClues, room: str) -> bool:
-        last_word = phrase_form(room).split()[-1:] or [""]
-        if f" {last_word[0]} " not in clues.phrases:  # cheap test before the regular expression
-            return False
-        return self.rooms[room].search(clues.text) is not None
+    def _phrases_in(self, clues: ThreadClues, found: Named) -> None:
+        words = clues.words
+        folded = [word.casefold() for word in words]
+        weight = {"title": self.weights.title, "speaker": self.weights.speaker}
+        for start, first in enumerate(folded):
+            longest = self.longest_from.get(first)
+            if longest is None:
+                continue
+            for end in range(start + 1, min(len(folded), start + longest) + 1):
+                phrase = self.phrases.get(" ".join(folded[start:end]))
+                if phrase is None:
+                    continue
+                if phrase.needs_capital and not words[start][:1].isupper():
+                    continue
+                if phrase.kind == "room":
+                    if not phrase.needs_context or (start > 0 and folded[start - 1] in ROOM_CONTEXT):
+                        found.rooms.add(phrase.detail)
+                    continue
+                found.add(phrase.indices, Signal(phrase.kind, weight[phrase.kind], phrase.detail))
 
-    def _speaker_signals(self, clues: ThreadClues, index: int) -> list[Signal]:
-        named, mentioned = None, None
-        for forms in self.speakers[index]:
-            if named is None and any(_names(form, clues) for form in forms.phrases):
-                named = forms.display
-            if mentioned is None and clues.handles and any(_handle_matches(h, forms.compacts) for h in clues.handles):
-                mentioned = forms.display
-        found = []
-        if named:
-            found.append(Signal("speaker", self.weights.speaker, f"names {named}"))
-        if mentioned:
-            found.append(Signal("handle", self.weights.handle, f"mentions an account like {mentioned}"))
-        return found
+    def _speaker_accounts(self, handle: str) -> set[tuple[int, str]]:
+        matches = set(self.names.get(handle, ()))
+        if len(handle) >= MIN_HANDLE_PREFIX:
+            matches.update(self.name_prefixes.get(handle, ()))  # the handle shortens a name
+        for length in range(MIN_HANDLE_PREFIX, len(handle)):
+            matches.update(self.names.get(handle[:length], ()))  # the handle extends a name
+        return matches
 
-
-@dataclass(frozen=True)
-class _SpeakerForms:
-    display: str
-    phrases: tuple[str, ...]  # phrase forms of the name and its variants
-    compacts: tuple[str, ...]  # compact forms, for account handles
-
-
-def _speaker_forms(name: str) -> _SpeakerForms:
-    variants = {name, re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name), *re.split(r"\s*[|/,]\s*", name)}
-    variants = {v.strip() for v in variants if v.strip()}
-    phrases = tuple(p for p in {phrase_form(v) for v in variants} if _distinctive(p))
-    compacts = tuple(c for c in {compact_form(v) for v in variants} if len(c) >= 3)
-    return _SpeakerForms(display=name.strip(), phrases=phrases, compacts=compacts)
+    def room_signal(self, session: Session) -> Signal:
+        return Signal("room", self.weights.room, f"names the room {session.room}")
 
 
-def _distinctive(phrase: str) -> bool:
-    words = phrase.split()
-    if not words or all(w in STOPWORDS for w in words):
-        return False
-    return len(words) >= 2 or len(words[0]) >= 4
+def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
+    collected: dict[tuple[str, str], list[int]] = defaultdict(list)
+    display: dict[tuple[str, str], str] = {}
+    for index, session in enumerate(sessions):
+        for phrase in _title_phrases(session.title):
+            collected[("title", phrase)].append(index)
+            display[("title", phrase)] = f"quotes the title: {phrase}"
+        for name in session.speakers:
+            for phrase in _speaker_phrases(name):
+                collected[("speaker", phrase)].append(index)
+                display[("speaker", phrase)] = f"names {name.strip()}"
+        if session.room:
+            collected[("room", phrase_form(session.room).strip())].append(index)
+            display[("room", phrase_form(session.room).strip())] = session.room
+    table: dict[str, _Phrase] = {}
+    # titles first, then speakers, then rooms: one phrase keeps the strongest meaning
+    for (kind, phrase), indices in sorted(collected.items(), key=lambda item: ("title", "speaker", "room").index(item[0][0])):
+        if phrase in table or not phrase:
+            continue
+        one_word = len(phrase.split()) == 1
+        table[phrase] = _Phrase(
+            kind,
+            tuple(dict.fromkeys(indices)),
+            display[(kind, phrase)],
+            needs_capital=one_word and kind == "speaker",
+            needs_context=kind == "room" and (one_word or len(phrase) < 6),
+        )
+    return table
 
 
-def _names(phrase: str, clues: ThreadClues) -> bool:
-    if phrase not in clues.phrases:
-        return False
-    if len(phrase.split()) >= 2:
-        return True
-    # a one-word name ("Patch", "Stella") counts only capitalized, not as an ordinary word
-    word = re.compile(rf"(?<!\w){re.escape(phrase.strip())}(?!\w)", re.IGNORECASE)
-    return any(match[0][0].isupper() for match in word.finditer(clues.text))
-
-
-def _handle_matches(handle: str, compacts: Iterable[str]) -> bool:
-    for compact in compacts:
-        if handle == compact:
-            return True
-        shorter, longer = sorted((handle, compact), key=len)
-        if len(shorter) >= 5 and longer.startswith(shorter):
-            return True
-    return False
-
-
-def _title_phrases(title: str) -> tuple[str, ...]:
-    candidates = [title, *_TITLE_SPLIT.split(title)[:1]]
+def _title_phrases(title: str) -> list[str]:
     phrases = []
-    for candidate in candidates:
-        phrase = phrase_form(candidate)
-        words = phrase.split()
-        if words and not all(w in STOPWORDS for w in words) and len(phrase.strip()) >= MIN_PHRASE_CHARS:
+    for candidate in (title, *_TITLE_SPLIT.split(title)[:1]):
+        words = phrase_form(candidate).split()[:MAX_PHRASE_WORDS]
+        phrase = " ".join(words)
+        if words and not all(w in STOPWORDS for w in words) and len(phrase) >= MIN_PHRASE_CHARS:
             phrases.append(phrase)
-    return tuple(dict.fromkeys(phrases))
+    return list(dict.fromkeys(phrases))
 
 
-def _room_pattern(room: str) -> re.Pattern[str]:
-    escaped = r"\s+".join(re.escape(part) for part in room.split())
-    if len(room.split()) >= 2 and len(room) >= 6:
-        return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
-    # one-word room names ("One", "Fuse") are ordinary words: only "in Fuse", "Saal 1", "@Fuse" count
-    return re.compile(rf"{_ROOM_CONTEXT}{escaped}(?!\w)")
+def _speaker_variants(name: str) -> set[str]:
+    variants = {name, re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name), *re.split(r"\s*[|/,]\s*", name)}
+    return {v.strip() for v in variants if v.strip()}
+
+
+def _speaker_phrases(name: str) -> list[str]:
+    phrases = []
+    for variant in _speaker_variants(name):
+        words = phrase_form(variant).split()
+        if not words or all(w in STOPWORDS for w in words):
+            continue
+        if len(words) >= 2 or len(words[0]) >= 4:
+            phrases.append(" ".join(words))
+    return phrases
+
+
+_Accounts = dict[str, set[tuple[int, str]]]
+
+
+def _handle_tables(sessions: Sequence[Session]) -> tuple[_Accounts, _Accounts]:
+    """Compact speaker names, and their prefixes from MIN_HANDLE_PREFIX letters (a handle may shorten a name)."""
+    names: _Accounts = defaultdict(set)
+    prefixes: _Accounts = defaultdict(set)
+    for index, session in enumerate(sessions):
+        for name in session.speakers:
+            for variant in _speaker_variants(name):
+                compact = compact_form(variant)
+                if len(compact) < 3:
+                    continue
+                names[compact].add((index, name.strip()))
+                for length in range(MIN_HANDLE_PREFIX, len(compact)):
+                    prefixes[compact[:length]].add((index, name.strip()))
+    return names, prefixes
 
 
 def _links(posts: Iterable[Post], text: str) -> set[str]:

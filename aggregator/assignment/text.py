@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from aggregator.models import Session
 
@@ -84,10 +84,23 @@ def phrase_form(text: str) -> str:
     return f" {' '.join(words)} "
 
 
+class PhraseSet:
+    """Words and phrases looked up in a text in phrase_form (single words by set, phrases by substring)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        normalized = {phrase_form(p).strip() for p in phrases} - {""}
+        self.words = frozenset(p for p in normalized if " " not in p)
+        self.phrases = tuple(sorted(p for p in normalized if " " in p))
+
+    def found_in(self, phrases: str) -> list[str]:
+        hits = set(self.words.intersection(phrases.split()))
+        hits.update(p for p in self.phrases if f" {p} " in phrases)
+        return sorted(hits)
+
+
 def hallway_phrases(phrases: str, extra: Iterable[str] = ()) -> list[str]:
     """The hallway-chatter words or phrases a text (in phrase_form) contains."""
-    vocabulary = HALLWAY_PHRASES | {phrase_form(w).strip() for w in extra}
-    return sorted(p for p in vocabulary if p and f" {p.strip()} " in phrases)
+    return PhraseSet(HALLWAY_PHRASES | set(extra)).found_in(phrases)
 
 
 def reflection_phrases(phrases: str) -> list[str]:
@@ -128,6 +141,27 @@ class TextIndex:
     def terms(self, text: str) -> frozenset[str]:
         """The distinct query terms of a text that the programme knows at all."""
         return frozenset(t for t in tokenize(text, self.stopwords) if t in self.idf)
+
+    def similarities(self, terms: Iterable[str], candidates: Collection[int]) -> dict[int, float]:
+        """BM25 of a thread's terms against each candidate that shares any (the hot path: no explanation).
+
+        Short postings lists are walked; for terms common across the programme, the candidates'
+        own weights are looked up instead, whichever is fewer steps."""
+        scores: dict[int, float] = defaultdict(float)
+        for term in terms:
+            postings = self.postings.get(term)
+            if not postings:
+                continue
+            if len(postings) <= len(candidates):
+                for index in postings:
+                    if index in candidates:
+                        scores[index] += self.weights[index][term]
+            else:
+                for index in candidates:
+                    weight = self.weights[index].get(term)
+                    if weight:
+                        scores[index] += weight
+        return scores
 
     def score(self, terms: Iterable[str], session_index: int) -> tuple[float, tuple[str, ...]]:
         """BM25 of a thread's terms against one session, and the terms that matched (best first)."""
