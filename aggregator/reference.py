@@ -25,10 +25,8 @@ END = "<!-- reference:end -->"
 
 def config_reference() -> str:
     sections = [_section("Top level", Config, "")]
-    for name, field in Config.model_fields.items():
-        model = _model_of(field)
-        if model is not None and name != "sources":
-            sections.append(_section(f"`{name}:`", model, f"{name}."))
+    for prefix, model in _nested_models(Config, ""):
+        sections.append(_section(f"`{prefix.rstrip('.')}:`", model, prefix))
     for kind, collector in sorted(load_builtin_collectors().items()):
         sections.append(_section(f"`sources:` entries with `type: {kind}`", collector.Options, "", skip=("type",)))
     return "\n\n".join(sections)
@@ -73,15 +71,22 @@ def _model_of(field: FieldInfo) -> type[BaseModel] | None:
     return None
 
 
+def _nested_models(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, type[BaseModel]]]:
+    """Every section inside ``model`` (depth first), as (key prefix, model); sources are listed by type."""
+    for name, field in _documented_fields(model):
+        inner = _model_of(field)
+        if inner is not None and not (model is Config and name == "sources"):
+            yield f"{prefix}{name}.", inner
+            yield from _nested_models(inner, f"{prefix}{name}.")
+
+
 def documented_keys() -> set[str]:
     """Every key path the reference documents (for the README completeness test)."""
     keys = {name for name, _ in _documented_fields(Config)}
-    for name, field in Config.model_fields.items():
-        model = _model_of(field)
-        if model is not None and name != "sources":
-            keys |= {f"{name}.{sub}" for sub, _ in _documented_fields(model)}
+    for prefix, model in _nested_models(Config, ""):
+        keys |= {f"{prefix}{sub}" for sub, _ in _documented_fields(model)}
     for collector in load_builtin_collectors().values():
-        keys |= {name for name, _ in _documented_fields(collector.Options)}
+        keys |= {name for name, _ in _documented_fields(collector.Options) if name != "type"}
     return keys
 
 

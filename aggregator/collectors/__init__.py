@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.errors import SourceError
 from aggregator.models import Conference, Post
@@ -32,10 +32,14 @@ class SourceOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: str
-    name: str = ""  # label in logs and state; derived from the other keys when empty
-    path: Path | None = None  # saved responses (file or folder) read instead of the network
-    enabled: bool = True
+    type: str = Field(description="Which collector reads this source: bluesky, mastodon or feed.")
+    name: str = Field(
+        "", description="A short name for logs, state and `aggregator collect NAME`; derived from the other keys if empty."
+    )
+    path: Path | None = Field(
+        None, description="A saved response, or a folder of them, in the service's own format, read instead of the network."
+    )
+    enabled: bool = Field(True, description="Set to false to keep a source in the file without collecting it.")
 
     def label(self) -> str:
         if self.name:
