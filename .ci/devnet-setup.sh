@@ -49,19 +49,32 @@ install_postgres() {
   find_pg_bin >/dev/null || fail "postgresql installed but no initdb/pg_ctl under /usr/lib/postgresql/*/bin"
 }
 
+init_cluster() {
+  local bin="$1"
+  say "creating cluster in $PG_DATA"
+  mkdir -p "$PG_DATA"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DATA"; fi
+  chmod 700 "$PG_DATA"
+  as_postgres "$bin/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    --encoding=UTF8 --no-locale >/dev/null || fail "initdb failed in $PG_DATA"
+}
+
+pg_start() {
+  local bin="$1"
+  as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c max_connections=200 -c fsync=off" start >/dev/null
+}
+
 start_cluster() {
   local bin
   bin="$(find_pg_bin)"
   if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
     fail "the postgres system user is missing (it comes with Debian's postgresql package)"
   fi
+  local fresh=0
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
-    say "creating cluster in $PG_DATA"
-    mkdir -p "$PG_DATA"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DATA"
-    chmod 700 "$PG_DATA"
-    as_postgres "$bin/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-      --encoding=UTF8 --no-locale >/dev/null || fail "initdb failed in $PG_DATA"
+    init_cluster "$bin"
+    fresh=1
   else
     say "cluster already exists in $PG_DATA"
   fi
@@ -69,9 +82,16 @@ start_cluster() {
     say "PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c max_connections=200 -c fsync=off" start \
-      >/dev/null || fail "pg_ctl start failed; see $PG_DATA/server.log: $(tail -5 "$PG_DATA/server.log" 2>/dev/null)"
+    if ! pg_start "$bin"; then
+      local reason
+      reason="$(tail -5 "$PG_DATA/server.log" 2>/dev/null || true)"
+      [ "$fresh" -eq 0 ] || fail "pg_ctl start failed on a new cluster: $reason"
+      # The cluster only ever holds throw-away test schemas: start over rather than repair it.
+      say "an old cluster did not start ($reason); recreating it"
+      rm -rf "$PG_DATA"
+      init_cluster "$bin"
+      pg_start "$bin" || fail "pg_ctl start failed; see $PG_DATA/server.log: $(tail -5 "$PG_DATA/server.log" 2>/dev/null)"
+    fi
   fi
   local psql=("$bin/psql" -h "$PG_DATA" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
   if [ "$(as_postgres "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER_DB'")" != "1" ]; then
