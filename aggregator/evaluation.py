@@ -134,9 +134,32 @@ def score_labels(labels: Iterable[Label], sessions_json: Mapping[str, Any]) -> M
     )
 
 
-def confusion_summary(labels: Iterable[Label], sessions_json: Mapping[str, Any]) -> list[SessionConfusion]:
+def format_metrics(metrics: Metrics) -> str:
+    """The metrics as score.py prints them."""
+    return "\n".join(metrics.lines())
+
+
+def confusion_summary(
+    labels: Path | str | Iterable[Label],
+    sessions_json: Mapping[str, Any],
+    titles: Mapping[str, str] | None = None,
+    limit: int = 20,
+) -> str:
+    """The per-session confusion summary as text: the worst sessions, right/total, where the rest went."""
+    rows = session_confusion(labels, sessions_json)
+    titles = titles if titles is not None else _titles(sessions_json)
+    lines = format_confusion(rows, titles, limit)
+    if not lines:
+        return "every labelled session filed right"
+    header = f"{'session (worst first)':48} {'right':>4}/{'all':<4}    where the others went"
+    return "\n".join([header, *lines])
+
+
+def session_confusion(labels: Path | str | Iterable[Label], sessions_json: Mapping[str, Any]) -> list[SessionConfusion]:
     """Per gold session (hallway = ""), how many posts were filed right and where the others went;
     worst sessions first. A post filed under several sessions counts as going to the first other."""
+    if isinstance(labels, (str, Path)):
+        labels = read_labels(labels)
     assigned, _ = read_export(sessions_json)
     posts: Counter[str] = Counter()
     right: Counter[str] = Counter()
@@ -168,6 +191,10 @@ def format_confusion(summary: Iterable[SessionConfusion], titles: Mapping[str, s
         elsewhere = ", ".join(f"{'hallway' if s == HALLWAY else s}×{n}" for s, n in row.went_to[:4])
         lines.append(f"{name:48} {row.right:4}/{row.posts:<4} -> {elsewhere}")
     return lines
+
+
+def _titles(sessions_json: Mapping[str, Any]) -> dict[str, str]:
+    return {str(s["id"]): str(s.get("title", "")) for s in sessions_json.get("sessions", []) if "id" in s}
 
 
 def _post_id(post: Any) -> str:

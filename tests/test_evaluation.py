@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.evaluation import EXCLUDED, confusion_summary, format_confusion, read_labels, score
+from aggregator.evaluation import (
+    EXCLUDED,
+    confusion_summary,
+    format_confusion,
+    format_metrics,
+    read_labels,
+    score,
+    session_confusion,
+)
 
 LABELS = """source,id,session,clue,time,parallel
 bluesky,a,1,1,2026-05-20T10:00:00Z,2
@@ -47,7 +55,7 @@ def test_metrics_match_the_reference_definitions(labels: Path) -> None:
     assert m.coverage == pytest.approx(5 / 5)
     assert m.time_only_baseline == pytest.approx((1 / 2 + 1 / 2 + 1 / 4 + 1 + 0) / 5)
     assert m.ceiling == pytest.approx((1 + 0 + 1 + 1 + 1) / 5)
-    assert m.lines()[1] == "accuracy             0.400"
+    assert format_metrics(m).splitlines()[1] == "accuracy             0.400"
 
 
 def test_labels_are_read_with_types(labels: Path) -> None:
@@ -57,7 +65,7 @@ def test_labels_are_read_with_types(labels: Path) -> None:
 
 
 def test_confusion_summary_lists_worst_sessions_first(labels: Path) -> None:
-    summary = confusion_summary(read_labels(labels), EXPORT)
+    summary = session_confusion(read_labels(labels), EXPORT)
     rows = {row.session: row for row in summary}
     assert (rows["1"].right, rows["1"].posts, rows["1"].went_to) == (1, 2, (("", 1),))
     assert rows["2"].went_to == (("1", 1),)
@@ -66,6 +74,16 @@ def test_confusion_summary_lists_worst_sessions_first(labels: Path) -> None:
     lines = format_confusion(summary, {"1": "Opening", "2": "Keynote"})
     assert lines[0].startswith("2 Keynote") and lines[0].endswith("-> 1×1")
     assert any(line.startswith("(hallway)") for line in lines)
+
+
+def test_confusion_summary_text_takes_titles_from_the_export(labels: Path) -> None:
+    export = {**EXPORT, "sessions": [{**EXPORT["sessions"][0], "title": "Opening"}, EXPORT["sessions"][1]]}
+    text = confusion_summary(labels, export)
+    assert text.splitlines()[0].startswith("session (worst first)")
+    assert "1 Opening" in text
+    perfect = {"sessions": [{"id": "1", "posts": [{"id": "a"}, {"id": "b"}]}, {"id": "2", "posts": [{"id": "c"}]}]}
+    labels.write_text("source,id,session,clue,time,parallel\nx,a,1,1,,1\nx,b,1,1,,1\nx,c,2,1,,1\n", encoding="utf-8")
+    assert confusion_summary(labels, perfect) == "every labelled session filed right"
 
 
 def test_empty_export_scores_zero_without_dividing_by_zero(labels: Path) -> None:

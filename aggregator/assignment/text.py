@@ -118,7 +118,7 @@ class TextIndex:
     """BM25 over the programme: one document per session, idf from the whole programme
     (scaled so that a term unique to one session has idf 1)."""
 
-    FIELD_WEIGHTS = (("title", 3), ("subtitle", 2), ("speakers", 2), ("track", 1), ("abstract", 1))
+    FIELD_WEIGHTS = (("title", 3), ("subtitle", 2), ("speakers", 2), ("track", 1), ("abstract", 1), ("description", 1))
     K1 = 1.2
     B = 0.5  # abstracts vary wildly in length; a long one should not drown its title
 
@@ -188,6 +188,7 @@ class TextIndex:
             "speakers": " ".join(session.speakers),
             "track": session.track,
             "abstract": session.abstract,
+            "description": session.description,
         }
         for name, weight in self.FIELD_WEIGHTS:
             for term in tokenize(fields[name], self.stopwords):
