@@ -153,3 +153,7 @@ def test_default_window_is_the_conference_widened_by_margin(tmp_path: Path) -> N
     assert collect("30m") == set()
     assert collect("2h") == {ROOT, CONTINUATION, SECOND_CONTINUATION, BOBS_POST}
     assert MastodonOptions(type="mastodon", instances=("a.example",), margin="36h").margin == timedelta(hours=36)
+
+
+def test_others_replies_are_kept_as_conversation_by_default() -> None:
+    assert MastodonOptions(type="mastodon", instances=("a.example",)).replies == "all"

@@ -52,7 +52,7 @@ class MastodonOptions(SourceOptions):
         description="Hashtags to read (with or without '#', case-insensitive). Default: the conference's hashtags.",
     )
     replies: RepliesPolicy = Field(
-        default="self",
+        default="all",
         description="Which replies to a tagged post are kept: 'self' the author's own continuations (a live-thread), "
         "'all' also other people's replies (shown as conversation), 'none' only the tagged posts.",
     )
