@@ -29,6 +29,7 @@ from aggregator.collectors import (
     SourceOptions,
     SourceState,
     conference_window,
+    friendly_duration,
     matches_hashtags,
     normalize_tag,
     register,
@@ -45,7 +46,6 @@ OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored po
 FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
 MAX_THREAD_CALLS = 1000
 POST_URI = re.compile(r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._:~-]{1,512}")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|m|min|minutes?)\s*$", re.IGNORECASE)
 
 
 class BlueskyOptions(SourceOptions):
@@ -99,11 +99,7 @@ class BlueskyOptions(SourceOptions):
     @field_validator("margin", mode="before")
     @classmethod
     def _friendly_duration(cls, value: Any) -> Any:
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        if match is None:
-            return value
-        unit = match.group(2)[0].lower()
-        return timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: float(match.group(1))})
+        return friendly_duration(value)
 
     @field_validator("hashtags", mode="after")
     @classmethod
