@@ -1,0 +1,80 @@
+"""The bundled offline example end to end: captures in sync with their generator, a believable
+site built with no network, nobody who opted out published, and the assignment scored."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator import pipeline
+from aggregator.config import load_config
+from aggregator.evaluation import score
+from aggregator.site import render_site
+from aggregator.store import Store
+from conftest import EXAMPLE
+
+GOLDEN = Path(__file__).parent / "data" / "example" / "index.html"
+FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example collected from its saved captures and built into a temporary folder."""
+    work = tmp_path_factory.mktemp("shelfcon")
+    config = load_config(EXAMPLE / "sources.yaml").model_copy(
+        update={"data_dir": work / "data", "output": work / "output"}
+    )
+    with Store(config.data_dir) as store:
+        report = pipeline.collect(config, store)
+        assert not report.failed, [s.summary() for s in report.failed]
+        digest = pipeline.make_digest(config, store.posts(), now=FIXED_NOW)
+    render_site(digest, config.output)
+    return config.output
+
+
+def test_captures_match_their_generator_and_validate() -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE / "generate.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_site_has_every_session_and_page(built: Path) -> None:
+    export = json.loads((built / "sessions.json").read_text())
+    assert len(export["sessions"]) == 34
+    assert sum(len(s["posts"]) for s in export["sessions"]) > 200
+    for page in ("index.html", "hallway.html", "feed.rss", "feed.atom"):
+        assert (built / page).is_file()
+    assert len(list((built / "sessions").glob("*.html"))) == 34
+
+
+def test_opted_out_authors_appear_nowhere(built: Path) -> None:
+    excluded = [r["id"] for r in csv.DictReader((EXAMPLE / "labels.csv").open()) if r["session"] == "EXCLUDED"]
+    dids = {post_id.split("/")[2] for post_id in excluded}
+    assert dids
+    for path in built.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for did in dids:
+                assert did not in text, f"{did} leaked into {path}"
+
+
+def test_assignment_reaches_the_target_on_the_example(built: Path) -> None:
+    metrics = score(EXAMPLE / "labels.csv", json.loads((built / "sessions.json").read_text()))
+    assert metrics.optout_published == 0
+    assert metrics.accuracy >= 0.93
+
+
+def test_index_matches_the_golden_page(built: Path) -> None:
+    page = (built / "index.html").read_text(encoding="utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(page, encoding="utf-8")
+    assert page == GOLDEN.read_text(encoding="utf-8"), "regenerate with UPDATE_GOLDEN=1 if the change is intended"
