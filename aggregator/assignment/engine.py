@@ -78,7 +78,8 @@ class AssignmentEngine:
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
         named = self.evidence.named(clues)
-        return _Features(thread, clues, self.text.terms(clues.text), tuple(hits), tuple(looking_back), named)
+        terms = self.text.terms(clues.text) - self.hallway.words  # "wifi" in a post is chatter, even at a WiFi talk
+        return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
 
     def _pass(
         self,
@@ -98,7 +99,7 @@ class AssignmentEngine:
                 placements[thread.id] = pinned
                 continue
             reference = self._reference(thread, owner, placements)
-            nearby = self._continuity(thread, continuity.get(thread.author.id, ()))
+            nearby = self._continuity(features[thread.id], continuity.get(thread.author.id, ()))
             if earlier is not None and not nearby and not self._reference_changed(thread, owner, placements, earlier):
                 placements[thread.id] = earlier[thread.id]
                 continue
@@ -140,12 +141,21 @@ class AssignmentEngine:
             return _Reference(kind, target, index, placement.confidence)
         return None
 
-    def _continuity(self, thread: Thread, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
-        moment = thread.started_at
+    def _continuity(self, features: _Features, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
+        """Sessions the author was confidently in (with another thread) that this thread may continue:
+        the one running now, or, for a post looking back, one that has just ended."""
+        moment = features.thread.started_at
+        looking_back = bool(features.reflection_hits)
         nearby: dict[int, str] = {}
         for index, anchor_thread in anchors:
             session = self.sessions[index]
-            if anchor_thread != thread.id and session.start <= moment <= session.end:
+            if anchor_thread == features.thread.id:
+                continue
+            if looking_back:
+                applies = session.end < moment <= session.end + self.time.reflective_reach
+            else:
+                applies = session.start <= moment <= session.end
+            if applies:
                 nearby[index] = f"same author confidently in this session (thread {anchor_thread})"
         return nearby
 

@@ -37,10 +37,12 @@ class TimeIndex:
         self.order = regular
         self.starts = [sessions[i].start for i in regular]
         self.max_length = max((sessions[i].end - sessions[i].start for i in regular), default=timedelta(0))
+        self.reflective_reach = self.reflection * REFLECTIVE_STRETCH
+        self.weight = _length_weights(sessions)
 
     def candidates(self, moment: datetime, reflective: bool = False) -> dict[int, float]:
         """Session index -> time prior (0 < prior <= 1) for every session whose window holds ``moment``."""
-        reach = self.reflection * (REFLECTIVE_STRETCH if reflective else 1)
+        reach = self.reflective_reach if reflective else self.reflection
         low = bisect.bisect_left(self.starts, moment - reach - self.max_length)
         high = bisect.bisect_right(self.starts, moment + self.lead)
         found: dict[int, float] = {}
@@ -48,7 +50,7 @@ class TimeIndex:
             session = self.sessions[index]
             prior = self.reflective_prior(session, moment) if reflective else self.prior(session, moment)
             if prior > 0.0:
-                found[index] = prior
+                found[index] = prior * self.weight[index]
         return found
 
     def reflective_prior(self, session: Session, moment: datetime) -> float:
@@ -56,7 +58,7 @@ class TimeIndex:
             return REFLECTIVE_UPCOMING if session.start - moment <= self.lead else 0.0
         if moment <= session.end:
             return REFLECTIVE_RUNNING
-        reach = self.reflection * REFLECTIVE_STRETCH
+        reach = self.reflective_reach
         late = moment - session.end
         if late > reach:
             return 0.0
@@ -85,6 +87,16 @@ class TimeIndex:
     def running(self, moment: datetime) -> list[int]:
         """Sessions strictly running at ``moment`` (for discovery and statistics)."""
         return [i for i, prior in self.candidates(moment).items() if prior == 1.0]
+
+
+def _length_weights(sessions: Sequence[Session]) -> list[float]:
+    """Sessions much longer than usual (all-day workshops, open spaces) draw fewer posts per minute:
+    their prior shrinks with the square root of how much longer than the median they run."""
+    lengths = sorted(max(s.end - s.start, timedelta(minutes=1)) for s in sessions)
+    if not lengths:
+        return []
+    median = lengths[len(lengths) // 2]
+    return [min(1.0, (median / max(s.end - s.start, timedelta(minutes=1))) ** 0.5) for s in sessions]
 
 
 def _share(part: timedelta, whole: timedelta) -> float:
