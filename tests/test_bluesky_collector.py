@@ -108,10 +108,10 @@ def test_self_thread_is_followed_and_others_replies_follow_policy(harness: Harne
     third = fake.post(alice, "Now on to metadata", reply_to=second)
     answer = fake.post(alice, "Yes, for once", reply_to=other)
 
-    own = harness.run(hashtags=["shelfcon"])
+    own = harness.run(hashtags=["shelfcon"], replies="self")
     assert ids(own) == [root, second, third]
 
-    everything = harness.run(hashtags=["shelfcon"], replies="all")
+    everything = harness.run(hashtags=["shelfcon"])  # the default keeps others' replies as conversation
     assert sorted(ids(everything)) == sorted([root, second, third, other, answer])
 
     only_matching = harness.run(hashtags=["shelfcon"], replies="none")

@@ -35,7 +35,7 @@ def ids(result) -> set[str]:
 
 
 def test_a_folder_of_saved_answers_reads_like_live_ones() -> None:
-    result = replay(SAVED)
+    result = replay(SAVED, replies="self")
     # the thread file adds C2; the repost in the author feed adds nothing new; nothing is filtered by hashtag
     assert ids(result) == {ROOT, C1, C2, LONE}
     assert set(result.deleted) == {HIDDEN, SENSITIVE}
@@ -44,8 +44,8 @@ def test_a_folder_of_saved_answers_reads_like_live_ones() -> None:
 
 
 def test_replies_policy_applies_to_saved_threads() -> None:
-    assert OTHER in ids(replay(SAVED / "getPostThread-keynote.json", replies="all"))
-    assert ids(replay(SAVED / "getPostThread-keynote.json")) == {ROOT, C1, C2}
+    assert OTHER in ids(replay(SAVED / "getPostThread-keynote.json"))  # default: others' replies kept
+    assert ids(replay(SAVED / "getPostThread-keynote.json", replies="self")) == {ROOT, C1, C2}
 
 
 def test_sensitive_warn_keeps_the_post_with_a_warning() -> None:

@@ -76,7 +76,7 @@ class BlueskyOptions(SourceOptions):
         timedelta(days=2), description="Widening of the conference dates for the default window, e.g. '2d', '36h'."
     )
     replies: Literal["self", "all", "none"] = Field(
-        "self",
+        "all",
         description="Thread replies to keep: 'self' the author's own continuation chain, 'all' also other people's "
         "replies (kept as conversation), 'none' only the matching posts (no thread fetching).",
     )
