@@ -22,9 +22,11 @@ import click
 
 from aggregator import __version__, pipeline
 from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.curation import Overrides
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
 from aggregator.lock import run_lock
 from aggregator.models import post_to_dict
+from aggregator.programme import is_remote
 from aggregator.progress import ProgressDisplay
 from aggregator.store import Store
 
@@ -113,7 +115,7 @@ pass_settings = click.make_pass_decorator(Settings)
 def check(settings: Settings) -> None:
     """Validate sources.yaml and the programme; print a summary. No network for posts."""
     config = settings.config()
-    conference, sessions = pipeline.load_conference_programme(config)
+    conference, sessions = pipeline.load_conference_programme(config, offline=True)
     rooms = sorted({s.room for s in sessions if s.room})
     days = sorted({s.start.astimezone(pipeline.zone(conference)).date() for s in sessions})
     lines = [
@@ -121,12 +123,16 @@ def check(settings: Settings) -> None:
         f"conference: {conference.name} ({', '.join('#' + t for t in conference.hashtags)}; {conference.timezone})",
         f"programme:  {len(sessions)} sessions in {len(rooms)} rooms over {len(days)} days",
     ]
+    if is_remote(config.programme):
+        lines.append(f"            from {config.programme} (remote: read when collecting; `check` shows the saved copy)")
     if conference.start and conference.end:
         lines.append(f"time span:  {conference.start.isoformat()} to {conference.end.isoformat()}")
     lines.append(f"sources:    {len(config.sources)}")
     lines.extend(f"  - {s.label()}{'' if s.enabled else ' (disabled)'}" for s in config.sources)
     lines.append(f"output:     {config.output}")
     lines.append(f"data:       {config.data_dir}")
+    overrides = Overrides.from_config(config.overrides)
+    lines.extend(f"warning:    overrides.{problem}" for problem in overrides.unknown_pin_targets({s.id for s in sessions}))
     click.echo("\n".join(lines))
 
 

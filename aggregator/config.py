@@ -7,6 +7,7 @@ closest valid key for a misspelt one. Relative paths resolve against the file's 
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,16 @@ class ConferenceConfig(BaseModel):
         if not all(cleaned):
             raise ValueError("a hashtag cannot be empty")
         return cleaned
+
+    @field_validator("start", "end")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"expected a date such as 2027-03-02, got {value!r}") from None
+        return value
 
     @field_validator("site_url")
     @classmethod

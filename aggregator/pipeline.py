@@ -19,13 +19,14 @@ from aggregator.config import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
-from aggregator.programme import Programme, load_programme
+from aggregator.programme import Programme, is_remote, load_programme
 from aggregator.site import SiteReport, render_site
 from aggregator.store import Store
 from aggregator.threads import build_threads
 
 log = logging.getLogger(__name__)
 
+PROGRAMME_CACHE = "programme.cache"  # the last programme read from a URL, used when it cannot be read
 Progress = Callable[[str, int], None]  # (source label, items read so far)
 
 
@@ -67,9 +68,12 @@ class BuildReport:
     site: SiteReport
 
 
-def load_conference_programme(config: Config) -> tuple[Conference, tuple[Session, ...]]:
-    """The conference as configured, its dates taken from the programme when there is one."""
-    programme = _programme(config)
+def load_conference_programme(config: Config, offline: bool = False) -> tuple[Conference, tuple[Session, ...]]:
+    """The conference as configured, its dates taken from the programme when there is one.
+
+    ``offline``: never fetch a remote programme; use its saved copy if there is one.
+    """
+    programme = _programme(config, offline)
     sessions = programme.sessions if programme else tuple(_inline_programme_sessions(config))
     start, end = _conference_span(config, sessions)
     conference = Conference(
@@ -84,11 +88,21 @@ def load_conference_programme(config: Config) -> tuple[Conference, tuple[Session
     return conference, sessions
 
 
-def _programme(config: Config) -> Programme | None:
+def _programme(config: Config, offline: bool = False) -> Programme | None:
     if not config.programme:
         return None
+    cache = config.data_dir / PROGRAMME_CACHE
+    source = config.programme
+    if offline and is_remote(source):
+        if not cache.is_file():
+            return None
+        source = str(cache)
     return load_programme(
-        config.programme, config.base_dir, timezone=config.conference.timezone, inline=config.sessions
+        source,
+        config.base_dir,
+        timezone=config.conference.timezone,
+        inline=config.sessions,
+        cache=cache,
     )
 
 

@@ -87,3 +87,8 @@ def test_overrides_can_live_in_their_own_file(write_config, tmp_path) -> None:
     (tmp_path / "overrides.yaml").write_text("hide:\n  - at://did:plc:x/app.bsky.feed.post/1\nblok: []\n")
     message = error_of(write_config, VALID + "overrides: overrides.yaml\n")
     assert "overrides.yaml:3: blok: unknown key; did you mean 'block'?" in message
+
+
+def test_conference_dates_must_be_dates(write_config) -> None:
+    message = error_of(write_config, VALID.replace('  timezone: "America/Chicago"', '  timezone: "America/Chicago"\n  start: "2027-13-01"'))
+    assert ":5: conference.start: Value error, expected a date such as 2027-03-02" in message
