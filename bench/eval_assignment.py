@@ -15,6 +15,8 @@ import csv
 import json
 import tempfile
 import time
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from aggregator import pipeline
@@ -31,6 +33,9 @@ def main() -> None:
     parser.add_argument("set_dir", type=Path)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrongly filed threads")
     parser.add_argument("--set", action="append", default=[], help="assignment setting or weight: key=value")
+    parser.add_argument(
+        "--shift", type=float, default=0.0, help="move every post this many minutes (robustness to posting habits)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="eval-assignment-") as workdir:
         config = config_for_set(args.set_dir, Path(workdir))
@@ -38,6 +43,8 @@ def main() -> None:
         with Store(config.data_dir) as store:
             pipeline.collect(config, store)
             posts = store.posts()
+    if args.shift:
+        posts = [replace(p, created_at=p.created_at + timedelta(minutes=args.shift)) for p in posts]
     began = time.perf_counter()
     digest = pipeline.make_digest(config, posts)
     elapsed = time.perf_counter() - began

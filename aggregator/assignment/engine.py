@@ -27,7 +27,8 @@ from aggregator.assignment.timing import TimeIndex
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
 
-RECAP_SEARCH_LIMIT = 10  # sessions considered for a post outside every time window
+RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
+STRONG_TEXT = 1.5  # BM25 on rare words (1 = one term unique to a session, in its abstract) worth a look out of time
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
@@ -214,15 +215,18 @@ class AssignmentEngine:
         return totals
 
     def _candidate_pool(self, features: _Features, reference: _Reference | None, named: Named) -> dict[int, float]:
-        recap = self.settings.recap_weight
-        pool = self.time.candidates(features.thread.started_at, reflective=bool(features.reflection_hits))
-        if not pool:
-            for index in self.text.search(features.terms, RECAP_SEARCH_LIMIT):
-                pool.setdefault(index, recap)
-        for index in named.signals:
-            pool.setdefault(index, recap)
+        """Sessions in the thread's time window, plus any it names, quotes or answers, or matches
+        strongly on rare words, wherever they are in time (with a prior fading with the distance)."""
+        moment = features.thread.started_at
+        pool = self.time.candidates(moment, reflective=bool(features.reflection_hits))
+        elsewhere = set(named.signals)
+        elsewhere.update(
+            self.text.search(features.terms, RECAP_SEARCH_LIMIT, rare_only=bool(pool), minimum=STRONG_TEXT if pool else 0.0)
+        )
         if reference is not None and reference.session_index is not None:
-            pool.setdefault(reference.session_index, recap)
+            elsewhere.add(reference.session_index)
+        for index in elsewhere - pool.keys():
+            pool[index] = self.time.distant_prior(self.sessions[index], moment, self.settings.recap_weight)
         return pool
 
     def _signals(

@@ -133,6 +133,7 @@ class TextIndex:
         unique = math.log(1 + (self.size - 0.5) / 1.5) if self.size > 1 else 1.0
         self.idf = {t: math.log(1 + (self.size - df + 0.5) / (df + 0.5)) / unique for t, df in frequency.items()}
         self.weights: list[dict[str, float]] = [self._bm25(doc, average) for doc in documents]
+        self.rare_postings = max(3, self.size // 50)  # "rare": in at most 2 % of the sessions
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, doc in enumerate(documents):
             for term in doc:
@@ -172,13 +173,19 @@ class TextIndex:
         matched.sort(reverse=True)
         return sum(w for w, _ in matched), tuple(t for _, t in matched)
 
-    def search(self, terms: Iterable[str], limit: int) -> list[int]:
-        """Sessions sharing the rarest terms with the query, for posts outside any time window."""
+    def search(self, terms: Iterable[str], limit: int, rare_only: bool = False, minimum: float = 0.0) -> list[int]:
+        """Sessions sharing the most (weighted) terms with the query, best first, wherever they are in time.
+
+        ``rare_only`` walks only terms found in few sessions (cheap enough for every thread) and
+        ``minimum`` drops weak matches: together they find the session a post quotes hours later."""
         totals: Counter[int] = Counter()
         for term in terms:
-            for index in self.postings.get(term, ()):
+            postings = self.postings.get(term, ())
+            if rare_only and len(postings) > self.rare_postings:
+                continue
+            for index in postings:
                 totals[index] += self.weights[index][term]
-        return [index for index, _ in totals.most_common(limit)]
+        return [index for index, total in totals.most_common(limit) if total >= minimum]
 
     def _document(self, session: Session) -> Counter[str]:
         doc: Counter[str] = Counter()

@@ -24,6 +24,7 @@ REFLECTIVE_STRETCH = 3
 REFLECTIVE_RUNNING = 0.4
 REFLECTIVE_UPCOMING = 0.1
 REFLECTIVE_FLOOR = 0.3
+DISTANT_HALF_LIFE = timedelta(hours=1)
 
 
 class TimeIndex:
@@ -76,6 +77,15 @@ class TimeIndex:
         if late > self.reflection:
             return 0.0
         return AFTER_END_CEILING - (AFTER_END_CEILING - AFTER_END_FLOOR) * _share(late, self.reflection)
+
+    def distant_prior(self, session: Session, moment: datetime, floor: float) -> float:
+        """Prior of a session outside the time window, reached by what the post names or quotes:
+        after the reflection window it fades (halving every DISTANT_HALF_LIFE) down to ``floor``;
+        a session still to come gets ``floor``."""
+        late = moment - session.end - self.reflection
+        if late < timedelta(0):
+            return floor
+        return max(floor, AFTER_END_FLOOR * 0.5 ** (late / DISTANT_HALF_LIFE))
 
     def describe(self, session: Session, moment: datetime) -> str:
         if session.start <= moment <= session.end:
