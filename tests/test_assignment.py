@@ -77,6 +77,16 @@ def test_strong_own_evidence_beats_inheritance() -> None:
     assert filed(placements(posts=(*CASE.posts, quote)))["q2"] == "106"
 
 
+def test_a_post_quoting_a_session_hours_later_still_finds_it() -> None:
+    post = make_post("late", "zoe", "2026-05-20T13:20:00+02:00", "Thinking about Tesseract, Fraktur and Antiqua")
+    assert filed(placements(posts=(post,)))["late"] == "106"
+
+
+def test_a_link_to_the_same_page_on_another_host_counts() -> None:
+    post = make_post("mirror", "zoe", "2026-05-20T09:20:00+02:00", "see https://mirror.example/en/talk/warc/")
+    assert filed(placements(posts=(post,)))["mirror"] == "103"
+
+
 def test_session_code_pattern_names_a_session() -> None:
     post = make_post("c1", "zoe", "2026-05-20T10:20:00+02:00", "Loving it #mc-105 #minicon")
     settings = AssignmentSettings(session_code_patterns=[r"#mc-(\d+)"])
@@ -85,9 +95,9 @@ def test_session_code_pattern_names_a_session() -> None:
 
 
 def test_extra_hallway_words_are_configurable() -> None:
-    post = make_post("h1", "zoe", "2026-05-20T13:15:00+02:00", "Where is the cloakroom? #minicon")
+    post = make_post("h1", "zoe", "2026-05-20T13:15:00+02:00", "Where is the elevator? #minicon")
     assert filed(placements(posts=(post,)))["h1"] == "108"
-    settings = AssignmentSettings(hallway_words=["cloakroom"])
+    settings = AssignmentSettings(hallway_words=["elevator"])
     assert filed(placements(posts=(post,), settings=settings))["h1"] is None
 
 

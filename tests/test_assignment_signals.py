@@ -94,6 +94,8 @@ def test_explicit_evidence() -> None:
     assert signal_names("cc @mariaschmidt2026", "101") == {"handle"}  # ...or extend it
     assert signal_names("cc @mariasch", "108") == {"handle"}
     assert signal_names("cc @mariaschnell", "101") == set()  # but not change it
+    assert signal_names("cc @maria.schmidt.net", "101") == {"handle", "speaker"}  # a custom-domain handle
+    assert signal_names("cc @tombaker.bsky.social", "104") == {"handle"}
 
 
 def test_url_normalization() -> None:

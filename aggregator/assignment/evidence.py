@@ -42,6 +42,12 @@ def normalize_url(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}"
 
 
+def _page_key(url: str) -> str:
+    """The last path segment of a URL when it is specific enough to name one page (a slug or code)."""
+    segment = urlsplit(url if "://" in url else f"//{url}").path.rstrip("/").rsplit("/", 1)[-1].casefold()
+    return segment if len(segment) >= 5 and not segment.isdigit() and "." not in segment else ""
+
+
 def _words(text: str) -> list[str]:
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text)).split()
 
@@ -69,7 +75,7 @@ class ThreadClues:
             links=frozenset(normalize_url(u) for u in _links(posts, text)),
             hashtags=frozenset(t.casefold().lstrip("#") for p in posts for t in p.hashtags)
             | frozenset(m.casefold() for m in _HASHTAG.findall(text)),
-            handles=frozenset(_handle_key(h) for h in _handles(posts, text)) - {""},
+            handles=frozenset(key for h in _handles(posts, text) for key in _handle_keys(h)) - {""},
             codes=frozenset(m.casefold() for pattern in code_patterns for m in _first_groups(pattern, text)),
         )
 
@@ -101,12 +107,15 @@ class ProgrammeEvidence:
         self.sessions = sessions
         self.weights = weights
         self.by_link: dict[str, set[int]] = defaultdict(set)
+        self.by_page: dict[str, set[int]] = defaultdict(set)  # last path segment (pretalx code, slug)
         self.by_tag: dict[str, set[int]] = defaultdict(set)
         self.by_code: dict[str, set[int]] = defaultdict(set)
         for index, session in enumerate(sessions):
             for url in (session.url, *session.links):
                 if url:
                     self.by_link[normalize_url(url)].add(index)
+                    if page := _page_key(url):
+                        self.by_page[page].add(index)
             for tag in session.hashtags:
                 self.by_tag[tag.casefold().lstrip("#")].add(index)
                 self.by_code[tag.casefold().lstrip("#")].add(index)
@@ -124,6 +133,9 @@ class ProgrammeEvidence:
         found = Named()
         for link in clues.links:
             found.add(self.by_link.get(link, ()), Signal("link", w.link, "links to the session page or slides"))
+            sessions = self.by_page.get(_page_key(link), set())
+            if len(sessions) == 1:  # the same page under another host or language prefix
+                found.add(sessions, Signal("link", w.link, f"links to a page named like the session's ({_page_key(link)})"))
         for tag in clues.hashtags:
             found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
         for code in clues.codes:
@@ -254,10 +266,22 @@ def _handles(posts: Iterable[Post], text: str) -> set[str]:
     return handles
 
 
-def _handle_key(handle: str) -> str:
-    local = handle.lstrip("@").split("@")[0]
-    local = local.split(".")[0] if "." in local else local
-    return compact_form(local)
+_SERVICE_SUFFIXES = ("bsky.social", "bsky.team", "mastodon.social")
+
+
+def _handle_keys(handle: str) -> set[str]:
+    """Compact forms a mentioned account may share with a speaker's name: '@ole.bsky.social' and
+    '@ole@chaos.social' give 'ole'; a custom domain '@maria.schmidt.net' gives 'maria' and 'mariaschmidt'."""
+    local, _, server = handle.lstrip("@").partition("@")
+    if server:
+        return {compact_form(local)}
+    for suffix in _SERVICE_SUFFIXES:
+        if local.casefold().endswith("." + suffix):
+            return {compact_form(local[: -len(suffix) - 1])}
+    labels = local.split(".")
+    if len(labels) == 1:
+        return {compact_form(local)}
+    return {compact_form(labels[0]), compact_form("".join(labels[:-1]))}
 
 
 def _first_groups(pattern: re.Pattern[str], text: str) -> list[str]:

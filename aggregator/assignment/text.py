@@ -55,11 +55,13 @@ LIVE_POSTING_WORDS = frozenset(
 HALLWAY_PHRASES = frozenset(
     phrase.strip()
     for phrase in """
-    lunch|dinner|breakfast|brunch|coffee|coffee line|tea|beer|beers|drinks|party|afterparty|karaoke|pizza|snacks
-    food|badge|badges|lanyard|swag|stickers|merch|wifi|wi fi|wlan|venue|hallway|hallway track|hotel|airport
-    flight|train home|travel|registration|queue|charging|charger|power bank|toilets|meetup|meet up|say hi
-    first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions
-    see you next year|mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise
+    lunch|dinner|breakfast|brunch|coffee|coffee line|tea break|beer|beers|drinks|party|afterparty|karaoke|pizza
+    snacks|food|vegan options|badge|badges|lanyard|name tag|swag|stickers|merch|t shirt|hoodie|socks|wifi|wi fi
+    wlan|eduroam|venue|hallway|hallway track|lobby|cloakroom|coat check|hotel|airport|flight|train home|travel
+    registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
+    first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
+    see you next year|weather|reception|sponsor booth|booth|networking
+    mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise|garderobe|wetter
     """.replace("\n", "|").split("|")
     if phrase.strip()
 )
