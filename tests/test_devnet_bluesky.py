@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-from aggregator.collectors import CollectContext, CollectResult, SourceState
-from aggregator.collectors import bluesky_live
+from aggregator.collectors import CollectContext, CollectResult, SourceState, bluesky_live
 from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.collectors.bluesky_client import SessionFile
 from aggregator.errors import AuthError
@@ -39,7 +38,11 @@ if _missing is not None:
 
 NOW = datetime.now(timezone.utc)
 CONFERENCE = Conference(
-    name="DevnetConf", hashtags=("devnetconf",), timezone="UTC", start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=1)
+    name="DevnetConf",
+    hashtags=("devnetconf",),
+    timezone="UTC",
+    start=NOW - timedelta(hours=1),
+    end=NOW + timedelta(hours=1),
 )
 ROOT_TEXT = ("🎉 Opening keynote at ", "devnetconf", " — café talk starts now")
 ALT_TEXT = "A slide titled “Federation 101” with three boxes"
@@ -119,14 +122,14 @@ def collect(
     devnet: DevNetwork,
     data_dir: Path,
     *,
-    state: SourceState = SourceState(),
+    state: SourceState | None = None,
     stored: Sequence[str] = (),
     **options: Any,
 ) -> CollectResult:
     """One run of the real collector against the devnet's PDS (logged in) or AppView (anonymous)."""
     source = BlueskyOptions(**{"type": "bluesky", "service": devnet.pds, "appview": devnet.appview, **options})
     context = CollectContext(conference=CONFERENCE, data_dir=data_dir, stored_ids=lambda: list(stored))
-    return BlueskyCollector(source, context).collect(state)
+    return BlueskyCollector(source, context).collect(state or SourceState())
 
 
 def by_id(result: CollectResult) -> dict[str, Post]:
@@ -141,7 +144,7 @@ def test_live_thread_quote_image_and_opt_out(
     devnet: DevNetwork, curator: Account, conference_posts: Refs, logged_in_as: Any, tmp_path: Path
 ) -> None:
     logged_in_as(curator)
-    result = collect(devnet, tmp_path, hashtags=["devnetconf"])
+    result = collect(devnet, tmp_path, hashtags=["devnetconf"], replies="self")
     posts = by_id(result)
     refs = conference_posts
 
