@@ -80,6 +80,7 @@ class Post:
     content_warning: str = ""  # Mastodon spoiler_text, or a label-derived warning
     labels: tuple[str, ...] = ()  # self-labels such as "nudity"; the renderer decides what to show
     source_names: tuple[str, ...] = ()  # every configured source that yielded it (provenance)
+    canonical_url: str = ""  # the original this post is a copy of (e.g. a bridged fediverse or blog post)
 
     @property
     def is_reply(self) -> bool:

@@ -67,6 +67,16 @@ MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 2: copies of a post (a bridged Bluesky copy of a Mastodon or blog post) point at their original.
+    """
+    ALTER TABLE posts ADD COLUMN url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN canonical_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN duplicate_of TEXT;
+    UPDATE posts SET url = coalesce(json_extract(data, '$.url'), ''),
+        canonical_url = coalesce(json_extract(data, '$.canonical_url'), '') WHERE data IS NOT NULL;
+    CREATE INDEX posts_url ON posts (url);
+    CREATE INDEX posts_canonical_url ON posts (canonical_url) WHERE canonical_url != '';
+    """,
 )
 
 # Opted-out posts come back to life if the author opts in again; deleted ones never do.
@@ -161,10 +171,13 @@ class Store:
         if row is None:
             outcome = "new"
             db.execute(
-                "INSERT INTO posts (id, source, author_id, created_at, data, content_hash, first_seen, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (post.id, post.source, post.author.id, _iso(post.created_at), payload, digest, now, now),
-            )
+                "INSERT INTO posts (id, source, author_id, created_at, data, content_hash, first_seen, updated_at,"
+                " url, canonical_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    post.id, post.source, post.author.id, _iso(post.created_at), payload, digest, now, now,
+                    post.url, post.canonical_url,
+                ),
+            )  # fmt: skip
         elif row[1] == REASON_DELETED:
             return "unchanged"  # deleted upstream: a stale copy elsewhere must not resurrect it
         elif row[0] == digest and row[1] is None:
@@ -173,11 +186,41 @@ class Store:
             outcome = "updated"
             db.execute(
                 "UPDATE posts SET source = ?, author_id = ?, created_at = ?, data = ?, content_hash = ?,"
-                " updated_at = ?, deleted_at = NULL, deleted_reason = NULL WHERE id = ?",
-                (post.source, post.author.id, _iso(post.created_at), payload, digest, now, post.id),
-            )
+                " updated_at = ?, url = ?, canonical_url = ?, deleted_at = NULL, deleted_reason = NULL WHERE id = ?",
+                (post.source, post.author.id, _iso(post.created_at), payload, digest, now, post.url,
+                 post.canonical_url, post.id),
+            )  # fmt: skip
         db.execute("INSERT OR IGNORE INTO provenance (post_id, source_name) VALUES (?, ?)", (post.id, source_name))
+        self._link_copies(db, post)
         return outcome
+
+    def _link_copies(self, db: sqlite3.Connection, post: Post) -> None:
+        """Store a post and its copies once: a copy points at its original and lends it its provenance."""
+        if post.canonical_url:
+            original = db.execute(
+                "SELECT id FROM posts WHERE (id = ? OR url = ?) AND id != ? AND deleted_at IS NULL"
+                " AND duplicate_of IS NULL LIMIT 1",
+                (post.canonical_url, post.canonical_url, post.id),
+            ).fetchone()
+            if original:
+                self._mark_copy(db, post.id, original[0])
+        addresses = [a for a in (post.id, post.url) if a]
+        marks = ",".join("?" * len(addresses))
+        copies = db.execute(
+            f"SELECT id FROM posts WHERE canonical_url IN ({marks}) AND id != ? AND duplicate_of IS NULL",
+            (*addresses, post.id),
+        ).fetchall()
+        for (copy,) in copies:
+            self._mark_copy(db, copy, post.id)
+
+    @staticmethod
+    def _mark_copy(db: sqlite3.Connection, copy: str, original: str) -> None:
+        db.execute("UPDATE posts SET duplicate_of = ? WHERE id = ?", (original, copy))
+        db.execute(
+            "INSERT OR IGNORE INTO provenance (post_id, source_name) SELECT ?, source_name FROM provenance"
+            " WHERE post_id = ?",
+            (original, copy),
+        )
 
     def _tombstone(self, db: sqlite3.Connection, ids: Iterable[str], reason: str, now: str) -> int:
         """Forget a post's content but remember that it is gone, so it never comes back by accident."""
@@ -203,7 +246,7 @@ class Store:
 
     def posts(self, since: datetime | None = None, until: datetime | None = None) -> list[Post]:
         """Every live post (tombstones excluded), oldest first, with its provenance filled in."""
-        query = "SELECT id, data FROM posts WHERE deleted_at IS NULL"
+        query = "SELECT id, data FROM posts WHERE deleted_at IS NULL AND duplicate_of IS NULL"
         args: list[Any] = []
         if since is not None:
             query += " AND created_at >= ?"
@@ -227,7 +270,9 @@ class Store:
 
     def post_ids(self, source_name: str | None = None) -> list[str]:
         if source_name is None:
-            rows = self._db.execute("SELECT id FROM posts WHERE deleted_at IS NULL ORDER BY created_at")
+            rows = self._db.execute(
+                "SELECT id FROM posts WHERE deleted_at IS NULL AND duplicate_of IS NULL ORDER BY created_at"
+            )
         else:
             rows = self._db.execute(
                 "SELECT p.id FROM posts p JOIN provenance v ON v.post_id = p.id"
@@ -237,7 +282,7 @@ class Store:
         return [row[0] for row in rows]
 
     def count(self, include_deleted: bool = False) -> int:
-        where = "" if include_deleted else " WHERE deleted_at IS NULL"
+        where = "" if include_deleted else " WHERE deleted_at IS NULL AND duplicate_of IS NULL"
         return int(self._db.execute("SELECT COUNT(*) FROM posts" + where).fetchone()[0])
 
     # --- source state ----------------------------------------------------------------

@@ -190,3 +190,11 @@ def test_non_post_records_are_skipped(bluesky: FakeBluesky, alice) -> None:
 )
 def test_parse_datetime(written: str, expected: datetime) -> None:
     assert parse_datetime(written) == expected
+
+
+def test_a_bridged_copy_names_its_original(bluesky: FakeBluesky, alice) -> None:
+    uri = bluesky.post(alice, "Bridged from the fediverse")
+    bluesky.posts[uri]["record"]["bridgyOriginalUrl"] = "https://glammr.example/@alice/1"
+    assert post_from_view(view_of(bluesky, uri)).canonical_url == "https://glammr.example/@alice/1"
+    bluesky.posts[uri]["record"]["bridgyOriginalUrl"] = "javascript:alert(1)"
+    assert post_from_view(view_of(bluesky, uri)).canonical_url == ""

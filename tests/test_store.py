@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -9,7 +10,7 @@ import pytest
 
 from aggregator.collectors import SourceState
 from aggregator.errors import StoreError
-from aggregator.models import Author, LinkCard, Media, Post
+from aggregator.models import Author, LinkCard, Media, Post, post_to_dict
 from aggregator.store import MIGRATIONS, Store
 
 START = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
@@ -118,3 +119,48 @@ def test_garbage_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "aggregator.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         Store(tmp_path)
+
+
+def mastodon_original() -> Post:
+    return replace(
+        make_post(1),
+        id="https://glammr.example/users/alice/statuses/1",
+        source="mastodon",
+        url="https://glammr.example/@alice/1",
+        author=Author(id="https://glammr.example/@alice", handle="@alice@glammr.example"),
+    )
+
+
+def bridged_copy() -> Post:
+    return replace(make_post(2), canonical_url="https://glammr.example/@alice/1")
+
+
+@pytest.mark.parametrize("original_first", [True, False])
+def test_a_bridged_copy_is_stored_once_with_both_provenances(store: Store, original_first: bool) -> None:
+    arrivals = [("mastodon", mastodon_original()), ("bluesky", bridged_copy())]
+    for name, post in arrivals if original_first else reversed(arrivals):
+        store.save_collected(name, post.source, [post], [], SourceState())
+    [kept] = store.posts()
+    assert kept.id == mastodon_original().id
+    assert kept.source_names == ("bluesky", "mastodon")
+    assert store.count() == 1
+
+
+def test_migration_from_the_first_schema_keeps_posts(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "aggregator.sqlite3")
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    connection.execute("PRAGMA user_version = 1")
+    payload = json.dumps({**post_to_dict(make_post(1)), "source_names": []})
+    connection.execute(
+        "INSERT INTO posts (id, source, author_id, created_at, data, first_seen, updated_at)"
+        " VALUES (?, 'bluesky', 'did:plc:alice', ?, ?, '', '')",
+        (make_post(1).id, START.isoformat(), payload),
+    )
+    connection.commit()
+    connection.close()
+    with Store(tmp_path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert [p.id for p in store.posts()] == [make_post(1).id]
+        assert store._db.execute("SELECT url FROM posts").fetchone()[0] == make_post(1).url

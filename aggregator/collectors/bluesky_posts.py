@@ -58,7 +58,14 @@ def post_from_view(view: PostLike) -> Post | None:
         reply_parent=record.reply.parent.uri if record.reply else "",
         reply_root=record.reply.root.uri if record.reply else "",
         labels=label_values(view),
+        canonical_url=_bridged_original(record),
     )
+
+
+def _bridged_original(record: models.AppBskyFeedPost.Record) -> str:
+    """Bridgy Fed marks the Bluesky copy of a fediverse or blog post with the original's address."""
+    original = (record.model_extra or {}).get("bridgyOriginalUrl")
+    return original if isinstance(original, str) and original.startswith(("http://", "https://")) else ""
 
 
 def _quoted_post(view: models.AppBskyEmbedRecord.ViewRecord | None) -> Post | None:
