@@ -8,9 +8,18 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 — the stdlib's name
+        pass  # a preview needs no access log on the terminal
+
+
+def make_server(folder: Path, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    return ThreadingHTTPServer((bind, port), handler)
+
+
 def serve_folder(folder: Path, bind: str, port: int, announce: Callable[[str], None] = print) -> None:
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    with ThreadingHTTPServer((bind, port), handler) as server:
+    with make_server(folder, bind, port) as server:
         host, actual_port = server.server_address[:2]
         announce(f"serving {folder} on http://{host}:{actual_port}/ (Ctrl-C to stop)")
         try:

@@ -131,3 +131,27 @@ def test_build_without_collect_still_builds(config_path: Path) -> None:
     assert code == EXIT_OK, output
     assert (config_path.parent / "output" / "hallway.html").is_file()
     shutil.rmtree(config_path.parent / "output")
+
+
+def test_serve_previews_the_built_site(config_path: Path) -> None:
+    import threading
+
+    import httpx
+
+    from aggregator.preview import make_server
+
+    assert invoke("--config", str(config_path), "build")[0] == EXIT_OK
+    server = make_server(config_path.parent / "output", "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        response = httpx.get(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        assert response.status_code == 200 and "Test Con" in response.text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_without_a_built_site_says_what_to_do(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "serve")
+    assert code == 3 and "run `aggregator build` first" in output
