@@ -106,10 +106,39 @@ def _configure_logging(verbosity: int) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 0 else logging.WARNING)
 
 
+def _override_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_object(Settings).config_path = value
+
+
+def _override_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        settings = ctx.find_object(Settings)
+        settings.verbosity = -1 if param.name == "quiet" else 1
+        _configure_logging(settings.verbosity)
+
+
+def common_options(command: F) -> F:
+    """Let the global options stand after the command too: `aggregator run --config x.yaml -q`."""
+    for option in reversed(
+        (
+            click.option("--config", "-c", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                         expose_value=False, callback=_override_config, help="The sources.yaml to use."),
+            click.option("--verbose", "-v", is_flag=True, expose_value=False, callback=_override_verbosity,
+                         help="Say more: debug logging."),
+            click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_override_verbosity,
+                         help="Only errors and warnings (for cron)."),
+        )
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
 pass_settings = click.make_pass_decorator(Settings)
 
 
 @cli.command()
+@common_options
 @pass_settings
 @handle_errors
 def check(settings: Settings) -> None:
@@ -137,6 +166,7 @@ def check(settings: Settings) -> None:
 
 
 @cli.command()
+@common_options
 @click.argument("sources", nargs=-1)
 @pass_settings
 @handle_errors
@@ -149,6 +179,7 @@ def collect(settings: Settings, sources: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@common_options
 @pass_settings
 @handle_errors
 def build(settings: Settings) -> None:
@@ -159,6 +190,7 @@ def build(settings: Settings) -> None:
 
 
 @cli.command()
+@common_options
 @pass_settings
 @handle_errors
 def run(settings: Settings) -> None:
@@ -193,6 +225,7 @@ def _locked_store(config: Config) -> Iterator[Store]:
 
 
 @cli.command()
+@common_options
 @click.option("--port", "-p", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--bind", "-b", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @pass_settings
@@ -208,6 +241,7 @@ def serve(settings: Settings, port: int, bind: str) -> None:
 
 
 @cli.command()
+@common_options
 @click.argument("source")
 @click.option("--limit", "-n", default=20, show_default=True, help="How many posts to print (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a readable summary.")
@@ -229,6 +263,7 @@ def dump(settings: Settings, source: str, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
+@common_options
 @click.argument("post_id")
 @pass_settings
 @handle_errors
@@ -243,6 +278,7 @@ def explain(settings: Settings, post_id: str) -> None:
 
 
 @cli.command()
+@common_options
 @click.argument("set_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option(
     "--output", "-o", "output", type=click.Path(path_type=Path, file_okay=False), help="Keep the built site here."

@@ -155,3 +155,8 @@ def test_serve_previews_the_built_site(config_path: Path) -> None:
 def test_serve_without_a_built_site_says_what_to_do(config_path: Path) -> None:
     code, output = invoke("--config", str(config_path), "serve")
     assert code == 3 and "run `aggregator build` first" in output
+
+
+def test_global_options_may_follow_the_command(config_path: Path) -> None:
+    code, output = invoke("check", "--config", str(config_path), "--quiet")
+    assert code == EXIT_OK and "programme:  1 sessions" in output
