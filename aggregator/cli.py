@@ -36,7 +36,7 @@ log = logging.getLogger("aggregator")
 
 
 class Settings:
-    def __init__(self, config_path: Path, verbosity: int) -> None:
+    def __init__(self, config_path: Path = DEFAULT_CONFIG, verbosity: int = 0) -> None:
         self.config_path = config_path
         self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
 
@@ -108,12 +108,12 @@ def _configure_logging(verbosity: int) -> None:
 
 def _override_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     if value is not None:
-        ctx.find_object(Settings).config_path = value
+        ctx.ensure_object(Settings).config_path = value
 
 
 def _override_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        settings = ctx.find_object(Settings)
+        settings = ctx.ensure_object(Settings)
         settings.verbosity = -1 if param.name == "quiet" else 1
         _configure_logging(settings.verbosity)
 

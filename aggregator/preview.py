@@ -20,7 +20,7 @@ def make_server(folder: Path, bind: str = "127.0.0.1", port: int = 8000) -> Thre
 
 def serve_folder(folder: Path, bind: str, port: int, announce: Callable[[str], None] = print) -> None:
     with make_server(folder, bind, port) as server:
-        host, actual_port = server.server_address[:2]
+        host, actual_port = str(server.server_address[0]), server.server_address[1]
         announce(f"serving {folder} on http://{host}:{actual_port}/ (Ctrl-C to stop)")
         try:
             server.serve_forever()

@@ -10,6 +10,7 @@ source never stops the others.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import re
 from abc import ABC, abstractmethod
@@ -91,7 +92,7 @@ class CollectResult:
 
 class Collector(ABC):
     type: ClassVar[str]
-    Options: ClassVar[type[SourceOptions]]
+    Options: ClassVar[builtins.type[SourceOptions]]
 
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:
         self.options = options

@@ -11,6 +11,7 @@ that ``getPosts`` no longer returns.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
 import time
@@ -24,8 +25,8 @@ from pydantic import Field, field_validator, model_validator
 
 from aggregator.collectors import (
     CollectContext,
-    CollectResult,
     Collector,
+    CollectResult,
     SourceOptions,
     SourceState,
     conference_window,
@@ -137,7 +138,7 @@ class BlueskyOptions(SourceOptions):
 @register
 class BlueskyCollector(Collector):
     type: ClassVar[str] = "bluesky"
-    Options: ClassVar[type[SourceOptions]] = BlueskyOptions
+    Options: ClassVar[builtins.type[SourceOptions]] = BlueskyOptions
     options: BlueskyOptions
     retry_policy: RetryPolicy = RetryPolicy()
     sleep: Callable[[float], None] = staticmethod(time.sleep)

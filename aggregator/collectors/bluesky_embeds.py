@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from atproto_client import models
 
 from aggregator.collectors.bluesky_richtext import is_web_url
 from aggregator.models import LinkCard, Media
 
-QuotedView = models.AppBskyEmbedRecord.ViewRecord
+QuotedView: TypeAlias = models.AppBskyEmbedRecord.ViewRecord
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from atproto_client import models
 
@@ -19,8 +19,8 @@ from aggregator.collectors.bluesky_posts import post_time
 from aggregator.collectors.bluesky_replay import views_of_feed
 from aggregator.collectors.bluesky_threads import RepliesPolicy, ThreadPick, pick_thread
 
-PostView = models.AppBskyFeedDefs.PostView
-Page = tuple[list[PostView], str | None]  # the views of one answer, and its cursor
+PostView: TypeAlias = models.AppBskyFeedDefs.PostView
+Page: TypeAlias = tuple[list[PostView], str | None]  # the views of one answer, and its cursor
 
 PAGE_SIZE = 100
 BATCH_SIZE = 25  # getPosts and getProfiles take at most 25 at a time

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeAlias
 
 from atproto_client import models
 from atproto_core.uri import AtUri
@@ -18,7 +18,7 @@ from aggregator.collectors.bluesky_embeds import embed_parts, merged_links, quot
 from aggregator.collectors.bluesky_richtext import profile_url, render_rich_text
 from aggregator.models import Author, Post
 
-PostLike = models.AppBskyFeedDefs.PostView | models.AppBskyEmbedRecord.ViewRecord
+PostLike: TypeAlias = models.AppBskyFeedDefs.PostView | models.AppBskyEmbedRecord.ViewRecord
 Profile = Any  # any app.bsky.actor.defs#profileView* (basic, plain or detailed)
 
 OPT_OUT_LABEL = "!no-unauthenticated"  # "do not show my content to logged-out visitors"

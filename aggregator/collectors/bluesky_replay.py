@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from atproto_client import models
 from atproto_client.models.utils import get_or_create
@@ -18,7 +18,7 @@ from atproto_client.models.utils import get_or_create
 from aggregator.collectors.bluesky_threads import RepliesPolicy, pick_thread
 from aggregator.errors import SourceError
 
-PostView = models.AppBskyFeedDefs.PostView
+PostView: TypeAlias = models.AppBskyFeedDefs.PostView
 
 
 def replayed_views(path: Path, replies: RepliesPolicy) -> Iterator[PostView]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from atproto_client import models
 
 RepliesPolicy = Literal["self", "all", "none"]
-ThreadNode = models.AppBskyFeedDefs.ThreadViewPost
-PostView = models.AppBskyFeedDefs.PostView
+ThreadNode: TypeAlias = models.AppBskyFeedDefs.ThreadViewPost
+PostView: TypeAlias = models.AppBskyFeedDefs.PostView
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ import feedparser
 from pydantic import Field, field_validator, model_validator
 
 from aggregator.collectors import (
-    CollectResult,
     Collector,
+    CollectResult,
     SourceOptions,
     SourceState,
     matches_hashtags,

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from aggregator.collectors import (
-    CollectResult,
     Collector,
+    CollectResult,
     SourceOptions,
     SourceState,
     conference_window,
