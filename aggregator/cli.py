@@ -173,7 +173,7 @@ def check(settings: Settings) -> None:
 def collect(settings: Settings, sources: tuple[str, ...]) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
-    with _locked_store(config) as store:
+    with _locked_store(config, "collect") as store:
         report = _collect(settings, config, store, sources)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
@@ -185,7 +185,7 @@ def collect(settings: Settings, sources: tuple[str, ...]) -> None:
 def build(settings: Settings) -> None:
     """Render the site from the store into the output folder (atomically)."""
     config = settings.config()
-    with _locked_store(config) as store:
+    with _locked_store(config, "build") as store:
         _build(settings, config, store)
 
 
@@ -197,7 +197,7 @@ def run(settings: Settings) -> None:
     """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
     config = settings.config()
     pipeline.require_sources(config)
-    with _locked_store(config) as store:
+    with _locked_store(config, "run") as store:
         report = _collect(settings, config, store, ())
         _build(settings, config, store)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
@@ -219,9 +219,16 @@ def _build(settings: Settings, config: Config, store: Store) -> None:
 
 
 @contextmanager
-def _locked_store(config: Config) -> Iterator[Store]:
+def _locked_store(config: Config, kind: str) -> Iterator[Store]:
+    """The store, held by this run alone; the run is recorded with how it ended."""
     with run_lock(config.data_dir), Store(config.data_dir) as store:
-        yield store
+        run_id = store.start_run(kind)
+        try:
+            yield store
+        except BaseException as exc:
+            store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
+            raise
+        store.finish_run(run_id, "ok", {})
 
 
 @cli.command()

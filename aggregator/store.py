@@ -285,6 +285,25 @@ class Store:
         where = "" if include_deleted else " WHERE deleted_at IS NULL AND duplicate_of IS NULL"
         return int(self._db.execute("SELECT COUNT(*) FROM posts" + where).fetchone()[0])
 
+    # --- runs (for logs now, health pages later) ---------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO runs (kind, started_at) VALUES (?, ?)", (kind, _now()))
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, detail: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?",
+                (_now(), status, json.dumps(detail, sort_keys=True, default=str), run_id),
+            )
+
+    def last_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        cursor = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
+
     # --- source state ----------------------------------------------------------------
 
     def state(self, source_name: str) -> SourceState:
