@@ -180,7 +180,9 @@ def session_confusion(labels: Path | str | Iterable[Label], sessions_json: Mappi
     return sorted(summary, key=lambda c: (c.accuracy, -c.posts, c.session))
 
 
-def format_confusion(summary: Iterable[SessionConfusion], titles: Mapping[str, str] | None = None, limit: int = 20) -> list[str]:
+def format_confusion(
+    summary: Iterable[SessionConfusion], titles: Mapping[str, str] | None = None, limit: int = 20
+) -> list[str]:
     """Readable lines for the worst sessions: id, title, right/total, and where the rest went."""
     titles = titles or {}
     lines = []

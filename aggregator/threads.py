@@ -89,9 +89,7 @@ def _break_cycles(parent_of: dict[str, str]) -> None:
         settled.update(path)
 
 
-def _collect_thread(
-    root: Post, children: Mapping[str, list[Post]], replies: RepliesMode
-) -> tuple[Thread, list[Post]]:
+def _collect_thread(root: Post, children: Mapping[str, list[Post]], replies: RepliesMode) -> tuple[Thread, list[Post]]:
     """Walk the reply tree under ``root``; returns the thread and replies that start threads of their own."""
     members: list[Post] = [root]
     conversation: set[str] = set()

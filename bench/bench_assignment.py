@@ -18,7 +18,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from aggregator.assignment import AssignmentSettings, assign
@@ -26,10 +26,39 @@ from aggregator.models import Author, Conference, Post, Session
 from aggregator.threads import build_threads
 
 T = TypeVar("T")
-SYLLABLES = "ka lo mi ne ru sa ti vo ze ba du fe gi ho ju ly ma no pe qu ri so tu vi wa xe yo zu".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "ze",
+    "ba",
+    "du",
+    "fe",
+    "gi",
+    "ho",
+    "ju",
+    "ly",
+    "ma",
+    "no",
+    "pe",
+    "qu",
+    "ri",
+    "so",
+    "tu",
+    "vi",
+    "wa",
+    "xe",
+    "yo",
+    "zu",
+]
 CHATTER = ["Great point.", "Applause in the room.", "Love this framing.", "Taking notes like crazy.", "Mind blown."]
 HALLWAY = ["Lunch was excellent", "Coffee line is long", "Lost my badge", "Wifi is slow today"]
-START = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def vocabulary(rng: random.Random, size: int) -> list[str]:
@@ -80,7 +109,7 @@ def posts_for(rng: random.Random, sessions: list[Session], count: int) -> tuple[
         root_id = f"at://bench/{len(posts)}"
         posts.append(_post(root_id, author, moment, text))
         truth[root_id] = gold
-        for follow in range(rng.choice((0, 0, 1, 2, 3))):
+        for _ in range(rng.choice((0, 0, 1, 2, 3))):
             moment += timedelta(minutes=rng.uniform(1, 8))
             post_id = f"at://bench/{len(posts)}"
             posts.append(_post(post_id, author, moment, rng.choice(CHATTER), reply_parent=root_id))

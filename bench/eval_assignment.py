@@ -84,7 +84,11 @@ def _print_errors(labels: Path, digest, limit: int) -> None:
         print(f"\n=== {len(wrong)} wrong, expected {expected} {title!r}")
         for post in placement.thread.own_posts[:5]:
             print(f"    | {post.text[:110]!r}")
-        print("\n".join("    " + line for line in explain(placement.thread.id, digest.placements, sessions).splitlines()[2:]))
+        print(
+            "\n".join(
+                "    " + line for line in explain(placement.thread.id, digest.placements, sessions).splitlines()[2:]
+            )
+        )
 
 
 if __name__ == "__main__":

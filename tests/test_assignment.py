@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from assignment_fixtures import load_case, make_post, make_session
 
 from aggregator.assignment import AssignmentSettings, assign, explain
 from aggregator.curation import Overrides, OverridesConfig
 from aggregator.models import Placement
 from aggregator.threads import build_threads
-from assignment_fixtures import load_case, make_post
 
 CASE = load_case()
 
 
-def placements(posts=CASE.posts, settings=AssignmentSettings(), overrides=None) -> tuple[Placement, ...]:
+DEFAULTS = AssignmentSettings()
+
+
+def placements(posts=CASE.posts, settings=DEFAULTS, overrides=None) -> tuple[Placement, ...]:
     return assign(build_threads(posts), CASE.sessions, CASE.conference, settings, overrides)
 
 
@@ -85,6 +88,45 @@ def test_a_post_quoting_a_session_hours_later_still_finds_it() -> None:
 def test_a_link_to_the_same_page_on_another_host_counts() -> None:
     post = make_post("mirror", "zoe", "2026-05-20T09:20:00+02:00", "see https://mirror.example/en/talk/warc/")
     assert filed(placements(posts=(post,)))["mirror"] == "103"
+
+
+def test_an_overview_naming_parallel_sessions_goes_to_the_hallway() -> None:
+    post = make_post(
+        "o1", "zoe", "2026-05-20T09:55:00+02:00", "Coming up: Tom Baker in Aula, Anna Müller in Forum, Li Wei in Lab 3"
+    )
+    result = placements(posts=(post,))
+    assert filed(result)["o1"] is None
+    assert "overview" in result[0].reason
+
+
+def test_a_series_sharing_title_and_speaker_is_no_overview() -> None:
+    part = {"start": "2026-05-21T10:00:00+02:00", "end": "2026-05-21T11:00:00+02:00", "room": "Aula"}
+    series = (
+        make_session("s1", "Linux für Einsteiger (Teil 1)", speakers=["Maria Schmidt"], **part),
+        make_session(
+            "s2",
+            "Linux für Einsteiger (Teil 2)",
+            speakers=["Maria Schmidt"],
+            **{**part, "start": "2026-05-22T10:00:00+02:00", "end": "2026-05-22T11:00:00+02:00"},
+        ),
+    )
+    post = make_post("p", "zoe", "2026-05-21T10:05:00+02:00", "Now: Linux für Einsteiger with Maria Schmidt")
+    result = assign(build_threads([post]), series, CASE.conference, AssignmentSettings())
+    assert result[0].session_id == "s1"
+
+
+def test_a_title_inside_a_longer_quoted_title_does_not_count() -> None:
+    sessions = (
+        make_session("short", "Och Menno", "2026-05-21T10:00:00+02:00", "2026-05-21T11:00:00+02:00", room="A"),
+        make_session(
+            "long", "Och Menno X Incident Response", "2026-05-22T10:00:00+02:00", "2026-05-22T11:00:00+02:00", room="B"
+        ),
+    )
+    post = make_post("p", "zoe", "2026-05-24T10:05:00+02:00", "Notes: Och Menno X Incident Response")
+    result = assign(build_threads([post]), sessions, CASE.conference, AssignmentSettings())
+    signals = {c.session_id: {s.name for s in c.signals} for c in result[0].candidates}
+    assert result[0].session_id == "long"
+    assert "title" not in signals.get("short", set())
 
 
 def test_session_code_pattern_names_a_session() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from assignment_fixtures import make_post
+
 from aggregator.assignment import AssignmentSettings, assign, discover_sessions
 from aggregator.assignment.settings import DiscoverySettings
 from aggregator.models import Conference
 from aggregator.threads import build_threads
-from assignment_fixtures import make_post
 
 CONFERENCE = Conference(name="BarCamp", hashtags=("barcamp",), timezone="Europe/Berlin")
 START = datetime.fromisoformat("2026-06-01T10:00:00+02:00")
@@ -20,8 +21,16 @@ def at(minutes: int) -> str:
 
 def unconference():
     """Two parallel topics at 10:00, a quiet hour, one topic at 12:00, and a lone post at 15:00."""
-    texts_a = ["Kubernetes operators for library apps", "operators reconcile kubernetes state", "kubernetes helm charts vs operators"]
-    texts_b = ["Citation styles in Zotero", "zotero plugins for citation export", "zotero groups share citation libraries"]
+    texts_a = [
+        "Kubernetes operators for library apps",
+        "operators reconcile kubernetes state",
+        "kubernetes helm charts vs operators",
+    ]
+    texts_b = [
+        "Citation styles in Zotero",
+        "zotero plugins for citation export",
+        "zotero groups share citation libraries",
+    ]
     texts_c = ["Solr relevance tuning", "solr boosting fields", "relevance testing for solr search"]
     posts = [make_post(f"a{i}", f"ann{i}", at(i * 4), t + " #barcamp") for i, t in enumerate(texts_a)]
     posts += [make_post(f"b{i}", f"bob{i}", at(i * 4 + 2), t + " #barcamp") for i, t in enumerate(texts_b)]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+from assignment_fixtures import load_case, make_post, make_session
+from pydantic import ValidationError
+
 from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues, normalize_url
 from aggregator.assignment.settings import AssignmentSettings, SignalWeights
 from aggregator.assignment.text import TextIndex, hallway_phrases, phrase_form, reflection_phrases, tokenize
 from aggregator.assignment.timing import TimeIndex
-import pytest
-from pydantic import ValidationError
-
 from aggregator.models import Thread
-from assignment_fixtures import load_case, make_post, make_session
 
 CASE = load_case()
 SESSIONS = {s.id: s for s in CASE.sessions}
@@ -62,7 +62,7 @@ def test_hallway_and_reflection_phrases() -> None:
 
 def test_time_window_with_lead_and_reflection() -> None:
     index = TimeIndex(CASE.sessions, lead_minutes=15, reflection_minutes=30)
-    at = lambda text: datetime.fromisoformat(text)
+    at = datetime.fromisoformat
     running = index.candidates(at("2026-05-20T09:30:00+02:00"))
     assert {CASE.sessions[i].id for i, p in running.items() if p == 1.0} == {"101", "102", "103"}
     before = index.candidates(at("2026-05-20T09:50:00+02:00"))

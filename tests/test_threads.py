@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from aggregator.threads import build_threads
 from assignment_fixtures import make_post
+
+from aggregator.threads import build_threads
 
 
 def post(id: str, author: str, minute: int, **fields):
@@ -50,7 +51,10 @@ def test_orphans_become_roots() -> None:
 
 
 def test_parent_may_be_named_by_url() -> None:
-    posts = [post("a", "ann", 1, url="https://m.example/@ann/1"), post("b", "ann", 2, reply_parent="https://m.example/@ann/1")]
+    posts = [
+        post("a", "ann", 1, url="https://m.example/@ann/1"),
+        post("b", "ann", 2, reply_parent="https://m.example/@ann/1"),
+    ]
     assert by_root(build_threads(posts)) == {"a": ["a", "b"]}
 
 

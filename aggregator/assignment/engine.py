@@ -28,7 +28,9 @@ from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
-STRONG_TEXT = 1.5  # BM25 on rare words (1 = one term unique to a session, in its abstract) worth a look out of time
+STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's abstract) worth a look out of time
+OVERVIEW_STRENGTH = 4.0  # explicit evidence (title, link, speaker + room...) that clearly names a session
+OVERVIEW_BALANCE = 0.6  # a second session named at least this strongly makes the thread an overview
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
@@ -177,7 +179,7 @@ class AssignmentEngine:
         hallway_signals = self._hallway_signals(features, reference)
         indices = list(totals)
         probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
-        ranked = sorted(zip(probabilities, indices), reverse=True)[:KEPT_CANDIDATES]
+        ranked = sorted(zip(probabilities, indices, strict=False), reverse=True)[:KEPT_CANDIDATES]
         candidates = tuple(
             Candidate(
                 self.sessions[index].id,
@@ -186,7 +188,38 @@ class AssignmentEngine:
             )
             for probability, index in ranked
         )
+        overview = self._overview(features.named)
+        if overview:
+            listed = ", ".join(self.sessions[i].id for i in overview)
+            reason = f"an overview: names several sessions as strongly ({listed})"
+            confidence = max(probabilities[-1], 1.0 - max(probabilities[:-1], default=0.0))
+            return Placement(features.thread, None, confidence, reason, candidates)
         return _decide(features.thread, candidates, probabilities[-1], hallway_signals, self.settings.threshold)
+
+    def _overview(self, named: Named) -> list[int]:
+        """Sessions a thread names about equally strongly, each by clues of its own (another title,
+        another speaker, another link): a programme overview ("coming up: A in room 1, B in room 2")
+        or a roundup of the whole conference. A series sharing one title or speaker is no overview."""
+        strength: dict[int, float] = {}
+        clues: dict[int, set[object]] = {}
+        for index, signals in named.signals.items():
+            clues[index] = set(named.clues[index])  # shared clue objects are shared clues
+            strength[index] = sum(s.score for s in signals)
+            if named.rooms and self.sessions[index].room in named.rooms:
+                clues[index].add(self.sessions[index].room)
+                strength[index] += self.settings.weights.room
+        ranked = sorted(
+            (i for i in strength if strength[i] >= OVERVIEW_STRENGTH), key=strength.__getitem__, reverse=True
+        )
+        if not ranked:
+            return []
+        top = ranked[0]
+        others = [
+            i
+            for i in ranked[1:]
+            if strength[i] >= OVERVIEW_BALANCE * strength[top] and clues[i] - clues[top] and clues[top] - clues[i]
+        ]
+        return [top, *others] if others else []
 
     def _totals(
         self,
@@ -221,7 +254,9 @@ class AssignmentEngine:
         pool = self.time.candidates(moment, reflective=bool(features.reflection_hits))
         elsewhere = set(named.signals)
         elsewhere.update(
-            self.text.search(features.terms, RECAP_SEARCH_LIMIT, rare_only=bool(pool), minimum=STRONG_TEXT if pool else 0.0)
+            self.text.search(
+                features.terms, RECAP_SEARCH_LIMIT, rare_only=bool(pool), minimum=STRONG_TEXT if pool else 0.0
+            )
         )
         if reference is not None and reference.session_index is not None:
             elsewhere.add(reference.session_index)
@@ -254,7 +289,11 @@ class AssignmentEngine:
             signals.append(self.evidence.room_signal(session))
         if reference is not None and reference.session_index == index:
             signals.append(
-                Signal("inherit", weights.inherit * reference.confidence, f"{reference.kind} of thread {reference.thread_id}")
+                Signal(
+                    "inherit",
+                    weights.inherit * reference.confidence,
+                    f"{reference.kind} of thread {reference.thread_id}",
+                )
             )
         if index in continuity:
             signals.append(Signal("continuity", weights.continuity, continuity[index]))
@@ -268,7 +307,11 @@ class AssignmentEngine:
             signals.append(Signal("hallway", weights.hallway * len(hits), "talks about " + ", ".join(hits)))
         if reference is not None and reference.session_index is None:
             signals.append(
-                Signal("inherit", weights.inherit * reference.confidence, f"{reference.kind} of hallway thread {reference.thread_id}")
+                Signal(
+                    "inherit",
+                    weights.inherit * reference.confidence,
+                    f"{reference.kind} of hallway thread {reference.thread_id}",
+                )
             )
         return signals
 

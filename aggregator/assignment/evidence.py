@@ -86,9 +86,12 @@ class Named:
 
     signals: dict[int, list[Signal]] = field(default_factory=lambda: defaultdict(list))
     rooms: set[str] = field(default_factory=set)
+    clues: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # ids of every clue naming a session
 
     def add(self, indices: Iterable[int], signal: Signal) -> None:
+        """Credit ``signal`` (one object for all the sessions one clue names) to each session, once per kind."""
         for index in indices:
+            self.clues[index].add(id(signal))
             if all(s.name != signal.name for s in self.signals[index]):
                 self.signals[index].append(signal)
 
@@ -135,36 +138,52 @@ class ProgrammeEvidence:
             found.add(self.by_link.get(link, ()), Signal("link", w.link, "links to the session page or slides"))
             sessions = self.by_page.get(_page_key(link), set())
             if len(sessions) == 1:  # the same page under another host or language prefix
-                found.add(sessions, Signal("link", w.link, f"links to a page named like the session's ({_page_key(link)})"))
+                found.add(
+                    sessions, Signal("link", w.link, f"links to a page named like the session's ({_page_key(link)})")
+                )
         for tag in clues.hashtags:
             found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
         for handle in clues.handles:
+            by_speaker: dict[str, set[int]] = defaultdict(set)
             for index, speaker in self._speaker_accounts(handle):
-                found.add((index,), Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+                by_speaker[speaker].add(index)
+            for speaker, indices in by_speaker.items():
+                found.add(indices, Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
         self._phrases_in(clues, found)
         return found
 
     def _phrases_in(self, clues: ThreadClues, found: Named) -> None:
+        weight = {"title": self.weights.title, "speaker": self.weights.speaker}
+        for phrase in self._longest_matches(clues):
+            if phrase.kind == "room":
+                found.rooms.add(phrase.detail)
+            else:
+                found.add(phrase.indices, Signal(phrase.kind, weight[phrase.kind], phrase.detail))
+
+    def _longest_matches(self, clues: ThreadClues) -> list[_Phrase]:
+        """Programme phrases in the thread's words; a phrase inside a longer match does not count
+        ("Och Menno" inside the quoted title "Och Menno X Disconnected Unexpected")."""
         words = clues.words
         folded = [word.casefold() for word in words]
-        weight = {"title": self.weights.title, "speaker": self.weights.speaker}
+        spans: list[tuple[int, int, _Phrase]] = []
         for start, first in enumerate(folded):
             longest = self.longest_from.get(first)
             if longest is None:
                 continue
             for end in range(start + 1, min(len(folded), start + longest) + 1):
                 phrase = self.phrases.get(" ".join(folded[start:end]))
-                if phrase is None:
+                if phrase is None or (phrase.needs_capital and not words[start][:1].isupper()):
                     continue
-                if phrase.needs_capital and not words[start][:1].isupper():
+                if phrase.needs_context and not (start > 0 and folded[start - 1] in ROOM_CONTEXT):
                     continue
-                if phrase.kind == "room":
-                    if not phrase.needs_context or (start > 0 and folded[start - 1] in ROOM_CONTEXT):
-                        found.rooms.add(phrase.detail)
-                    continue
-                found.add(phrase.indices, Signal(phrase.kind, weight[phrase.kind], phrase.detail))
+                spans.append((start, end, phrase))
+        return [
+            phrase
+            for start, end, phrase in spans
+            if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
+        ]
 
     def _speaker_accounts(self, handle: str) -> set[tuple[int, str]]:
         matches = set(self.names.get(handle, ()))
@@ -194,7 +213,9 @@ def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
             display[("room", phrase_form(session.room).strip())] = session.room
     table: dict[str, _Phrase] = {}
     # titles first, then speakers, then rooms: one phrase keeps the strongest meaning
-    for (kind, phrase), indices in sorted(collected.items(), key=lambda item: ("title", "speaker", "room").index(item[0][0])):
+    for (kind, phrase), indices in sorted(
+        collected.items(), key=lambda item: ("title", "speaker", "room").index(item[0][0])
+    ):
         if phrase in table or not phrase:
             continue
         one_word = len(phrase.split()) == 1

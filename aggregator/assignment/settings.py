@@ -16,23 +16,31 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class SignalWeights(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: float = Field(3.0, ge=0.0, description="multiplier of the BM25 text similarity to a session's programme entry")
+    text: float = Field(
+        3.0, ge=0.0, description="multiplier of the BM25 text similarity to a session's programme entry"
+    )
     title: float = Field(4.0, ge=0.0, description="the post quotes the session's title")
     link: float = Field(9.0, ge=0.0, description="the post links to the session's page, slides or recording")
     hashtag: float = Field(9.0, ge=0.0, description="the post carries the session's own hashtag or code")
     speaker: float = Field(3.5, ge=0.0, description="the post names one of the session's speakers")
     handle: float = Field(3.5, ge=0.0, description="the post mentions an account that looks like a speaker's")
     room: float = Field(2.5, ge=0.0, description="the post names the session's room")
-    inherit: float = Field(5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes")
+    inherit: float = Field(
+        5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes"
+    )
     continuity: float = Field(3.0, ge=0.0, description="the author was confidently in this session with another thread")
-    hallway: float = Field(4.5, ge=0.0, description="per hallway word (lunch, coffee, badge...), in favour of the hallway")
+    hallway: float = Field(
+        4.5, ge=0.0, description="per hallway word (lunch, coffee, badge...), in favour of the hallway"
+    )
 
 
 class DiscoverySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     gap_minutes: int = Field(20, ge=1, description="a pause this long between posts ends a discovered session")
-    min_threads: int = Field(3, ge=1, description="fewer threads than this in a burst make no session (they stay in the hallway)")
+    min_threads: int = Field(
+        3, ge=1, description="fewer threads than this in a burst make no session (they stay in the hallway)"
+    )
     max_minutes: int = Field(120, ge=10, description="bursts longer than this are split at their quietest moment")
     title_words: int = Field(4, ge=1, le=12, description="how many characteristic words name a discovered session")
 
@@ -51,7 +59,9 @@ class AssignmentSettings(BaseModel):
         0.35, gt=0.0, description="prior weight of the hallway against one session running at the post's time"
     )
     recap_weight: float = Field(
-        0.01, gt=0.0, description="prior weight of a session outside the post's time window (recaps days later, text only)"
+        0.01,
+        gt=0.0,
+        description="prior weight of a session outside the post's time window (recaps days later, text only)",
     )
     weights: SignalWeights = Field(SignalWeights(), description="how much each signal counts")
     session_code_patterns: list[str] = Field(

@@ -21,61 +21,106 @@ from aggregator.models import Session
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
+def _phrase_list(text: str) -> list[str]:
+    return [phrase.strip() for line in text.splitlines() for phrase in line.split("|") if phrase.strip()]
+
+
 STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are aren as at be because been before being below
-    between both but by can cannot could did do does doing don down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is isn it its itself just let me more
-    most my myself no nor not now of off on once one only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves s t re ve ll d m get got go going gonna really much many way us via new like well still
-    aber alle allem allen aller alles als also am an ans auch auf aus bei beim bin bis bist da damit dann das
-    dass dem den der des dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem
-    einen einer eines er es etwas euch euer für gegen gibt hat hatte hier hin ich ihr ihre im in ins ist ja
-    jetzt kann kein keine man mehr mein meine mit muss nach nicht noch nun nur ob oder ohne sehr sein seine
-    sich sie sind so über um und uns unser unter vom von vor war waren was weil wenn werden wie wir wird wo
-    zu zum zur zwischen sowie schon wurde wurden
-    """.split()
+    _word_list(
+        """
+        a about above after again against all also am an and any are aren as at be because been before being below
+        between both but by can cannot could did do does doing don down during each few for from further had has
+        have having he her here hers herself him himself his how i if in into is isn it its itself just let me more
+        most my myself no nor not now of off on once one only or other our ours ourselves out over own same she
+        should so some such than that the their theirs them themselves then there these they this those through to
+        too under until up very was we were what when where which while who whom why will with would you your yours
+        yourself yourselves s t re ve ll d m get got go going gonna really much many way us via new like well still
+        aber alle allem allen aller alles als also am an ans auch auf aus bei beim bin bis bist da damit dann das
+        dass dem den der des dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem
+        einen einer eines er es etwas euch euer für gegen gibt hat hatte hier hin ich ihr ihre im in ins ist ja
+        jetzt kann kein keine man mehr mein meine mit muss nach nicht noch nun nur ob oder ohne sehr sein seine sich
+        sie sind so über um und uns unser unter vom von vor war waren was weil wenn werden wie wir wird wo zu zum
+        zur zwischen sowie schon wurde wurden
+        """
+    )
 )
 
 LIVE_POSTING_WORDS = frozenset(
-    """
-    talk talks session sessions slide slides speaker speakers keynote panel presentation presented present
-    q qa audience room stage applause thread notes note taking crazy great good excellent amazing awesome
-    love loved framing point points question questions answer answers agree hard yes mind blown thinking
-    think thoughts resonates resonate important matters hits home explained nodding along packed standing
-    next up now live today tonight conference day morning afternoon evening everyone folks people thanks
-    thank need want lot lots bit sure interesting fascinating brilliant wow nice cool fun
-    vortrag vorträge folien sprecher sprecherin publikum saal bühne fragen frage danke toll super spannend
-    heute gerade
-    """.split()
+    _word_list(
+        """
+        talk talks session sessions slide slides speaker speakers keynote panel presentation presented present q qa
+        audience room stage applause thread notes note taking crazy great good excellent amazing awesome love loved
+        framing point points question questions answer answers agree hard yes mind blown thinking think thoughts
+        resonates resonate important matters hits home explained nodding along packed standing next up now live
+        today tonight conference day morning afternoon evening everyone folks people thanks thank need want lot lots
+        bit sure interesting fascinating brilliant wow nice cool fun vortrag vorträge folien sprecher sprecherin
+        publikum saal bühne fragen frage danke toll super spannend heute gerade
+        """
+    )
 )
 
+COMMON_WORDS = frozenset(
+    _word_list(
+        """
+        able across actually add added age ago ahead allow already always among another answer anything area around
+        ask asked away back bad based become becomes begin behind believe best better big bring build building built
+        call called came case cases change changed changes clear clearly close come comes coming common complete
+        completely consider could course create created current currently data day days deal different difficult
+        done easy either else end enough entire even ever every everything example examples fact far feel felt few
+        find finding first following found free full fully general give given gives going gone great group grow hand
+        happen happened hard having head help helps high hold home hope however idea ideas important include
+        included includes including instead issue issues keep kind know known large last later lead learn learned
+        least leave less level life light line little live long look looked looking looks lot low made main major
+        make makes making matter may maybe mean means might mind model more move moving must name near nearly need
+        needs never next nothing number offer often old open order others part past people per perhaps person place
+        play point possible power practice pretty probably problem problems process provide put question quite
+        rather read real reality reason right room run running said say says second see seem seems seen sense set
+        several show shows side simple since small something sometimes soon sort start started state step stop story
+        strong sure take taken takes taking talk tell thing things think thought three time times today together
+        told took top toward towards tried true try trying turn two understand unique upon use used useful uses
+        using usually various view want wanted ways week whole within without work worked working works world year
+        years yet young allgemein bereits dabei dafür damals danach darauf darum davon dazu denen deshalb dort
+        eigentlich einfach einige einigen einiger ende erst erste ersten etwa falls ganz gar genau gerne geht gibt
+        gleich gut gute guten hier immer jahr jahre jahren jeder jedoch kommt können könnte lassen leicht machen
+        macht mal mehr meist menschen möglich nämlich natürlich neue neuen nie oft sagen schnell sehen sein seit
+        selbst sicher sogar sollen sollte sondern später stellen steht tun unsere viel viele vielen vielleicht wenig
+        weiter welche welt wieder will wirklich wissen wohl wollen zeigen zeit zusammen
+        """
+    )
+)
+"""Ordinary words (en/de) that a programme may happen to use but that rarely name a topic: they count
+for less (COMMON_WORD_FACTOR) than the distinctive words a post shares with one session."""
+COMMON_WORD_FACTOR = 0.5
+
 HALLWAY_PHRASES = frozenset(
-    phrase.strip()
-    for phrase in """
-    lunch|dinner|breakfast|brunch|coffee|coffee line|tea break|beer|beers|drinks|party|afterparty|karaoke|pizza
-    snacks|food|vegan options|badge|badges|lanyard|name tag|swag|stickers|merch|t shirt|hoodie|socks|wifi|wi fi
-    wlan|eduroam|venue|hallway|hallway track|lobby|cloakroom|coat check|hotel|airport|flight|train home|travel
-    registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
-    first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
-    see you next year|weather|reception|sponsor booth|booth|networking
-    mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise|garderobe|wetter
-    """.replace("\n", "|").split("|")
-    if phrase.strip()
+    _phrase_list(
+        """
+        lunch|dinner|breakfast|brunch|coffee|coffee line|tea break|beer|beers|drinks|party|afterparty|karaoke|pizza
+        snacks|food|vegan options|badge|badges|lanyard|name tag|swag|stickers|merch|t shirt|hoodie|socks|wifi|wi fi
+        wlan|eduroam|venue|hallway|hallway track|lobby|cloakroom|coat check|hotel|airport|flight|train home|travel
+        registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
+        first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
+        see you next year|weather|reception|sponsor booth|booth|networking
+        mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise|garderobe|wetter
+        """
+    )
 )
 """Hallway chatter: a post built on these is about the conference, not about one session."""
 
 
 REFLECTION_PHRASES = frozenset(
-    phrase.strip()
-    for phrase in """
-    still thinking|that talk|that session|that keynote|that panel|the last talk|the previous talk|earlier talk
-    earlier session|earlier today|this morning s|yesterday s|just saw|just watched|just attended|just heard
-    denke noch|immer noch|der vortrag vorhin|vorhin|gestern
-    """.replace("\n", "|").split("|")
-    if phrase.strip()
+    _phrase_list(
+        """
+        still thinking|that talk|that session|that keynote|that panel|the last talk|the previous talk|earlier talk
+        earlier session|earlier today|this morning s|yesterday s|just saw|just watched|just attended|just heard
+        denke noch|immer noch|der vortrag vorhin|vorhin|gestern
+        """
+    )
 )
 """Words that look back at a talk that is over: the post is a reflection, not live coverage."""
 
@@ -113,14 +158,24 @@ def reflection_phrases(phrases: str) -> list[str]:
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return [w for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded)) if len(w) > 1 and w not in stopwords]
+    return [
+        w for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded)) if len(w) > 1 and w not in stopwords
+    ]
 
 
 class TextIndex:
     """BM25 over the programme: one document per session, idf from the whole programme
     (scaled so that a term unique to one session has idf 1)."""
 
-    FIELD_WEIGHTS = (("title", 3), ("subtitle", 2), ("speakers", 2), ("track", 1), ("abstract", 1), ("description", 1))
+    FIELD_WEIGHTS = (
+        ("title", 3),
+        ("subtitle", 2),
+        ("speakers", 2),
+        ("track", 1),
+        ("kind", 1),
+        ("abstract", 1),
+        ("description", 1),
+    )
     K1 = 1.2
     B = 0.5  # abstracts vary wildly in length; a long one should not drown its title
 
@@ -133,7 +188,12 @@ class TextIndex:
         # idf relative to a term found in one session only: a unique match weighs the same whether
         # the programme has 8 sessions or 1,000, so weights mean the same on every conference
         unique = math.log(1 + (self.size - 0.5) / 1.5) if self.size > 1 else 1.0
-        self.idf = {t: math.log(1 + (self.size - df + 0.5) / (df + 0.5)) / unique for t, df in frequency.items()}
+        self.idf = {
+            t: math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+            / unique
+            * (COMMON_WORD_FACTOR if t in COMMON_WORDS else 1.0)
+            for t, df in frequency.items()
+        }
         self.weights: list[dict[str, float]] = [self._bm25(doc, average) for doc in documents]
         self.rare_postings = max(3, self.size // 50)  # "rare": in at most 2 % of the sessions
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -180,14 +240,15 @@ class TextIndex:
 
         ``rare_only`` walks only terms found in few sessions (cheap enough for every thread) and
         ``minimum`` drops weak matches: together they find the session a post quotes hours later."""
-        totals: Counter[int] = Counter()
+        totals: dict[int, float] = defaultdict(float)
         for term in terms:
             postings = self.postings.get(term, ())
             if rare_only and len(postings) > self.rare_postings:
                 continue
             for index in postings:
                 totals[index] += self.weights[index][term]
-        return [index for index, total in totals.most_common(limit) if total >= minimum]
+        best = sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return [index for index, total in best if total >= minimum]
 
     def _document(self, session: Session) -> Counter[str]:
         doc: Counter[str] = Counter()
@@ -196,6 +257,7 @@ class TextIndex:
             "subtitle": session.subtitle,
             "speakers": " ".join(session.speakers),
             "track": session.track,
+            "kind": session.kind,
             "abstract": session.abstract,
             "description": session.description,
         }
