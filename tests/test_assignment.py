@@ -149,8 +149,7 @@ def test_no_programme_sends_everything_to_the_hallway() -> None:
 
 
 def test_explain_lists_candidates_and_signal_contributions() -> None:
-    sessions = {s.id: s for s in CASE.sessions}
-    text = explain("p2", placements(), sessions)
+    text = explain("p2", placements(), CASE.sessions)
     assert "decision 102 'Rust im Bibliothekskatalog: Sicher und schnell'" in text
     assert "part of this thread" in text
     for signal in ("time", "title", "room"):

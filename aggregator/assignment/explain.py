@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from aggregator.models import Placement, Session
 
@@ -15,12 +15,22 @@ def find_placement(post_id: str, placements: Sequence[Placement]) -> Placement |
     return None
 
 
-def explain(post_id: str, placements: Sequence[Placement], sessions: Mapping[str, Session] | None = None) -> str:
-    """A readable account: the thread, the decision, then each candidate with its signals' contributions."""
+def explain(
+    post_id: str,
+    placements: Sequence[Placement],
+    sessions: Mapping[str, Session] | Iterable[Session] | None = None,
+) -> str:
+    """A readable account: the thread, the decision, then each candidate with its signals' contributions.
+
+    Pass the programme's ``sessions`` (e.g. ``digest.sessions``) to see titles, rooms and times
+    beside the session ids."""
     placement = find_placement(post_id, placements)
     if placement is None:
         return f"{post_id}: not in any thread (not collected, hidden, blocked or excluded)"
-    sessions = sessions or {}
+    if sessions is None:
+        sessions = {}
+    elif not isinstance(sessions, Mapping):
+        sessions = {s.id: s for s in sessions}
     thread = placement.thread
     lines = [
         f"post     {post_id}",
