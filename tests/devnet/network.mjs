@@ -11,6 +11,9 @@
 //                     then prints {"synced": true} (or {"synced": false, "error": "..."})
 //   stdin closed / SIGTERM / SIGINT: shuts the network down and exits 0.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Database, TestNetwork } from '@atproto/dev-env'
 
@@ -45,10 +48,19 @@ async function dropSchemas(postgresUrl, suffix) {
   }
 }
 
+function privateTempDir() {
+  // Each PDS puts its data and blob folders under os.tmpdir() and never removes them:
+  // point TMPDIR at a folder of our own (dev-env's shared port-lock folder was placed at import).
+  const scratch = mkdtempSync(join(tmpdir(), 'backchannel-devnet-'))
+  process.env.TMPDIR = scratch
+  process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
+}
+
 async function main() {
   // dev-env asserts REDIS_HOST is set, yet never connects to it in this setup.
   process.env.REDIS_HOST ??= '127.0.0.1:6379'
   const suffix = schemaSuffix()
+  privateTempDir()
   const started = Date.now()
   const postgresUrl = process.env.DEVNET_POSTGRES_URL || DEFAULT_POSTGRES_URL
   const network = await TestNetwork.create({
