@@ -187,6 +187,16 @@ class Account:
     def delete(self, post: models.ComAtprotoRepoStrongRef.Main) -> None:
         self.client.delete_post(post.uri)
 
+    def curated_list(self, name: str, members: list[Account]) -> str:
+        """A curation list (``app.bsky.graph.list``) with these members; its at:// URI."""
+        now = self.client.get_current_time_iso()
+        record = models.AppBskyGraphList.Record(name=name, purpose="app.bsky.graph.defs#curatelist", created_at=now)
+        created = self.client.app.bsky.graph.list.create(self.did, record)
+        for member in members:
+            item = models.AppBskyGraphListitem.Record(list=created.uri, subject=member.did, created_at=now)
+            self.client.app.bsky.graph.listitem.create(self.did, item)
+        return created.uri
+
 
 def create_account(pds_url: str, handle: str, description: str = "") -> Account:
     """A new account on the PDS (``<name>.test``), with an app password and, optionally, a bio."""

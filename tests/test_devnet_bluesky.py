@@ -68,6 +68,7 @@ class Refs:
     image_cid: str
     deleted_early: str
     opted_out: str
+    speakers_list: str  # alice's curation list: carol and bob
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +96,7 @@ def conference_posts(devnet: DevNetwork) -> Refs:
     deleted_early = alice.post(tagged("Typo, deleting this ", "devnetconf"))
     alice.delete(deleted_early)
     opted_out = dave.post(tagged("Please do not collect me ", "devnetconf"))
+    speakers_list = alice.curated_list("DevnetConf speakers", [carol, bob])
     devnet.sync()
     return Refs(
         root=root.uri,
@@ -106,6 +108,7 @@ def conference_posts(devnet: DevNetwork) -> Refs:
         image_cid=str(blob.cid),
         deleted_early=deleted_early.uri,
         opted_out=opted_out.uri,
+        speakers_list=speakers_list,
     )
 
 
@@ -203,6 +206,23 @@ def test_search_follows_the_cursor_page_by_page(
     monkeypatch.setattr(bluesky_live, "PAGE_SIZE", 1)  # four matching posts: four pages from the AppView
     posts = by_id(collect(devnet, tmp_path, hashtags=["devnetconf"], replies="none"))
     assert set(posts) == {conference_posts.root, conference_posts.quote, conference_posts.image}
+
+
+def test_accounts_read_the_author_feed_and_threads(
+    devnet: DevNetwork, curator: Account, conference_posts: Refs, logged_in_as: Any, tmp_path: Path
+) -> None:
+    logged_in_as(curator)
+    posts = by_id(collect(devnet, tmp_path, accounts=["alice.test"], hashtags=["devnetconf"], replies="self"))
+    refs = conference_posts
+    assert set(posts) == {refs.root, refs.continuation, refs.continuation_2, refs.image}
+
+
+def test_list_reads_the_members_posts(
+    devnet: DevNetwork, curator: Account, conference_posts: Refs, logged_in_as: Any, tmp_path: Path
+) -> None:
+    logged_in_as(curator)
+    result = collect(devnet, tmp_path, list=conference_posts.speakers_list, hashtags=["devnetconf"], replies="none")
+    assert set(by_id(result)) == {conference_posts.quote}  # bob's untagged reply is filtered out
 
 
 def test_anonymous_run_reads_the_appview_directly(
