@@ -62,7 +62,7 @@ def _settings(base: AssignmentSettings, pairs: list[str]) -> AssignmentSettings:
     weights, others = {}, {}
     for pair in pairs:
         key, value = pair.split("=", 1)
-        target = weights if key in base.weights.model_fields else others
+        target = weights if key in type(base.weights).model_fields else others
         target[key] = json.loads(value)
     data = base.model_dump()
     data["weights"].update(weights)

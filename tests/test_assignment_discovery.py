@@ -75,3 +75,9 @@ def test_long_bursts_are_split_at_the_quietest_moment() -> None:
     settings = AssignmentSettings(discovery=DiscoverySettings(max_minutes=120, min_threads=2))
     sessions = discover_sessions(build_threads(posts), CONFERENCE, settings)
     assert [s.start.strftime("%H:%M") for s in sessions] == ["10:00", "11:45"]
+
+
+def test_nothing_to_discover_without_live_posts() -> None:
+    recap = make_post("blog", "ana", at(3000), "Notes from the barcamp", source="feed")
+    assert discover_sessions([], CONFERENCE, AssignmentSettings()) == ()
+    assert discover_sessions(build_threads([recap]), CONFERENCE, AssignmentSettings()) == ()
