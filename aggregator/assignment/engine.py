@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.settings import AssignmentSettings
-from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases
+from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
 from aggregator.assignment.timing import TimeIndex
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
@@ -66,6 +66,7 @@ class AssignmentEngine:
         self.time = TimeIndex(self.sessions, settings.lead_minutes, settings.reflection_minutes)
         self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
+        self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         features = {t.id: self._features(t) for t in threads}
@@ -81,7 +82,7 @@ class AssignmentEngine:
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
         named = self.evidence.named(clues)
-        terms = self.text.terms(clues.text) - self.hallway.words  # "wifi" in a post is chatter, even at a WiFi talk
+        terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
         return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
 
     def _pass(

@@ -96,6 +96,10 @@ COMMON_WORDS = frozenset(
 """Ordinary words (en/de) that a programme may happen to use but that rarely name a topic: they count
 for less (COMMON_WORD_FACTOR) than the distinctive words a post shares with one session."""
 COMMON_WORD_FACTOR = 0.5
+STEM_LENGTH = 7
+STEM_MARK = "~"
+STEM_FACTOR = 0.5
+COMMON_STEMS = frozenset(word[:STEM_LENGTH] for word in COMMON_WORDS)
 
 HALLWAY_PHRASES = frozenset(
     _phrase_list(
@@ -155,6 +159,24 @@ def reflection_phrases(phrases: str) -> list[str]:
     return sorted(p for p in REFLECTION_PHRASES if f" {p} " in phrases)
 
 
+def stem(word: str) -> str:
+    """Truncation stemming: the first STEM_LENGTH letters, so "persistence" meets "persistent" and
+    "Sicherheit" meets "sicherer", in any language, without a dictionary. Stems are extra terms
+    (marked with STEM_MARK) beside the words themselves: an exact word still counts most."""
+    return STEM_MARK + word[:STEM_LENGTH]
+
+
+def _stems(words: Iterable[str]) -> list[str]:
+    return [stem(word) for word in words if len(word) > STEM_LENGTH]
+
+
+def _factor(term: str) -> float:
+    """How much one matching term counts beside its idf: ordinary words and stems count less."""
+    if term.startswith(STEM_MARK):
+        return STEM_FACTOR * (COMMON_WORD_FACTOR if term[1:] in COMMON_STEMS else 1.0)
+    return COMMON_WORD_FACTOR if term in COMMON_WORDS else 1.0
+
+
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -203,7 +225,8 @@ class TextIndex:
 
     def terms(self, text: str) -> frozenset[str]:
         """The distinct query terms of a text that the programme knows at all."""
-        return frozenset(t for t in tokenize(text, self.stopwords) if t in self.idf)
+        words = tokenize(text, self.stopwords)
+        return frozenset(term for term in (*words, *_stems(words)) if term in self.idf)
 
     def similarities(self, terms: Iterable[str], candidates: Collection[int]) -> dict[int, float]:
         """BM25 of a thread's terms against each candidate that shares any (the hot path: no explanation).
@@ -262,7 +285,10 @@ class TextIndex:
             "description": session.description,
         }
         for name, weight in self.FIELD_WEIGHTS:
-            for term in tokenize(fields[name], self.stopwords):
+            words = tokenize(fields[name], self.stopwords)
+            for term in words:
+                doc[term] += weight
+            for term in _stems(words):
                 doc[term] += weight
         return doc
 
