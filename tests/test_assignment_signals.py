@@ -111,3 +111,12 @@ def test_settings_reject_unknown_keys_and_bad_patterns() -> None:
         AssignmentSettings(session_code_patterns=["(unclosed"])
     for field in AssignmentSettings.model_fields.values():
         assert field.description
+
+
+def test_stems_let_word_forms_meet_but_exact_words_count_more() -> None:
+    index = TextIndex(CASE.sessions)
+    warc = [s.id for s in CASE.sessions].index("103")
+    assert "~archive" in index.terms("archived pages")  # "archived" meets "Archives" through its stem
+    inflected = index.score(index.terms("archived pages"), warc)[0]
+    exact = index.score(index.terms("archived archives"), warc)[0]
+    assert 0 < inflected < exact
