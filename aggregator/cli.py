@@ -281,7 +281,7 @@ def explain(settings: Settings, post_id: str) -> None:
     config = settings.config()
     with Store(config.data_dir) as store:
         digest = pipeline.make_digest(config, store.posts())
-    click.echo(explain_placement(post_id, digest.placements))
+    click.echo(explain_placement(post_id, digest.placements, digest.sessions))
 
 
 @cli.command()

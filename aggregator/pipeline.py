@@ -203,7 +203,7 @@ def make_digest(config: Config, posts: Sequence[Post], now: datetime | None = No
     conference, sessions = load_conference_programme(config)
     overrides = Overrides.from_config(config.overrides)
     visible = filter_posts(posts, overrides)
-    threads = build_threads(visible)
+    threads = build_threads(visible, replies=config.assignment.replies)
     if not sessions:
         sessions = discover_sessions(threads, conference, config.assignment)
     for unknown in overrides.unknown_pin_targets({s.id for s in sessions}):

@@ -162,3 +162,16 @@ def test_serve_without_a_built_site_says_what_to_do(config_path: Path) -> None:
 def test_global_options_may_follow_the_command(config_path: Path) -> None:
     code, output = invoke("check", "--config", str(config_path), "--quiet")
     assert code == EXIT_OK and "programme:  1 sessions" in output
+
+
+def test_explain_shows_the_candidates_and_the_decision(config_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    invoke("--config", str(config_path), "collect", "good")
+    code, output = invoke("--config", str(config_path), "explain", "https://notes.example.org/recap-1/")
+    assert code == EXIT_OK, output
+    assert "Linked data for small libraries" in output
+
+
+def test_explain_an_unknown_post(config_path: Path) -> None:
+    code, output = invoke("--config", str(config_path), "explain", "at://nope")
+    assert "at://nope" in output
