@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aggregator import pipeline
 from aggregator.collectors import load_builtin_collectors
-from aggregator.config import Config, ConferenceConfig
+from aggregator.config import ConferenceConfig, Config
 from aggregator.errors import ConfigError
 from aggregator.evaluation import Metrics, confusion_summary, format_metrics, score
 from aggregator.programme import load_programme

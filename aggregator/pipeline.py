@@ -10,7 +10,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time as clock
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 from aggregator.assignment import assign, discover_sessions

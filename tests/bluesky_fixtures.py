@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.fetching import RetryPolicy
 from aggregator.models import Conference
 
-BASE_TIME = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 CDN = "https://cdn.bsky.app/img"
 JsonDict = dict[str, Any]
 
@@ -50,7 +50,7 @@ ANSWER_MODELS: dict[str, type[Any]] = {
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def fake_jwt(subject: str, lifetime: float, scope: str = "com.atproto.access") -> str:

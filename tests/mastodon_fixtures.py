@@ -22,10 +22,9 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-
-from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response

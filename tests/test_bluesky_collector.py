@@ -6,8 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-
-from aggregator.errors import RateLimited, SourceError
 from bluesky_fixtures import (
     BASE_TIME,
     FakeBluesky,
@@ -17,6 +15,8 @@ from bluesky_fixtures import (
     harness,  # noqa: F401  (fixture)
     tag,
 )
+
+from aggregator.errors import RateLimited, SourceError
 
 
 def tagged(fake: FakeBluesky, author, text: str, name: str = "shelfcon", **kwargs) -> str:

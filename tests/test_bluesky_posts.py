@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from atproto_client import models
 from atproto_client.models.utils import get_or_create
-
-from aggregator.collectors.bluesky_posts import author_opted_out, parse_datetime, post_from_view
-from aggregator.models import LinkCard, Media
 from bluesky_fixtures import (
     FakeBluesky,
     bluesky,  # noqa: F401  (fixture)
@@ -23,6 +20,9 @@ from bluesky_fixtures import (
     video_view,
     with_media,
 )
+
+from aggregator.collectors.bluesky_posts import author_opted_out, parse_datetime, post_from_view
+from aggregator.models import LinkCard, Media
 
 
 def view_of(fake: FakeBluesky, uri: str) -> models.AppBskyFeedDefs.PostView:
@@ -182,10 +182,10 @@ def test_non_post_records_are_skipped(bluesky: FakeBluesky, alice) -> None:
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ("2025-07-03T18:37:56.417Z", datetime(2025, 7, 3, 18, 37, 56, 417000, tzinfo=timezone.utc)),
-        ("2025-07-03T13:37:56-05:00", datetime(2025, 7, 3, 18, 37, 56, tzinfo=timezone.utc)),
-        ("2025-07-03T18:37:56.123456789Z", datetime(2025, 7, 3, 18, 37, 56, 123456, tzinfo=timezone.utc)),
-        ("2025-07-03T18:37:56", datetime(2025, 7, 3, 18, 37, 56, tzinfo=timezone.utc)),
+        ("2025-07-03T18:37:56.417Z", datetime(2025, 7, 3, 18, 37, 56, 417000, tzinfo=UTC)),
+        ("2025-07-03T13:37:56-05:00", datetime(2025, 7, 3, 18, 37, 56, tzinfo=UTC)),
+        ("2025-07-03T18:37:56.123456789Z", datetime(2025, 7, 3, 18, 37, 56, 123456, tzinfo=UTC)),
+        ("2025-07-03T18:37:56", datetime(2025, 7, 3, 18, 37, 56, tzinfo=UTC)),
     ],
 )
 def test_parse_datetime(written: str, expected: datetime) -> None:

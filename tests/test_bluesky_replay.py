@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from bluesky_fixtures import CONFERENCE
 from pydantic import ValidationError
 
 from aggregator.collectors import CollectContext, SourceState
 from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.errors import SourceError
 from aggregator.models import Conference
-from bluesky_fixtures import CONFERENCE
 
 SAVED = Path(__file__).parent / "data" / "bluesky" / "saved"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

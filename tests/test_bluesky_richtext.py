@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from atproto_client import models
 from atproto_client.models.utils import get_or_create
+from bluesky_fixtures import facet, link, mention, tag
 
 from aggregator.collectors.bluesky_richtext import render_rich_text
-from bluesky_fixtures import facet, link, mention, tag
 
 
 def facets(*raw: dict) -> list[models.AppBskyRichtextFacet.Main]:

@@ -6,11 +6,7 @@ import logging
 import stat
 
 import pytest
-
 from atproto_client import models
-
-from aggregator.collectors.bluesky_client import Credentials, SessionFile, XrpcClient, credentials_from_env
-from aggregator.errors import AuthError
 from bluesky_fixtures import (
     HANDLE,
     PASSWORD,
@@ -20,6 +16,9 @@ from bluesky_fixtures import (
     harness,  # noqa: F401  (fixture)
     tag,
 )
+
+from aggregator.collectors.bluesky_client import Credentials, SessionFile, XrpcClient, credentials_from_env
+from aggregator.errors import AuthError
 
 LOGIN = "com.atproto.server.createSession"
 REFRESH = "com.atproto.server.refreshSession"

@@ -15,18 +15,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from devnet_fixtures import SETUP_HINT, Account, DevNetwork, create_account, missing_prerequisite, png_image, tagged
 
 from aggregator.collectors import CollectContext, CollectResult, SourceState, bluesky_live
 from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.collectors.bluesky_client import SessionFile
 from aggregator.errors import AuthError
 from aggregator.models import Conference, Post
-from devnet_fixtures import SETUP_HINT, Account, DevNetwork, create_account, missing_prerequisite, png_image, tagged
 
 pytestmark = pytest.mark.devnet
 
@@ -36,7 +36,7 @@ if _missing is not None:
         pytest.fail(f"devnet: {_missing}; {SETUP_HINT}", pytrace=False)
     pytest.skip(f"devnet: {SETUP_HINT} — {_missing}", allow_module_level=True)
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 CONFERENCE = Conference(
     name="DevnetConf",
     hashtags=("devnetconf",),

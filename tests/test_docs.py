@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import click
+from conftest import REPO
 
 from aggregator.cli import cli
 from aggregator.config import load_config
 from aggregator.reference import BEGIN, END, config_reference, documented_keys
-from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

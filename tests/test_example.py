@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE
 
 from aggregator import pipeline
 from aggregator.config import load_config
 from aggregator.evaluation import score
 from aggregator.site import render_site
 from aggregator.store import Store
-from conftest import EXAMPLE
 
 GOLDEN = Path(__file__).parent / "data" / "example" / "index.html"
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)

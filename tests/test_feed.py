@@ -6,14 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
-from aggregator import USER_AGENT
-from aggregator.collectors import SourceState
-from aggregator.collectors.feed import FeedOptions
-from aggregator.errors import SourceError
 from feed_fixtures import (
     BROKEN_RSS,
     CONFERENCE_NOTES_ATOM,
@@ -24,6 +16,14 @@ from feed_fixtures import (
     feed_collector,
     make_context,
 )
+from pydantic import ValidationError
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from aggregator import USER_AGENT
+from aggregator.collectors import SourceState
+from aggregator.collectors.feed import FeedOptions
+from aggregator.errors import SourceError
 
 ETAG = '"v1-abc"'
 LAST_MODIFIED = "Thu, 04 Mar 2027 12:00:00 GMT"

@@ -7,10 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
-
-from aggregator.collectors import SourceState
-from aggregator.errors import AuthError, SourceError
 from mastodon_fixtures import (
     T0,
     FakeMastodon,
@@ -20,6 +16,10 @@ from mastodon_fixtures import (
     mastodon_collector,
     status,
 )
+from pytest_httpserver import HTTPServer
+
+from aggregator.collectors import SourceState
+from aggregator.errors import AuthError, SourceError
 
 FIRST_ID = 113_000_000_000_000_001  # the id of status(1, ...)
 ANA = account("ana")

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from mastodon_fixtures import MASTODON_DATA, mastodon_collector
 from pydantic import ValidationError
 
 from aggregator.collectors import CollectContext, SourceState
 from aggregator.collectors.mastodon import MastodonOptions
 from aggregator.errors import SourceError
 from aggregator.models import Conference
-from mastodon_fixtures import MASTODON_DATA, mastodon_collector
 
 TIMELINE = MASTODON_DATA / "timeline-tag-c4l27.json"
 USER = "https://glammr.example/users"

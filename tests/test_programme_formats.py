@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -93,7 +93,7 @@ class TestFrabXml:
         harvesting = frab_xml.session("6f7c2f0a-0000-4000-8000-000000000301")
         no_duration = frab_xml.session("203")
         assert harvesting is not None and no_duration is not None
-        assert harvesting.start == datetime(2027, 3, 2, 9, tzinfo=timezone.utc)
+        assert harvesting.start == datetime(2027, 3, 2, 9, tzinfo=UTC)
         assert harvesting.end - harvesting.start == timedelta(hours=2)  # "PT2H"
         assert no_duration.title == "Breaking the catalogue: a post-mortem"  # "Breaking" is no break
         assert no_duration.end == no_duration.start
@@ -177,4 +177,4 @@ class TestICalendar:
         assert rdm.start == at(LONDON, 2027, 5, 5, 11, 0)  # floating: X-WR-TIMEZONE
         assert rdm.duration_minutes == 45
         assert rdm.abstract == "Plain text, two lines.\nSecond line."
-        assert ical.sessions[2].start == datetime(2027, 5, 5, 13, tzinfo=timezone.utc)
+        assert ical.sessions[2].start == datetime(2027, 5, 5, 13, tzinfo=UTC)

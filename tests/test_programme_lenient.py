@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,8 +42,8 @@ def test_unreadable_durations(raw: str | None) -> None:
 
 def test_datetimes() -> None:
     berlin = ZoneInfo("Europe/Berlin")
-    assert parse_datetime("2025-12-27T16:00:00+01:00", berlin) == datetime(2025, 12, 27, 15, tzinfo=timezone.utc)
-    assert parse_datetime("2025-12-27T15:00:00Z", berlin) == datetime(2025, 12, 27, 15, tzinfo=timezone.utc)
+    assert parse_datetime("2025-12-27T16:00:00+01:00", berlin) == datetime(2025, 12, 27, 15, tzinfo=UTC)
+    assert parse_datetime("2025-12-27T15:00:00Z", berlin) == datetime(2025, 12, 27, 15, tzinfo=UTC)
     assert parse_datetime("2025-12-27T16:00", berlin) == datetime(2025, 12, 27, 16, tzinfo=berlin)
     assert parse_datetime("27.12.2025 16:00", berlin) is None
 

@@ -16,7 +16,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -217,7 +217,7 @@ class BlueskyCollector(Collector):
         """Thread posts around the matching ones, and the threads to keep following next run."""
         if self.options.replies == "none":
             return [], {}
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         followed = {uri: when for uri, when in state.extra.get("threads", {}).items()
                     if datetime.fromisoformat(when) >= now - FOLLOW_THREADS}  # fmt: skip
         queue = [*followed, *(v.uri for v in sorted(matching, key=sort_time) if may_continue(v))]
@@ -291,7 +291,7 @@ def collection_window(options: BlueskyOptions, context: CollectContext) -> Windo
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _unique(views: Iterable[PostView]) -> list[PostView]:
@@ -310,4 +310,4 @@ def _actors(views: Iterable[PostView]) -> list[str]:
 
 
 def _finished(state: SourceState, **changes: Any) -> SourceState:
-    return dataclasses.replace(state, last_success=datetime.now(timezone.utc), last_error="", **changes)
+    return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="", **changes)

@@ -7,7 +7,7 @@ accepts a feed ``postView`` or the ``viewRecord`` of a quoted post.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 from atproto_client import models
@@ -142,8 +142,8 @@ def parse_datetime(value: str) -> datetime:
     """ISO 8601 as Bluesky writes it (``Z`` or an offset, 0–9 fraction digits) → aware UTC."""
     parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", value.strip()))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _hashtags(facet_tags: tuple[str, ...], record_tags: list[str] | None) -> tuple[str, ...]:

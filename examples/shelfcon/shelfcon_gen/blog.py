@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from .programme import event_id, talk_url
@@ -43,7 +43,7 @@ def _talk_link(key: str) -> str:
 
 
 def _utc(day: int, hour: int, minute: int) -> datetime:
-    return datetime(2026, 6, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, 6, day, hour, minute, tzinfo=UTC)
 
 
 RECAPS: tuple[Recap, ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _PRETALX_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ3789"
@@ -69,5 +69,5 @@ def stable_uuid(seed: str) -> str:
 
 def utc_z(moment: datetime) -> str:
     """`2026-06-11T08:03:00.000Z`, the timestamp style both Bluesky and Mastodon send."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"

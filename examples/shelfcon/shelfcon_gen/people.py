@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import ids
 
@@ -51,7 +51,7 @@ class MastodonAccount:
 
 
 def _joined(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 9, 30, tzinfo=timezone.utc)
+    return datetime(year, month, day, 9, 30, tzinfo=UTC)
 
 
 BLUESKY: dict[str, BlueskyAccount] = {

@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from .sessions import (
-    DAY_ONE, DAY_TWO, DISCOVERY, METADATA, OPEN_ACCESS, PLENARY, PRESERVATION, Talk, clock,
+    DAY_ONE,
+    DAY_TWO,
+    DISCOVERY,
+    METADATA,
+    OPEN_ACCESS,
+    PLENARY,
+    PRESERVATION,
+    Talk,
+    clock,
 )
 
 SLIDES = "https://slides.shelfcon.example/2026/"
