@@ -144,7 +144,8 @@ pass_settings = click.make_pass_decorator(Settings)
 def check(settings: Settings) -> None:
     """Validate sources.yaml and the programme; print a summary. No network for posts."""
     config = settings.config()
-    conference, sessions = pipeline.load_conference_programme(config, offline=True)
+    schedule = pipeline.load_schedule(config, offline=True)
+    conference, sessions = schedule.conference, schedule.sessions
     rooms = sorted({s.room for s in sessions if s.room})
     days = sorted({s.start.astimezone(pipeline.zone(conference)).date() for s in sessions})
     lines = [
@@ -174,7 +175,7 @@ def collect(settings: Settings, sources: tuple[str, ...]) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
     with _locked_store(config, "collect") as store:
-        report = _collect(settings, config, store, sources)
+        report = _collect(settings, config, store, sources, pipeline.load_schedule(config))
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
@@ -186,7 +187,7 @@ def build(settings: Settings) -> None:
     """Render the site from the store into the output folder (atomically)."""
     config = settings.config()
     with _locked_store(config, "build") as store:
-        _build(settings, config, store)
+        _build(settings, config, store, pipeline.load_schedule(config))
 
 
 @cli.command()
@@ -197,23 +198,26 @@ def run(settings: Settings) -> None:
     """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
     config = settings.config()
     pipeline.require_sources(config)
+    schedule = pipeline.load_schedule(config)
     with _locked_store(config, "run") as store:
-        report = _collect(settings, config, store, ())
-        _build(settings, config, store)
+        report = _collect(settings, config, store, (), schedule)
+        _build(settings, config, store, schedule)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
-def _collect(settings: Settings, config: Config, store: Store, only: tuple[str, ...]) -> pipeline.CollectReport:
+def _collect(
+    settings: Settings, config: Config, store: Store, only: tuple[str, ...], schedule: pipeline.Schedule
+) -> pipeline.CollectReport:
     with ProgressDisplay(enabled=not settings.quiet) as display:
-        report = pipeline.collect(config, store, only=only, progress=display.update)
+        report = pipeline.collect(config, store, only=only, progress=display.update, schedule=schedule)
     if report.failed and settings.quiet:
         for failed in report.failed:
             click.echo(f"aggregator: {failed.summary()}", err=True)
     return report
 
 
-def _build(settings: Settings, config: Config, store: Store) -> None:
-    result = pipeline.build(config, store)
+def _build(settings: Settings, config: Config, store: Store, schedule: pipeline.Schedule) -> None:
+    result = pipeline.build(config, store, schedule)
     if not settings.quiet:
         click.echo(f"site written to {config.output} ({result.site.pages} pages)")
 

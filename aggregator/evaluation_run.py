@@ -61,8 +61,9 @@ def config_for_set(set_dir: Path, workdir: Path) -> Config:
 def evaluate_set(set_dir: Path, workdir: Path, output: Path | None = None) -> EvaluationResult:
     config = config_for_set(set_dir, workdir)
     with Store(config.data_dir) as store:
-        report = pipeline.collect(config, store)
-        pipeline.build(config, store)
+        schedule = pipeline.load_schedule(config)
+        report = pipeline.collect(config, store, schedule=schedule)
+        pipeline.build(config, store, schedule)
     lines = [source.summary() for source in report.sources]
     site = config.output
     if output is not None:

@@ -11,7 +11,7 @@ All datetimes are timezone-aware (UTC for posts; sessions carry the programme's 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -200,7 +200,6 @@ class Digest:
     sessions: tuple[Session, ...]
     placements: tuple[Placement, ...]
     generated_at: datetime
-    pinned_posts: frozenset[str] = field(default_factory=frozenset)
 
     def threads_for(self, session_id: str | None) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.session_id == session_id)

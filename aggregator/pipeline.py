@@ -69,13 +69,21 @@ class BuildReport:
     site: SiteReport
 
 
-def load_conference_programme(config: Config, offline: bool = False) -> tuple[Conference, tuple[Session, ...]]:
+@dataclass(frozen=True)
+class Schedule:
+    """The conference and its sessions, read once per run and shared by collect and build."""
+
+    conference: Conference
+    sessions: tuple[Session, ...]
+
+
+def load_schedule(config: Config, offline: bool = False) -> Schedule:
     """The conference as configured, its dates taken from the programme when there is one.
 
     ``offline``: never fetch a remote programme; use its saved copy if there is one.
     """
     programme = _programme(config, offline)
-    sessions = programme.sessions if programme else tuple(_inline_programme_sessions(config))
+    sessions = programme.sessions if programme else ()
     start, end = _conference_span(config, sessions)
     conference = Conference(
         name=config.conference.name,
@@ -86,18 +94,17 @@ def load_conference_programme(config: Config, offline: bool = False) -> tuple[Co
         end=end,
         description=config.conference.description,
     )
-    return conference, sessions
+    return Schedule(conference, sessions)
 
 
-def _programme(config: Config, offline: bool = False) -> Programme | None:
-    if not config.programme:
+def _programme(config: Config, offline: bool) -> Programme | None:
+    """The configured programme with the inline sessions merged in (either may be absent)."""
+    if not config.programme and not config.sessions:
         return None
     cache = config.data_dir / PROGRAMME_CACHE
     source = config.programme
     if offline and is_remote(source):
-        if not cache.is_file():
-            return None
-        source = str(cache)
+        source = str(cache) if cache.is_file() else ""
     return load_programme(
         source,
         config.base_dir,
@@ -105,12 +112,6 @@ def _programme(config: Config, offline: bool = False) -> Programme | None:
         inline=config.sessions,
         cache=cache,
     )
-
-
-def _inline_programme_sessions(config: Config) -> tuple[Session, ...]:
-    if not config.sessions:
-        return ()
-    return load_programme("", config.base_dir, timezone=config.conference.timezone, inline=config.sessions).sessions
 
 
 def _conference_span(config: Config, sessions: Sequence[Session]) -> tuple[datetime | None, datetime | None]:
@@ -133,8 +134,9 @@ def collect(
     *,
     only: Sequence[str] = (),
     progress: Progress | None = None,
+    schedule: Schedule | None = None,
 ) -> CollectReport:
-    conference, _ = load_conference_programme(config)
+    conference = (schedule or load_schedule(config)).conference
     selected = _select_sources(config, only)
     reports = tuple(_collect_one(source, conference, config, store, progress) for source in selected)
     return CollectReport(reports)
@@ -199,9 +201,12 @@ def _failed(store: Store, source: SourceOptions, name: str, error: str, started:
     return report
 
 
-def make_digest(config: Config, posts: Sequence[Post], now: datetime | None = None) -> Digest:
+def make_digest(
+    config: Config, posts: Sequence[Post], now: datetime | None = None, schedule: Schedule | None = None
+) -> Digest:
     """Threads and their placements from stored posts: the whole build minus the rendering."""
-    conference, sessions = load_conference_programme(config)
+    schedule = schedule or load_schedule(config)
+    conference, sessions = schedule.conference, schedule.sessions
     overrides = Overrides.from_config(config.overrides)
     visible = filter_posts(posts, overrides)
     threads = build_threads(visible, replies=config.assignment.replies)
@@ -218,8 +223,8 @@ def make_digest(config: Config, posts: Sequence[Post], now: datetime | None = No
     )
 
 
-def build(config: Config, store: Store) -> BuildReport:
-    digest = make_digest(config, store.posts())
+def build(config: Config, store: Store, schedule: Schedule | None = None) -> BuildReport:
+    digest = make_digest(config, store.posts(), schedule=schedule)
     site = render_site(digest, config.output, templates_dir=config.templates)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
@@ -238,8 +243,7 @@ def require_sources(config: Config) -> None:
 
 def dry_collect(config: Config, source: SourceOptions) -> CollectResult:
     """What a source yields right now, from a fresh state, stored nowhere (`aggregator dump`)."""
-    conference, _ = load_conference_programme(config)
-    context = CollectContext(conference=conference, data_dir=config.data_dir)
+    context = CollectContext(conference=load_schedule(config).conference, data_dir=config.data_dir)
     return collector_for(source, context).collect(SourceState())
 
 

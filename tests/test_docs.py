@@ -25,9 +25,9 @@ def test_every_command_and_option_is_in_the_readme() -> None:
         if f"aggregator {name}" not in README:
             missing.append(f"command {name}")
         for param in command.params:
-            if isinstance(param, click.Option):
-                if not any(opt in README for opt in param.opts if opt.startswith("--")):
-                    missing.append(f"{name} {param.opts[0]}")
+            documented = any(opt in README for opt in param.opts if opt.startswith("--"))
+            if isinstance(param, click.Option) and not documented:
+                missing.append(f"{name} {param.opts[0]}")
     for param in cli.params:
         if isinstance(param, click.Option) and not any(o in README for o in param.opts if o.startswith("--")):
             missing.append(f"global {param.opts[0]}")

@@ -44,12 +44,12 @@ def test_remote_programme_is_saved_and_used_when_the_site_is_down(
 ) -> None:
     httpserver.expect_ordered_request("/schedule.ics").respond_with_data(ICS, content_type="text/calendar")
     config = load_config(write_config(CONFIG.format(url=httpserver.url_for("/schedule.ics"))))
-    _, sessions = pipeline.load_conference_programme(config)
+    sessions = pipeline.load_schedule(config).sessions
     assert [s.id for s in sessions] == ["talk-1@testcon"]
 
     httpserver.clear()
     httpserver.expect_request("/schedule.ics").respond_with_data("down", status=503)
-    _, again = pipeline.load_conference_programme(config)
+    again = pipeline.load_schedule(config).sessions
     assert again == sessions
     assert "using the copy saved" in caplog.text
 
@@ -60,13 +60,13 @@ def test_remote_programme_without_a_saved_copy_is_an_error(
     httpserver.expect_request("/schedule.ics").respond_with_data("gone", status=404)
     config = load_config(write_config(CONFIG.format(url=httpserver.url_for("/schedule.ics"))))
     with pytest.raises(ProgrammeError):
-        pipeline.load_conference_programme(config)
+        pipeline.load_schedule(config)
 
 
 def test_offline_loading_never_fetches(write_config, httpserver: HTTPServer) -> None:
     config = load_config(write_config(CONFIG.format(url=httpserver.url_for("/schedule.ics"))))
-    conference, sessions = pipeline.load_conference_programme(config, offline=True)
-    assert sessions == () and conference.name == "Test Con"
+    schedule = pipeline.load_schedule(config, offline=True)
+    assert schedule.sessions == () and schedule.conference.name == "Test Con"
     assert len(httpserver.log) == 0
 
 
@@ -74,7 +74,8 @@ def test_conference_dates_without_a_programme(write_config) -> None:
     path: Path = write_config(
         'conference:\n  name: X\n  hashtags: [x]\n  timezone: Europe/Berlin\n  start: "2027-05-04"\n  end: "2027-05-05"\n'
     )
-    conference, sessions = pipeline.load_conference_programme(load_config(path))
+    schedule = pipeline.load_schedule(load_config(path))
+    conference, sessions = schedule.conference, schedule.sessions
     assert sessions == ()
     assert conference.start.isoformat() == "2027-05-04T00:00:00+02:00"
     assert conference.end.date().isoformat() == "2027-05-05"
