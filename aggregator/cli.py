@@ -210,9 +210,6 @@ def _collect(
 ) -> pipeline.CollectReport:
     with ProgressDisplay(enabled=not settings.quiet) as display:
         report = pipeline.collect(config, store, only=only, progress=display.update, schedule=schedule)
-    if report.failed and settings.quiet:
-        for failed in report.failed:
-            click.echo(f"aggregator: {failed.summary()}", err=True)
     return report
 
 
