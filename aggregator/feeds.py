@@ -27,7 +27,8 @@ from aggregator.site_model import SessionView, SiteModel
 CONFERENCE_FEED_ENTRIES = 200  # the newest posts; the site itself keeps them all
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
 _TITLE_WIDTH = 100
-_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+# A scheme, then only characters an IRI may hold (RFC 3987 excludes space, controls and <>"{}|\^`).
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,10 @@ def clean_html(fragment: str, base_url: str = "") -> str:
             return value
         if not value.strip():  # an emptied (e.g. javascript:) link must not become a link to the base
             return None
-        absolute = urljoin(base_url, value.strip()) if base_url else value.strip()
+        try:
+            absolute = urljoin(base_url, value.strip()) if base_url else value.strip()
+        except ValueError:  # an unparsable base or value: no link rather than an error
+            return None
         return absolute if is_safe_url(absolute) else None
 
     return nh3.clean(
@@ -63,7 +66,32 @@ def html_to_text(fragment: str) -> str:
 
 
 def is_safe_url(url: str) -> bool:
-    return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
+    return url_scheme(url) in SAFE_SCHEMES
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) address that parses (so every later ``urlsplit`` of it succeeds too)."""
+    return url_scheme(url) in {"http", "https"}
+
+
+def url_scheme(url: str) -> str:
+    """The lower-case scheme, or "" for a relative URL or one that does not parse at all.
+
+    ``urlsplit`` raises on some untrusted strings ("https://[x", hosts that NFKC-normalize to
+    a slash); those are not safe links, and must not crash whoever checks them.
+    """
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def url_host(url: str) -> str:
+    """The host name of a URL, "" when it has none or does not parse."""
+    try:
+        return urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
 
 
 def text_to_html(text: str) -> str:
@@ -107,15 +135,11 @@ class _ReferenceCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: (value or "").strip() for name, value in attrs}
-        if tag == "a" and _is_web_url(values.get("href", "")):
+        if tag == "a" and is_web_url(values.get("href", "")):
             self.links.append(values["href"])
-        elif tag == "img" and _is_web_url(values.get("src", "")):
+        elif tag == "img" and is_web_url(values.get("src", "")):
             width, height = _dimension(values.get("width")), _dimension(values.get("height"))
             self.images.append(ImageRef(values["src"], values.get("alt", ""), width, height))
-
-
-def _is_web_url(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in {"http", "https"}
 
 
 def _dimension(value: str | None) -> int | None:

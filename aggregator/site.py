@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -27,7 +26,7 @@ from aggregator.export import export_model
 from aggregator.feeds import FEED_FILTERS, write_feeds
 from aggregator.models import Digest, Post
 from aggregator.publish import publish_atomically
-from aggregator.sanitize import clean_html, is_safe_url, text_to_html
+from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site_model import SessionView, SiteModel, conference_timezone
 
 STATIC_DIR = "static"
@@ -169,7 +168,7 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
         "lang_tag": lambda tag: tag if tag and _LANGUAGE_TAG.fullmatch(tag) else "",
         "media_label": lambda kind: _MEDIA_LABELS.get(kind, "Attachment"),
         "safe_url": safe_url,
-        "domain": lambda url: urlsplit(url).hostname or url,
+        "domain": lambda url: url_host(url) or url,
         "source_name": lambda source: _SOURCE_NAMES.get(source, source.title()),
     }
 

@@ -14,8 +14,8 @@ from typing import Any, TypeAlias
 
 from atproto_client import models
 
-from aggregator.collectors.bluesky_richtext import is_web_url
 from aggregator.models import LinkCard, Media
+from aggregator.sanitize import is_web_url
 
 QuotedView: TypeAlias = models.AppBskyEmbedRecord.ViewRecord
 

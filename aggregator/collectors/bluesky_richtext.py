@@ -18,7 +18,7 @@ from urllib.parse import quote
 from atproto_client import models
 
 from aggregator.collectors import normalize_tag
-from aggregator.sanitize import clean_html
+from aggregator.sanitize import clean_html, is_web_url
 
 PROFILE_URL = "https://bsky.app/profile/{}"
 HASHTAG_URL = "https://bsky.app/hashtag/{}"
@@ -59,10 +59,6 @@ def render_rich_text(text: str, facets: Iterable[models.AppBskyRichtextFacet.Mai
         links=_unique(s.value for s in spans if s.kind == LINK and is_web_url(s.value)),
         mentions=_unique(_mention_name(data, s) for s in spans if s.kind == MENTION),
     )
-
-
-def is_web_url(url: str) -> bool:
-    return url.strip().lower().startswith(("http://", "https://"))
 
 
 def profile_url(actor: str) -> str:

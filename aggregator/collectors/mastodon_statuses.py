@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from aggregator.collectors import normalize_tag
 from aggregator.errors import SourceError
 from aggregator.models import Author, LinkCard, Media, MediaKind, Post
-from aggregator.sanitize import clean_html, extract_links, html_to_text
+from aggregator.sanitize import clean_html, extract_links, html_to_text, is_web_url
 
 Status = Mapping[str, Any]
 
@@ -111,7 +111,7 @@ def handle(account: Mapping[str, Any]) -> str:
     acct = str(account.get("acct") or account.get("username") or "")
     if "@" in acct:
         return f"@{acct}"
-    host = urlsplit(str(account.get("url") or "")).netloc
+    host = urlsplit(_safe(account.get("url"))).netloc
     return f"@{acct}@{host}" if host else f"@{acct}"
 
 
@@ -186,7 +186,7 @@ def _mention_handle(mention: Mapping[str, Any]) -> str:
 
 
 def _safe(url: Any) -> str:
-    return url.strip() if isinstance(url, str) and urlsplit(url.strip()).scheme in ("http", "https") else ""
+    return url.strip() if isinstance(url, str) and is_web_url(url) else ""
 
 
 def _int(value: Any) -> int | None:

@@ -1,0 +1,209 @@
+"""Everything from outside is hostile: the built site, its feeds and sessions.json stay safe.
+
+A Digest whose every outside field carries payloads (and posts read by the real collectors
+from hostile saved answers, sessions read by the real programme importers from hostile
+programme files) is rendered into a temporary folder; every written file is then parsed
+and audited (see ``hostile_fixtures``).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from hostile_fixtures import (
+    ALT_TEXT,
+    BAD_URLS,
+    HOSTILE_BLOG_HTML,
+    HOSTILE_POST_IDS,
+    HOSTILE_SESSION_IDS,
+    SCRIPT,
+    audit_html,
+    audit_site,
+    has_xml_forbidden_characters,
+    hostile_digest,
+    hostile_post,
+    site_files,
+)
+
+from aggregator.models import Digest
+from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
+from aggregator.site import render_site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+# nh3 swallows an exception raised in the URL filter; make it fail the test instead
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
+
+def build(tmp_path: Path, digest: Digest) -> Path:
+    """Render into a folder of its own inside ``tmp_path`` so stray writes beside it show."""
+    site = tmp_path / "out" / "site"
+    render_site(digest, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("hostile"), hostile_digest())
+
+
+# --- the audit itself can fail ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<script>alert(1)</script>",
+        '<p onclick="x">',
+        '<a href="javascript:alert(1)">',
+        '<a href=" https://ok.example/">',
+        '<img src="data:image/png;base64,AA">',
+        '<a href="//evil.example/">',
+        '<a href="../../outside.html">',
+        '<a href="missing.html">',
+        '<iframe src="https://ok.example/">',
+        '<meta http-equiv="refresh" content="0">',
+        '<p style="color:red">',
+    ],
+)
+def test_the_audit_catches_unsafe_markup(markup: str) -> None:
+    assert audit_html(markup, "sessions/a.html", frozenset({"sessions/a.html", "index.html"})).problems
+
+
+def test_the_audit_accepts_safe_markup() -> None:
+    markup = '<a href="../index.html#x">home</a><a href="https://ok.example/">x</a><a href="#top">t</a>'
+    assert audit_html(markup, "sessions/a.html", frozenset({"index.html"})).problems == []
+
+
+# --- the rendered site ------------------------------------------------------------------------------
+
+
+def test_no_active_content_event_handlers_or_unsafe_links_in_any_page(hostile_site: Path) -> None:
+    audit = audit_site(hostile_site)
+    assert audit.problems == []
+    assert len(audit.links) > 100  # the audit really saw the posts' links
+
+
+def test_payload_text_is_shown_escaped_not_dropped(hostile_site: Path) -> None:
+    hallway = (hostile_site / "hallway.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;text&#39;)&lt;/script&gt;" in hallway
+    assert "<script" not in hallway.lower()
+    assert "Blog <b>bold</b> text" in hallway  # the harmless part of the blog HTML survives
+
+
+def test_alt_text_is_kept_escaped_on_the_images(hostile_site: Path) -> None:
+    images = audit_site(hostile_site).images
+    assert any(image.get("alt") == ALT_TEXT for image in images)
+    assert any(image.get("alt") == "A cat <script>alert(1)</script> on a desk" for image in images)
+    page = (hostile_site / "hallway.html").read_text(encoding="utf-8")
+    assert "Image: Slide: &lt;script&gt;" in page  # the image whose URL was unsafe keeps its description
+
+
+def test_no_control_characters_reach_the_pages(hostile_site: Path) -> None:
+    for page in hostile_site.rglob("*.html"):
+        assert not has_xml_forbidden_characters(page.read_text(encoding="utf-8")), page
+
+
+def test_no_unsafe_scheme_survives_in_any_written_file(hostile_site: Path) -> None:
+    for path in hostile_site.rglob("*"):
+        if path.suffix in {".html", ".rss", ".atom"}:
+            text = path.read_text(encoding="utf-8").lower()
+            for needle in ('href="javascript', 'src="javascript', 'href="data:', 'src="data:', 'href="vbscript'):
+                assert needle not in text, (path, needle)
+
+
+# --- session ids choose no file names --------------------------------------------------------------
+
+
+def test_session_ids_write_nothing_outside_the_site_and_every_session_gets_a_page(tmp_path: Path) -> None:
+    site = build(tmp_path, hostile_digest())
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["site"]
+    files = site_files(site)
+    pages = {f for f in files if f.startswith("sessions/") and f.endswith(".html")}
+    assert len(pages) == len(HOSTILE_SESSION_IDS)  # none overwrote another (UPPER/upper, ""/"." ...)
+    assert all(f.count("/") == 1 and "\\" not in f and "\x00" not in f for f in pages)
+    assert all(len(Path(f).name) < 100 for f in files)
+
+
+def test_sessions_json_is_valid_and_keeps_the_ids(hostile_site: Path) -> None:
+    data = json.loads((hostile_site / "sessions.json").read_text(encoding="utf-8"))
+    assert {session["id"] for session in data["sessions"]} == set(HOSTILE_SESSION_IDS)
+    exported = {post["id"] for s in data["sessions"] for post in s["posts"]} | {p["id"] for p in data["unassigned"]}
+    assert set(HOSTILE_POST_IDS) <= exported
+
+
+# --- feeds -----------------------------------------------------------------------------------------
+
+
+def feed_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*") if p.suffix in {".rss", ".atom"})
+
+
+def test_every_feed_is_well_formed_and_feedparser_reads_it_cleanly(hostile_site: Path) -> None:
+    feeds = feed_files(hostile_site)
+    assert len(feeds) == 2 * (1 + len(HOSTILE_SESSION_IDS))
+    for path in feeds:
+        ET.parse(path)  # raises on anything that is not well-formed XML
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+
+
+def test_feed_entry_html_is_safe_once_decoded(hostile_site: Path) -> None:
+    files = site_files(hostile_site)
+    rss = ET.parse(hostile_site / "feed.rss").getroot()
+    atom = ET.parse(hostile_site / "feed.atom").getroot()
+    bodies = [item.findtext("description") or "" for item in rss.iter("item")]
+    bodies += [entry.findtext(f"{ATOM}content") or "" for entry in atom.iter(f"{ATOM}entry")]
+    assert len(bodies) > 40
+    for body in bodies:
+        # the entry HTML holds only absolute links (feed readers resolve nothing against the site)
+        problems = audit_html(body, "feed", files).problems
+        assert [p for p in problems if "not a file of the site" not in p] == []
+
+
+def test_post_ids_round_trip_as_guids_and_atom_ids(hostile_site: Path) -> None:
+    rss = feedparser.parse((hostile_site / "feed.rss").read_bytes())
+    guids = {entry.id for entry in rss.entries}
+    assert "tag:example.org,2027:<script>alert('guid')</script>" in guids
+    assert 'guid with spaces & "quotes" <angles>' in guids
+    assert "]]><injected/>" in guids
+    assert "ctlid" in guids  # control characters dropped, the rest kept
+    atom = ET.parse(hostile_site / "feed.atom").getroot()
+    atom_ids = [entry.findtext(f"{ATOM}id") or "" for entry in atom.iter(f"{ATOM}entry")]
+    assert len(set(atom_ids)) == len(atom_ids)
+    assert all(" " not in atom_id and "<" not in atom_id for atom_id in atom_ids)
+
+
+# --- the sanitizer's edges ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_no_bad_url_is_a_safe_url_and_none_raises(url: str) -> None:
+    assert not is_safe_url(url)
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_bad_urls_in_html_become_no_link(url: str) -> None:
+    for base in ("", "https://blog.example/post/", "https://[broken-base"):
+        cleaned = clean_html(f'<a href="{url}">x</a><img src="{url}" alt="a">', base)
+        problems = audit_html(cleaned, "page", frozenset()).problems
+        assert [p for p in problems if "not a file of the site" not in p] == [], (url, base, cleaned)
+    assert extract_links(f'<a href="{url}">x</a>') == ()
+    assert extract_images(f'<img src="{url}">') == ()
+
+
+def test_hostile_blog_html_keeps_only_the_allow_list() -> None:
+    cleaned = clean_html(HOSTILE_BLOG_HTML, "https://blog.example/2027/post/")
+    audit = audit_html(cleaned, "page", frozenset())
+    assert [p for p in audit.problems if "not a file of the site" not in p] == []
+    assert "https://blog.example/2027/post/x" in audit.links  # relative image made absolute to its blog
+    assert "<a>no href at all</a>" in cleaned or "<a rel=" in cleaned
+
+
+def test_one_post_with_an_unparsable_url_does_not_break_the_build(tmp_path: Path) -> None:
+    post = hostile_post(1, url="https://[unclosed-ipv6/x", html=f'<a href="https://[x">{SCRIPT}</a>')
+    site = build(tmp_path, hostile_digest([post]))
+    assert audit_site(site).problems == []
