@@ -30,6 +30,7 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # JSON allows "\ud800"; UTF-8 (and nh3) cannot take it
 
 
 def clean_html(fragment: str, base_url: str = "") -> str:
@@ -47,7 +48,7 @@ def clean_html(fragment: str, base_url: str = "") -> str:
         return absolute if is_safe_url(absolute) else None
 
     return nh3.clean(
-        fragment,
+        well_formed(fragment),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(SAFE_SCHEMES),
@@ -59,10 +60,15 @@ def clean_html(fragment: str, base_url: str = "") -> str:
 
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, paragraphs kept as lines."""
-    marked = _BLOCK_END.sub("\n", fragment)
+    marked = _BLOCK_END.sub("\n", well_formed(fragment))
     stripped = html.unescape(nh3.clean(marked, tags=set(), strip_comments=True))
     lines = (_SPACES.sub(" ", line).strip() for line in stripped.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def well_formed(text: str) -> str:
+    """The text with lone surrogates replaced by U+FFFD, so it can be encoded and sanitized."""
+    return _LONE_SURROGATES.sub("\ufffd", text)
 
 
 def is_safe_url(url: str) -> bool:

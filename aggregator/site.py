@@ -144,7 +144,8 @@ def _copy_static(search_path: list[Path], staging: Path) -> None:
 
 
 def _write_json(target: Path, data: dict[str, Any]) -> None:
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="replace")
 
 
 def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
@@ -216,8 +217,9 @@ _REL_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\shref=)([^>]*?)\srel="[^"]*"')
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 # XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as
-# errors; untrusted text can carry any of them. Tab, line feed and carriage return stay.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# errors; untrusted text can carry any of them, and lone surrogates (JSON "\ud800") that
+# UTF-8 cannot even encode. Tab, line feed and carriage return stay.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def _drop_control_characters(value: Any) -> Any:

@@ -8,16 +8,19 @@ and audited (see ``hostile_fixtures``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
 import pytest
+from feed_fixtures import feed_collector
 from hostile_fixtures import (
     ALT_TEXT,
     BAD_URLS,
     HOSTILE_BLOG_HTML,
+    HOSTILE_DATA,
     HOSTILE_POST_IDS,
     HOSTILE_SESSION_IDS,
     SCRIPT,
@@ -29,6 +32,7 @@ from hostile_fixtures import (
     site_files,
 )
 
+from aggregator.collectors import SourceState
 from aggregator.models import Digest
 from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
 from aggregator.site import render_site
@@ -207,3 +211,32 @@ def test_one_post_with_an_unparsable_url_does_not_break_the_build(tmp_path: Path
     post = hostile_post(1, url="https://[unclosed-ipv6/x", html=f'<a href="https://[x">{SCRIPT}</a>')
     site = build(tmp_path, hostile_digest([post]))
     assert audit_site(site).problems == []
+
+
+# --- lone surrogates and impossible character references --------------------------------------------
+
+
+def test_lone_surrogates_from_json_answers_do_not_break_the_build(tmp_path: Path) -> None:
+    post = hostile_post(1, url="https://ok.example/s", html="<p>lone \ud800 surrogate</p>")
+    post = dataclasses.replace(post, text="lone \udfff text", title="title \ud800")
+    site = build(tmp_path, hostile_digest([post]))
+    assert audit_site(site).problems == []
+    assert "lone \ufffd surrogate" in (site / "hallway.html").read_text(encoding="utf-8")
+    json.loads((site / "sessions.json").read_text(encoding="utf-8"))
+
+
+# --- real collectors and importers on hostile saved files -------------------------------------------
+
+
+def test_hostile_rss_file_is_read_and_rendered_safely(tmp_path: Path) -> None:
+    result = feed_collector(tmp_path, path=HOSTILE_DATA / "blog.rss.xml").collect(SourceState())
+    posts = {post.url: post for post in result.posts}
+    assert len(posts) == 2  # surrogate and out-of-range character references cost no entry
+    assert all(is_safe_url(post.url) or post.url == "" for post in result.posts)  # not the channel's javascript:
+    assert all(is_safe_url(media.url) for post in result.posts for media in post.media)
+    assert posts["https://blog.example/second"].media[0].alt == "An <b>alt</b>"
+    site = build(tmp_path, hostile_digest(list(result.posts)))
+    assert audit_site(site).problems == []
+    assert any(image.get("alt") == "An <b>alt</b>" for image in audit_site(site).images)
+    for path in feed_files(site):
+        assert not feedparser.parse(path.read_bytes()).bozo

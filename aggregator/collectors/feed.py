@@ -8,6 +8,7 @@ from the raw bytes (so it sniffs the encoding itself), every entry normalized by
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -171,10 +172,27 @@ class FeedCollector(Collector):
         return (start is None or moment >= start) and (end is None or moment <= end)
 
 
+# feedparser's fallback parser raises (instead of reporting) on a character reference to a
+# surrogate or past U+10FFFF, e.g. "&#xD800;": one hostile entry would lose the whole source.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_REPLACEMENT_REF = b"&#xFFFD;"
+
+
+def _without_impossible_char_refs(content: bytes) -> bytes:
+    def replace(match: re.Match[bytes]) -> bytes:
+        hexadecimal, decimal = match.groups()
+        if len(hexadecimal or decimal) > 8:
+            return _REPLACEMENT_REF
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        return _REPLACEMENT_REF if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _CHAR_REF.sub(replace, content)
+
+
 def _parse(document: FeedDocument) -> feedparser.FeedParserDict:
     """Parse one feed; raise SourceError when nothing usable came out."""
     headers = {"content-type": document.content_type} if document.content_type else {}
-    parsed = feedparser.parse(document.content, response_headers=headers)
+    parsed = feedparser.parse(_without_impossible_char_refs(document.content), response_headers=headers)
     if parsed.entries or parsed.get("version"):
         return parsed
     if _looks_like_html(document):

@@ -45,6 +45,7 @@ class FeedEntry:
 
 def feed_info(feed: Mapping[str, Any], base_url: str, default_author: str) -> FeedInfo:
     home = _absolute(feed.get("link", ""), base_url)
+    home = home if is_safe_url(home) else ""  # it stands in for entries' own unsafe links
     author = default_author or _author_name(feed) or html_to_text(feed.get("title", ""))
     return FeedInfo(
         base_url=base_url,
