@@ -15,6 +15,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from atproto_client import models
 from feed_fixtures import feed_collector
 from hostile_fixtures import (
     ALT_TEXT,
@@ -23,6 +24,7 @@ from hostile_fixtures import (
     HOSTILE_DATA,
     HOSTILE_POST_IDS,
     HOSTILE_SESSION_IDS,
+    QUOTED_URL,
     SCRIPT,
     audit_html,
     audit_site,
@@ -33,6 +35,7 @@ from hostile_fixtures import (
 )
 
 from aggregator.collectors import SourceState
+from aggregator.collectors.bluesky_richtext import render_rich_text
 from aggregator.models import Digest
 from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
 from aggregator.site import render_site
@@ -240,3 +243,20 @@ def test_hostile_rss_file_is_read_and_rendered_safely(tmp_path: Path) -> None:
     assert any(image.get("alt") == "An <b>alt</b>" for image in audit_site(site).images)
     for path in feed_files(site):
         assert not feedparser.parse(path.read_bytes()).bozo
+
+
+def test_bluesky_facets_out_of_range_overlapping_hostile_and_many(tmp_path: Path) -> None:
+    def link(start: int, end: int, uri: str) -> models.AppBskyRichtextFacet.Main:
+        return models.AppBskyRichtextFacet.Main(
+            index=models.AppBskyRichtextFacet.ByteSlice(byte_start=start, byte_end=end),
+            features=[models.AppBskyRichtextFacet.Link(uri=uri)],
+        )
+
+    text = "é <script>alert(1)</script> link here " * 200
+    facets = [link(10**9, 10**9 + 5, "https://ok.example/past"), link(1, 10**9, "https://ok.example/huge")]
+    facets += [link(i, i + 7, url) for i, url in enumerate((QUOTED_URL, *BAD_URLS, "https://[x"))]
+    facets += [link(i, i + 3, "https://ok.example/many") for i in range(0, 20_000, 2)]
+    rich = render_rich_text(text, facets)
+    assert "<script" not in rich.html
+    assert [p for p in audit_html(rich.html, "p", frozenset()).problems if "not a file" not in p] == []
+    assert all(is_safe_url(url) for url in rich.links)
