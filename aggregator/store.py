@@ -21,6 +21,7 @@ from typing import Any
 from aggregator.collectors import SourceState
 from aggregator.errors import StoreError
 from aggregator.models import Post, post_from_dict, post_to_dict
+from aggregator.sanitize import well_formed
 
 DATABASE_NAME = "aggregator.sqlite3"
 
@@ -157,8 +158,8 @@ class Store:
         now = _now()
         with self.transaction() as db:
             for post in posts:
-                counts[self._upsert(db, post, source_name, now)] += 1
-            counts["tombstoned"] = self._tombstone(db, deleted, deleted_reason, now)
+                counts[self._upsert(db, _well_formed(post), source_name, now)] += 1
+            counts["tombstoned"] = self._tombstone(db, map(well_formed, deleted), deleted_reason, now)
             self._write_state(db, source_name, source_type, state, now)
         return UpsertCounts(**counts)
 
@@ -359,6 +360,23 @@ class Store:
         cursor = self._db.execute("SELECT * FROM source_state ORDER BY name")
         columns = [c[0] for c in cursor.description]
         return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
+
+
+def _well_formed(post: Post) -> Post:
+    """The post with every string encodable (lone surrogates, which JSON allows, cannot be stored)."""
+    data = post_to_dict(post)
+    cleaned = _map_strings(data)
+    return post if cleaned == data else post_from_dict(cleaned)
+
+
+def _map_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return well_formed(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_map_strings(item) for item in value)
+    return value
 
 
 def open_store(data_dir: Path) -> Store:

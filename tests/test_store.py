@@ -164,3 +164,11 @@ def test_migration_from_the_first_schema_keeps_posts(tmp_path: Path) -> None:
         assert store.schema_version == len(MIGRATIONS)
         assert [p.id for p in store.posts()] == [make_post(1).id]
         assert store._db.execute("SELECT url FROM posts").fetchone()[0] == make_post(1).url
+
+
+def test_text_that_cannot_be_encoded_is_repaired_not_fatal(store: Store) -> None:
+    broken = make_post(1, id="https://example.org/post/\ud800", text="half an emoji \ud83d here")
+    store.save_collected("feed", "feed", [broken], ["gone-\udfff"], SourceState())
+    [stored] = store.posts()
+    assert stored.id == "https://example.org/post/\ufffd"
+    assert stored.text == "half an emoji \ufffd here"
