@@ -43,7 +43,7 @@ def test_confidence_and_reason_come_with_every_decision() -> None:
         assert 0.0 <= placement.confidence <= 1.0
         assert placement.reason
         if placement.session_id is not None:
-            assert placement.confidence >= AssignmentSettings().threshold
+            assert placement.confidence >= min(DEFAULTS.threshold, DEFAULTS.favourite_min)
             assert placement.candidates[0].session_id == placement.session_id
 
 
@@ -162,3 +162,36 @@ def test_explain_lists_candidates_and_signal_contributions() -> None:
 def test_explain_shows_why_a_post_went_to_the_hallway() -> None:
     text = explain("p7", placements())
     assert "decision hallway" in text and "lunch" in text
+
+
+def _crowded_programme() -> list:
+    """Twenty rooms at once, each talk with one word no other talk that hour has; the next day's talks
+    use the same words, so none of them is rare in the programme as a whole."""
+    words = ["tardigrade", "zeppelin", "quasar", "origami", "bagpipe", "monsoon", "glacier", "lantern", "walrus",
+             "sextant", "obelisk", "kelp", "mosaic", "falcon", "saffron", "tundra", "cobalt", "juniper", "marimba",
+             "vortex"]
+    return [
+        make_session(str(day * 100 + 300 + i), f"Talk number {i}", f"2026-06-1{day + 1}T10:00:00+02:00",
+                     f"2026-06-1{day + 1}T10:30:00+02:00", room=f"Hall {i}",
+                     abstract=f"An hour about the {word} and other matters.")
+        for day in range(4)
+        for i, word in enumerate(words)
+    ]
+
+
+def test_among_many_parallel_sessions_one_distinctive_word_still_decides() -> None:
+    sessions = _crowded_programme()
+    post = make_post("c1", "kim", "2026-06-11T10:06:00+02:00", "the tardigrade part was great #minicon")
+    demanding = AssignmentSettings(threshold=0.99)  # stands in for a probability spread thin over many rooms
+    (placement,) = assign(build_threads([post]), sessions, CASE.conference, demanding)
+    assert placement.session_id == "300"
+    assert placement.confidence < demanding.threshold
+    no_favourites = AssignmentSettings(threshold=0.99, favourite_ratio=1000.0)
+    (hallway,) = assign(build_threads([post]), sessions, CASE.conference, no_favourites)
+    assert hallway.session_id is None
+
+
+def test_among_many_parallel_sessions_time_alone_is_no_favourite() -> None:
+    post = make_post("c2", "kim", "2026-06-11T10:06:00+02:00", "great stuff #minicon")
+    (placement,) = assign(build_threads([post]), _crowded_programme(), CASE.conference, DEFAULTS)
+    assert placement.session_id is None

@@ -195,7 +195,7 @@ class AssignmentEngine:
             reason = f"an overview: names several sessions as strongly ({listed})"
             confidence = max(probabilities[-1], 1.0 - max(probabilities[:-1], default=0.0))
             return Placement(features.thread, None, confidence, reason, candidates)
-        return _decide(features.thread, candidates, probabilities[-1], hallway_signals, self.settings.threshold)
+        return _decide(features.thread, candidates, probabilities[-1], hallway_signals, self.settings)
 
     def _overview(self, named: Named) -> list[int]:
         """Sessions a thread names about equally strongly, each by clues of its own (another title,
@@ -318,10 +318,15 @@ class AssignmentEngine:
 
 
 def _decide(
-    thread: Thread, ranked: Sequence[Candidate], hallway: float, hallway_signals: Sequence[Signal], threshold: float
+    thread: Thread,
+    ranked: Sequence[Candidate],
+    hallway: float,
+    hallway_signals: Sequence[Signal],
+    settings: AssignmentSettings,
 ) -> Placement:
     best = ranked[0] if ranked else None
-    if best is not None and best.score >= threshold and best.score > hallway:
+    threshold = settings.threshold
+    if best is not None and best.score > hallway and (best.score >= threshold or _clear_favourite(ranked, hallway, settings)):
         evidence = [s.name for s in best.signals if s.score > 0]
         reason = " + ".join(dict.fromkeys(evidence)) or "time"
         return Placement(thread, best.session_id, best.score, f"{reason} ({best.score:.2f})", tuple(ranked))
@@ -333,6 +338,15 @@ def _decide(
     if chatter:
         reason = f"{reason}; {'; '.join(chatter)}"
     return Placement(thread, None, hallway, reason, tuple(ranked))
+
+
+def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: AssignmentSettings) -> bool:
+    """Many sessions at once spread the probability thin: a session the thread's own evidence (not
+    time alone) makes several times likelier than the runner-up and the hallway is no guess."""
+    best = ranked[0]
+    runner_up = max([c.score for c in ranked[1:]] + [hallway])
+    has_evidence = any(s.score > 0 and s.name not in {"time", "continuity"} for s in best.signals)
+    return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
 
 
 def _softmax(scores: Sequence[float]) -> list[float]:
