@@ -158,26 +158,24 @@ class Store:
         now = _now()
         with self.transaction() as db:
             for post in posts:
-                counts[self._upsert(db, _well_formed(post), source_name, now)] += 1
+                counts[self._upsert(db, post, source_name, now)] += 1
             counts["tombstoned"] = self._tombstone(db, map(well_formed, deleted), deleted_reason, now)
             self._write_state(db, source_name, source_type, state, now)
         return UpsertCounts(**counts)
 
     def _upsert(self, db: sqlite3.Connection, post: Post, source_name: str, now: str) -> str:
-        data = post_to_dict(post)
+        data = _map_strings(post_to_dict(post))  # lone surrogates (JSON allows them) cannot be stored
         data["source_names"] = []  # provenance lives in its own table
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        row = db.execute("SELECT content_hash, deleted_reason FROM posts WHERE id = ?", (post.id,)).fetchone()
+        post_id, url, canonical_url, author_id = data["id"], data["url"], data["canonical_url"], data["author"]["id"]
+        row = db.execute("SELECT content_hash, deleted_reason FROM posts WHERE id = ?", (post_id,)).fetchone()
         if row is None:
             outcome = "new"
             db.execute(
                 "INSERT INTO posts (id, source, author_id, created_at, data, content_hash, first_seen, updated_at,"
                 " url, canonical_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    post.id, post.source, post.author.id, _iso(post.created_at), payload, digest, now, now,
-                    post.url, post.canonical_url,
-                ),
+                (post_id, post.source, author_id, _iso(post.created_at), payload, digest, now, now, url, canonical_url),
             )  # fmt: skip
         elif row[1] == REASON_DELETED:
             return "unchanged"  # deleted upstream: a stale copy elsewhere must not resurrect it
@@ -188,31 +186,30 @@ class Store:
             db.execute(
                 "UPDATE posts SET source = ?, author_id = ?, created_at = ?, data = ?, content_hash = ?,"
                 " updated_at = ?, url = ?, canonical_url = ?, deleted_at = NULL, deleted_reason = NULL WHERE id = ?",
-                (post.source, post.author.id, _iso(post.created_at), payload, digest, now, post.url,
-                 post.canonical_url, post.id),
+                (post.source, author_id, _iso(post.created_at), payload, digest, now, url, canonical_url, post_id),
             )  # fmt: skip
-        db.execute("INSERT OR IGNORE INTO provenance (post_id, source_name) VALUES (?, ?)", (post.id, source_name))
-        self._link_copies(db, post)
+        db.execute("INSERT OR IGNORE INTO provenance (post_id, source_name) VALUES (?, ?)", (post_id, source_name))
+        self._link_copies(db, post_id, url, canonical_url)
         return outcome
 
-    def _link_copies(self, db: sqlite3.Connection, post: Post) -> None:
+    def _link_copies(self, db: sqlite3.Connection, post_id: str, url: str, canonical_url: str) -> None:
         """Store a post and its copies once: a copy points at its original and lends it its provenance."""
-        if post.canonical_url:
+        if canonical_url:
             original = db.execute(
                 "SELECT id FROM posts WHERE (id = ? OR url = ?) AND id != ? AND deleted_at IS NULL"
                 " AND duplicate_of IS NULL LIMIT 1",
-                (post.canonical_url, post.canonical_url, post.id),
+                (canonical_url, canonical_url, post_id),
             ).fetchone()
             if original:
-                self._mark_copy(db, post.id, original[0])
-        addresses = [a for a in (post.id, post.url) if a]
+                self._mark_copy(db, post_id, original[0])
+        addresses = [a for a in (post_id, url) if a]
         marks = ",".join("?" * len(addresses))
         copies = db.execute(
             f"SELECT id FROM posts WHERE canonical_url IN ({marks}) AND id != ? AND duplicate_of IS NULL",
-            (*addresses, post.id),
+            (*addresses, post_id),
         ).fetchall()
         for (copy,) in copies:
-            self._mark_copy(db, copy, post.id)
+            self._mark_copy(db, copy, post_id)
 
     @staticmethod
     def _mark_copy(db: sqlite3.Connection, copy: str, original: str) -> None:
@@ -360,13 +357,6 @@ class Store:
         cursor = self._db.execute("SELECT * FROM source_state ORDER BY name")
         columns = [c[0] for c in cursor.description]
         return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
-
-
-def _well_formed(post: Post) -> Post:
-    """The post with every string encodable (lone surrogates, which JSON allows, cannot be stored)."""
-    data = post_to_dict(post)
-    cleaned = _map_strings(data)
-    return post if cleaned == data else post_from_dict(cleaned)
 
 
 def _map_strings(value: Any) -> Any:
