@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aggregator import pipeline
-from aggregator.collectors import load_builtin_collectors
+from aggregator.collectors import load_builtin_collectors, normalize_tag
 from aggregator.config import ConferenceConfig, Config
 from aggregator.errors import ConfigError
 from aggregator.evaluation import Metrics, confusion_summary, format_metrics, score
@@ -44,10 +46,12 @@ def config_for_set(set_dir: Path, workdir: Path) -> Config:
         for kind, folder in SOURCE_FOLDERS.items()
         if (set_dir / folder).exists()
     )
-    tag = programme.acronym or set_dir.name
+    hashtags = tuple(dict.fromkeys(t for t in (*observed_hashtags(set_dir), programme.acronym) if t))
     return Config(
         conference=ConferenceConfig(
-            name=programme.title or set_dir.name, hashtags=(tag,), timezone=programme.timezone or "UTC"
+            name=programme.title or set_dir.name,
+            hashtags=hashtags or (set_dir.name,),
+            timezone=programme.timezone or "UTC",
         ),
         programme=programme_file.name,
         sources=sources,
@@ -56,6 +60,33 @@ def config_for_set(set_dir: Path, workdir: Path) -> Config:
         base_dir=set_dir,
         config_path=set_dir / "(evaluation set)",
     )
+
+
+def observed_hashtags(set_dir: Path) -> tuple[str, ...]:
+    """The conference's hashtag as the saved captures use it: the tag most posts carry.
+
+    A curator knows their hashtag; an evaluation set only shows it, and it need not be the
+    programme's acronym.
+    """
+    counts: Counter[str] = Counter()
+    for file in sorted((set_dir / "bluesky").glob("*.json")):
+        page = _json(file)
+        for view in page.get("posts", []) if isinstance(page, dict) else []:
+            record = view.get("record") or {}
+            tags = {f.get("tag", "") for facet in record.get("facets") or [] for f in facet.get("features") or []}
+            counts.update({normalize_tag(t) for t in (*tags, *(record.get("tags") or [])) if t})
+    for file in sorted((set_dir / "mastodon").glob("*.json")):
+        statuses = _json(file)
+        for status in statuses if isinstance(statuses, list) else []:
+            counts.update({normalize_tag(t.get("name", "")) for t in status.get("tags") or [] if t.get("name")})
+    return tuple(tag for tag, _ in counts.most_common(1))
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def evaluate_set(set_dir: Path, workdir: Path, output: Path | None = None) -> EvaluationResult:
