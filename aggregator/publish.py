@@ -39,7 +39,9 @@ def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
     Any exception from ``build`` (or from the swap) removes the staging folder, leaves
     ``output_dir`` untouched and is raised as :class:`BuildError` with the cause chained.
     """
-    output_dir = Path(os.path.abspath(output_dir))
+    # A symlinked output (``output -> /var/www/c4l27``) is published into its target: swapping
+    # the link itself would replace it with a plain folder and leave the target stale.
+    output_dir = Path(os.path.realpath(output_dir))
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         recover_interrupted_swap(output_dir)
