@@ -176,7 +176,8 @@ class AssignmentEngine:
     def _place(self, features: _Features, reference: _Reference | None, continuity: Mapping[int, str]) -> Placement:
         named = features.named
         pool = self._candidate_pool(features, reference, named)
-        totals = self._totals(features, pool, reference, continuity)
+        specificity = self.text.specificity(features.terms, pool)
+        totals = self._totals(features, pool, specificity, reference, continuity)
         hallway_signals = self._hallway_signals(features, reference)
         indices = list(totals)
         probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
@@ -185,7 +186,7 @@ class AssignmentEngine:
             Candidate(
                 self.sessions[index].id,
                 probability,
-                tuple(self._signals(features, index, pool[index], reference, continuity)),
+                tuple(self._signals(features, index, pool[index], specificity, reference, continuity)),
             )
             for probability, index in ranked
         )
@@ -226,13 +227,14 @@ class AssignmentEngine:
         self,
         features: _Features,
         pool: Mapping[int, float],
+        specificity: Mapping[str, float],
         reference: _Reference | None,
         continuity: Mapping[int, str],
     ) -> dict[int, float]:
         """Each candidate's score: the same sums as its signals, without building them (the hot path)."""
         weights = self.settings.weights
         totals = {index: math.log(prior) for index, prior in pool.items()}
-        for index, similarity in self.text.similarities(features.terms, pool).items():
+        for index, similarity in self.text.similarities(features.terms, pool, specificity).items():
             totals[index] += weights.text * similarity
         named = features.named
         for index, signals in named.signals.items():
@@ -270,6 +272,7 @@ class AssignmentEngine:
         features: _Features,
         index: int,
         prior: float,
+        specificity: Mapping[str, float],
         reference: _Reference | None,
         continuity: Mapping[int, str],
     ) -> list[Signal]:
@@ -282,7 +285,7 @@ class AssignmentEngine:
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         signals = [Signal("time", math.log(prior), time_detail)]
-        similarity, matched = self.text.score(features.terms, index)
+        similarity, matched = self.text.score(features.terms, index, specificity)
         if similarity > 0:
             signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
         signals.extend(named.signals.get(index, ()))

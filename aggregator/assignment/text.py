@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from aggregator.models import Session
 
@@ -46,6 +46,14 @@ STOPWORDS = frozenset(
         jetzt kann kein keine man mehr mein meine mit muss nach nicht noch nun nur ob oder ohne sehr sein seine sich
         sie sind so über um und uns unser unter vom von vor war waren was weil wenn werden wie wir wird wo zu zum
         zur zwischen sowie schon wurde wurden
+        le la les un une des du de d l au aux ce cet cette ces et ou mais donc car ni que qui quoi dont où il elle
+        ils elles je tu nous vous on se sa son ses leur leurs mon ma mes ton ta tes notre nos votre vos y en ne pas
+        plus moins très tout tous toute toutes est sont était été être avoir ai as avons avez ont fait faire pour
+        par sur sous dans avec sans chez entre vers comme aussi encore déjà ici là c qu j n s m
+        el los las una unos unas del al lo y o u pero ni que quien cual cuyo donde él ella ellos ellas yo tú
+        nosotros vosotros usted ustedes se su sus mi mis tu tus nuestro nuestra es son fue ser estar está están
+        hay ha han he hace hacer para por sobre bajo con sin entre hacia como muy más menos todo todos toda todas
+        también ya aquí allí este esta estos estas ese esa esos esas eso esto
         """
     )
 )
@@ -60,6 +68,11 @@ LIVE_POSTING_WORDS = frozenset(
         today tonight conference day morning afternoon evening everyone folks people thanks thank need want lot lots
         bit sure interesting fascinating brilliant wow nice cool fun vortrag vorträge folien sprecher sprecherin
         publikum saal bühne fragen frage danke toll super spannend heute gerade
+        conférence conférences présentation présentations exposé intervenant intervenante diapo diapos salle
+        question questions réponse merci génial super bravo vrai tellement applaudissements aujourd hui
+        maintenant
+        charla charlas ponencia ponencias presentación ponente diapositivas sala público pregunta preguntas
+        respuesta gracias genial exacto aplausos hoy ahora
         """
     )
 )
@@ -99,6 +112,7 @@ COMMON_WORD_FACTOR = 0.5
 STEM_LENGTH = 7
 STEM_MARK = "~"
 STEM_FACTOR = 0.5
+LOCAL_SHARE = 1.0  # a term unique among the candidates counts like half a term unique in the programme
 COMMON_STEMS = frozenset(word[:STEM_LENGTH] for word in COMMON_WORDS)
 
 HALLWAY_PHRASES = frozenset(
@@ -123,6 +137,8 @@ REFLECTION_PHRASES = frozenset(
         still thinking|that talk|that session|that keynote|that panel|the last talk|the previous talk|earlier talk
         earlier session|earlier today|this morning s|yesterday s|just saw|just watched|just attended|just heard
         denke noch|immer noch|der vortrag vorhin|vorhin|gestern
+        repense|je repense|pense encore|cette présentation|cette conférence|tout à l heure|ce matin
+        sigo pensando|todavía pienso|aún pienso|esa charla|aquella charla|esta mañana|ayer
         """
     )
 )
@@ -228,31 +244,68 @@ class TextIndex:
         words = tokenize(text, self.stopwords)
         return frozenset(term for term in (*words, *_stems(words)) if term in self.idf)
 
-    def similarities(self, terms: Iterable[str], candidates: Collection[int]) -> dict[int, float]:
-        """BM25 of a thread's terms against each candidate that shares any (the hot path: no explanation).
+    def specificity(self, terms: Iterable[str], candidates: Collection[int]) -> dict[str, float]:
+        """How much more each term counts among these candidates than across the whole programme.
+
+        A word found in most sessions (a small idf) may still be found in only one of the sessions
+        running at the post's time: there it tells them apart as well as a rare word does. Each term
+        counts with the larger of its programme idf and LOCAL_SHARE of its idf among the candidates
+        (scaled like the programme's, a term unique among them has 1); the result is the factor
+        over the programme weight, for the terms where the local view is larger."""
+        size = len(candidates)
+        if size < 2:
+            return {}
+        unique = math.log(1 + (size - 0.5) / 1.5)
+        factors: dict[str, float] = {}
+        for term in terms:
+            postings = self.postings.get(term)
+            if not postings:
+                continue
+            if len(postings) <= size:
+                found = sum(1 for index in postings if index in candidates)
+            else:
+                found = sum(1 for index in candidates if term in self.weights[index])
+            if not found:
+                continue
+            local = LOCAL_SHARE * _factor(term) * math.log(1 + (size - found + 0.5) / (found + 0.5)) / unique
+            programme = self.idf[term]
+            if local > programme:
+                factors[term] = local / programme
+        return factors
+
+    def similarities(
+        self, terms: Iterable[str], candidates: Collection[int], specificity: Mapping[str, float] | None = None
+    ) -> dict[int, float]:
+        """BM25 of a thread's terms against each candidate that shares any (the hot path: no explanation),
+        each term weighted up by its ``specificity`` among the candidates.
 
         Short postings lists are walked; for terms common across the programme, the candidates'
         own weights are looked up instead, whichever is fewer steps."""
+        specificity = specificity or {}
         scores: dict[int, float] = defaultdict(float)
         for term in terms:
             postings = self.postings.get(term)
             if not postings:
                 continue
+            factor = specificity.get(term, 1.0)
             if len(postings) <= len(candidates):
                 for index in postings:
                     if index in candidates:
-                        scores[index] += self.weights[index][term]
+                        scores[index] += self.weights[index][term] * factor
             else:
                 for index in candidates:
                     weight = self.weights[index].get(term)
                     if weight:
-                        scores[index] += weight
+                        scores[index] += weight * factor
         return scores
 
-    def score(self, terms: Iterable[str], session_index: int) -> tuple[float, tuple[str, ...]]:
+    def score(
+        self, terms: Iterable[str], session_index: int, specificity: Mapping[str, float] | None = None
+    ) -> tuple[float, tuple[str, ...]]:
         """BM25 of a thread's terms against one session, and the terms that matched (best first)."""
+        specificity = specificity or {}
         weights = self.weights[session_index]
-        matched = [(weights[t], t) for t in terms if t in weights]
+        matched = [(weights[t] * specificity.get(t, 1.0), t) for t in terms if t in weights]
         if not matched:
             return 0.0, ()
         matched.sort(reverse=True)
