@@ -169,7 +169,8 @@ def _collect_one(
     )
     try:
         result = collector_for(source, context).collect(store.state(name))
-        counts = store.save_collected(name, source.type, _with_provenance(result, name), result.deleted, result.state)
+        posts = _with_provenance(result, name)
+        counts = store.save_collected(name, source.type, posts, result.deleted, result.state, withheld=result.withheld)
     except AggregatorError as exc:
         return _failed(store, source, name, str(exc), started)
     except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others

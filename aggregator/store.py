@@ -152,14 +152,21 @@ class Store:
         deleted: Iterable[str],
         state: SourceState,
         deleted_reason: str = REASON_DELETED,
+        withheld: Iterable[str] = (),
     ) -> UpsertCounts:
-        """Store one source's result and its new state in a single transaction."""
+        """Store one source's result and its new state in a single transaction.
+
+        ``withheld`` (a part of ``deleted``) are tombstoned as opted out: they may come back.
+        """
         counts = {"new": 0, "updated": 0, "unchanged": 0, "tombstoned": 0}
         now = _now()
+        opted_out = {well_formed(i) for i in withheld}
+        gone = [i for i in map(well_formed, deleted) if i not in opted_out]
         with self.transaction() as db:
             for post in posts:
                 counts[self._upsert(db, post, source_name, now)] += 1
-            counts["tombstoned"] = self._tombstone(db, map(well_formed, deleted), deleted_reason, now)
+            counts["tombstoned"] = self._tombstone(db, gone, deleted_reason, now)
+            counts["tombstoned"] += self._tombstone(db, opted_out, REASON_OPTED_OUT, now)
             self._write_state(db, source_name, source_type, state, now)
         return UpsertCounts(**counts)
 

@@ -370,6 +370,7 @@ def test_opted_out_accounts_are_withheld_and_tombstoned(tmp_path: Path, mastodon
 
     assert [p.id for p in result.posts] == [mine["uri"]]
     assert set(result.deleted) == {theirs["uri"], their_continuation["uri"]}
+    assert set(result.withheld) == set(result.deleted)  # opted out, not gone: they may opt in again
 
 
 def test_nobot_inside_a_word_is_not_an_opt_out(tmp_path: Path, mastodon: FakeMastodon) -> None:

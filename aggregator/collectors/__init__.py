@@ -88,6 +88,9 @@ class CollectResult:
     state: SourceState
     deleted: tuple[str, ...] = ()  # ids deleted upstream or whose author opted out: tombstone them
     notes: tuple[str, ...] = ()  # what happened, for the per-source log line
+    # Those of ``deleted`` withheld by a policy (opt-out, exclusion, sensitivity) rather than gone
+    # upstream: they are published again if a later run finds them allowed.
+    withheld: tuple[str, ...] = ()
 
 
 class Collector(ABC):

@@ -161,25 +161,28 @@ class BlueskyCollector(Collector):
         self.context.progress(len(views))
         verdict = self.publisher.judge(views, profiles=())
         notes = (f"replayed {len(views)} posts from {self.options.path}",)
-        return CollectResult(verdict.posts, _finished(state), verdict.withheld, notes)
+        return CollectResult(verdict.posts, _finished(state), verdict.withheld, notes, withheld=verdict.withheld)
 
     def _live(self, reader: LiveReader, state: SourceState) -> CollectResult:
         newest: dict[str, str] = dict(state.extra.get("newest", {}))
         matching = _unique(self._matching(reader, newest))
-        threads, followed = self._with_threads(reader, matching, state)
-        views = _unique([*matching, *threads])
         rechecked, gone = self._recheck(reader)
+        threads, followed = self._with_threads(reader, [*matching, *_recent(rechecked)], state)
+        views = _unique([*matching, *threads])
         profiles = tuple(reader.profiles(_actors([*views, *rechecked])))
         verdict = self.publisher.judge(views, profiles=profiles)
         withheld_stored = self.publisher.judge(rechecked, profiles=profiles).withheld
-        deleted = tuple(dict.fromkeys((*gone, *verdict.withheld, *withheld_stored)))
+        withheld = tuple(uri for uri in dict.fromkeys((*verdict.withheld, *withheld_stored)) if uri not in gone)
+        deleted = (*gone, *withheld)
         extra = {**state.extra, "newest": newest, "threads": followed}
         notes = (
             f"{len(matching)} matching posts, {len(views) - len(matching)} from threads, "
             f"{len(verdict.posts)} kept, {len(deleted)} deleted or withheld, {reader.client.calls} calls",
         )
         cursor = max(newest.values(), default=state.cursor)
-        return CollectResult(verdict.posts, _finished(state, cursor=cursor, extra=extra), deleted, notes)
+        return CollectResult(
+            verdict.posts, _finished(state, cursor=cursor, extra=extra), deleted, notes, withheld=withheld
+        )
 
     def _matching(self, reader: LiveReader, newest: dict[str, str]) -> Iterator[PostView]:
         """The posts the configured queries find, each query read from where the last run stopped."""
@@ -292,6 +295,20 @@ def _utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _recent(views: Iterable[PostView]) -> list[PostView]:
+    """Stored posts recent enough that their threads may still grow (a reply since the last run
+    shows in a fresh reply count even when the search no longer returns the tagged post)."""
+    horizon = datetime.now(UTC) - FOLLOW_THREADS
+    recent = []
+    for view in views:
+        try:
+            if sort_time(view) >= horizon:
+                recent.append(view)
+        except ValueError:
+            continue
+    return recent
 
 
 def _unique(views: Iterable[PostView]) -> list[PostView]:

@@ -295,7 +295,10 @@ class MastodonCollector(Collector):
         if opted:
             notes.append(f"{len(opted)} statuses by accounts that opted out (#nobot or noindex) withheld")
         deleted = tuple(dict.fromkeys([*run.deleted, *opted]))
-        return CollectResult(posts=posts, state=_succeeded(state), deleted=deleted, notes=tuple(notes))
+        withheld = tuple(uri for uri in deleted if uri not in run.deleted)
+        return CollectResult(
+            posts=posts, state=_succeeded(state), deleted=deleted, notes=tuple(notes), withheld=withheld
+        )
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
