@@ -195,3 +195,40 @@ def test_among_many_parallel_sessions_time_alone_is_no_favourite() -> None:
     post = make_post("c2", "kim", "2026-06-11T10:06:00+02:00", "great stuff #minicon")
     (placement,) = assign(build_threads([post]), _crowded_programme(), CASE.conference, DEFAULTS)
     assert placement.session_id is None
+
+
+def _tracks_programme() -> list:
+    """Three rooms at a time; on the first morning only room 1 is about 'practice', on the other days
+    every talk is, so the word is common in the programme as a whole."""
+    def talk(day: int, slot: int, room: int, topic: str):
+        start = f"2026-06-{11 + day}T{10 + slot:02d}:00:00+02:00"
+        end = f"2026-06-{11 + day}T{10 + slot:02d}:45:00+02:00"
+        return make_session(f"{day}{slot}{room}", f"Open data and {topic}", start, end, room=f"Room {room}")
+
+    first = [talk(0, 0, room, topic) for room, topic in enumerate(("history", "practice", "theory"))]
+    later = [talk(day, slot, room, "practice") for day in (1, 2, 3) for slot in range(3) for room in range(3)]
+    return first + later
+
+
+def test_a_word_common_in_the_programme_but_unique_among_the_running_talks_decides() -> None:
+    sessions = _tracks_programme()
+    post = make_post("t1", "kim", "2026-06-11T10:10:00+02:00", "So much practice wisdom here #minicon")
+    (placement,) = assign(build_threads([post]), sessions, CASE.conference, DEFAULTS)
+    assert placement.session_id == "001"
+    chosen = next(c for c in placement.candidates if c.session_id == "001")
+    text = next(s for s in chosen.signals if s.name == "text")
+    assert text.score > DEFAULTS.weights.text * 0.5  # counts like a distinctive word, not like 'open' or 'data'
+
+
+def test_french_and_spanish_function_words_match_no_talk() -> None:
+    sessions = [
+        make_session("fr", "Les défis de la préservation numérique", "2026-06-11T10:00:00+02:00",
+                     "2026-06-11T10:45:00+02:00", room="Salle A"),
+        make_session("es", "Los retos de la soberanía tecnológica", "2026-06-11T10:00:00+02:00",
+                     "2026-06-11T10:45:00+02:00", room="Sala B"),
+    ]
+    post = make_post("p1", "kim", "2026-06-11T10:10:00+02:00", "Sigo pensando en la charla sobre préservation")
+    (placement,) = assign(build_threads([post]), sessions, CASE.conference, DEFAULTS)
+    assert placement.session_id == "fr"
+    (spanish,) = [c for c in placement.candidates if c.session_id == "es"]
+    assert all(s.name != "text" for s in spanish.signals)  # 'la', 'sobre', 'charla' are no topic

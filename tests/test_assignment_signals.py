@@ -120,3 +120,20 @@ def test_stems_let_word_forms_meet_but_exact_words_count_more() -> None:
     inflected = index.score(index.terms("archived pages"), warc)[0]
     exact = index.score(index.terms("archived archives"), warc)[0]
     assert 0 < inflected < exact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Still thinking about that talk on tardigrades",
+        "Je repense encore à la présentation sur les tardigrades",
+        "Sigo pensando en la charla sobre tardígrados",
+        "Denke immer noch an den Vortrag über Bärtierchen",
+    ],
+)
+def test_looking_back_is_recognised_in_english_french_spanish_and_german(text: str) -> None:
+    assert reflection_phrases(phrase_form(text))
+
+
+def test_german_hier_is_no_looking_back() -> None:
+    assert not reflection_phrases(phrase_form("Hier geht es um Datenschutz"))

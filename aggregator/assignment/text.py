@@ -1,7 +1,7 @@
 """Text matching: multilingual-safe tokens and a BM25 index over the whole programme.
 
 Tokens are case-folded Unicode words (so German, accented and non-Latin titles work), with
-a light English/German stopword list and the generic vocabulary of live-posting ("great
+a light English/German/French/Spanish stopword list and the generic vocabulary of live-posting ("great
 talk", "slides", "Q&A") removed: those words say a post is about *a* talk, not *which*.
 Each session's document weights its fields: the title counts most, then speakers and
 subtitle, then track and abstract. Scores are precomputed per (session, term) so scoring a
@@ -112,7 +112,7 @@ COMMON_WORD_FACTOR = 0.5
 STEM_LENGTH = 7
 STEM_MARK = "~"
 STEM_FACTOR = 0.5
-LOCAL_SHARE = 1.0  # a term unique among the candidates counts like half a term unique in the programme
+LOCAL_SHARE = 1.0  # a term unique among the candidates counts like a term unique in the programme
 COMMON_STEMS = frozenset(word[:STEM_LENGTH] for word in COMMON_WORDS)
 
 HALLWAY_PHRASES = frozenset(
