@@ -202,9 +202,10 @@ class Store:
     def _link_copies(self, db: sqlite3.Connection, post_id: str, url: str, canonical_url: str) -> None:
         """Store a post and its copies once: a copy points at its original and lends it its provenance."""
         if canonical_url:
+            # A deleted original counts too: its copy (a bridge lagging behind) must not show it again.
             original = db.execute(
-                "SELECT id FROM posts WHERE (id = ? OR url = ?) AND id != ? AND deleted_at IS NULL"
-                " AND duplicate_of IS NULL LIMIT 1",
+                "SELECT id FROM posts WHERE (id = ? OR url = ?) AND id != ? AND duplicate_of IS NULL"
+                " ORDER BY deleted_at IS NOT NULL LIMIT 1",
                 (canonical_url, canonical_url, post_id),
             ).fetchone()
             if original:

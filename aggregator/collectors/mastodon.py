@@ -152,6 +152,7 @@ class MastodonCollector(Collector):
         cursors: dict[str, str] = dict(state.extra.get("min_id") or {})
         open_threads = [t for t in state.extra.get("open_threads") or () if isinstance(t, dict)]
         failures: list[SourceError] = []
+        failed_servers: set[str] = set()
         token = os.environ.get(self.options.token_env, "").strip()
         for base_url in self.options.instances:
             try:
@@ -166,10 +167,15 @@ class MastodonCollector(Collector):
                     cursors.update(self._read_server(server, cursors, open_threads, run))
             except SourceError as exc:
                 failures.append(exc)
+                failed_servers.add(base_url)
         if len(failures) == len(self.options.instances):
             raise _combined(failures)
         run.notes.extend(f"FAILED: {failure}" for failure in failures)
-        extra = {**state.extra, "min_id": cursors, "open_threads": self._still_open(run)}
+        # A server that failed keeps its open threads, to be read again with it next time.
+        still_open = self._still_open(run)
+        known = {t["uri"] for t in still_open}
+        unread = [t for t in open_threads if t.get("server") in failed_servers and t.get("uri") not in known]
+        extra = {**state.extra, "min_id": cursors, "open_threads": [*still_open, *unread]}
         return dataclasses.replace(state, extra=extra)
 
     def _read_server(
