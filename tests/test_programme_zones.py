@@ -68,3 +68,22 @@ def test_an_event_with_only_a_clock_time_after_midnight_belongs_to_the_next_cale
     evening, night = sorted(parse_programme(data, "schedule.json").sessions, key=lambda s: s.start)
     assert evening.start.astimezone(UTC) == datetime(2026, 11, 1, 5, 0, tzinfo=UTC)
     assert night.start.astimezone(UTC) == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
+
+
+def _night_sessions(**day_fields: str) -> list:
+    events = [_event(1, "", "22:00", "01:00"), _event(2, "", "00:30", "00:45")]
+    for event in events:
+        del event["date"]
+    return sorted(parse_programme(_frab_json(events, **day_fields), "schedule.json").sessions, key=lambda s: s.start)
+
+
+def test_a_clock_time_after_midnight_on_a_day_without_a_start_is_the_next_morning() -> None:
+    evening, night = _night_sessions()
+    assert evening.start.astimezone(UTC) == datetime(2026, 11, 1, 5, 0, tzinfo=UTC)
+    assert night.start.astimezone(UTC) == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
+
+
+def test_a_day_with_only_an_end_places_its_night_before_that_end() -> None:
+    evening, night = _night_sessions(day_end="2026-11-01T02:00:00-08:00")
+    assert evening.start.astimezone(UTC) == datetime(2026, 11, 1, 5, 0, tzinfo=UTC)
+    assert night.start.astimezone(UTC) == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 
@@ -30,6 +30,8 @@ from aggregator.programme.lenient import (
 from aggregator.programme.model import ProgrammeDay, session_end
 
 log = logging.getLogger(__name__)
+
+DAY_ROLLOVER = time(5, 0)  # a day without a declared start runs until this clock time the next morning
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,22 @@ def _event_start(event: Mapping[str, Any], ctx: EventContext) -> datetime | None
     if day_date is None or clock is None:
         return None
     combined = datetime.combine(day_date, clock, tzinfo=ctx.zone)
-    if ctx.day and ctx.day.start and day_date == ctx.day.date and combined < ctx.day.start:
+    if ctx.day and day_date == ctx.day.date and _before_the_day_begins(combined, ctx.day):
         combined += timedelta(days=1)  # "00:30" on a day that runs until 06:00 is the next morning
     return combined
+
+
+def _before_the_day_begins(moment: datetime, day: ProgrammeDay) -> bool:
+    """Whether a clock time on the day's date lies before the day begins, so it is the next morning.
+
+    The day's own start decides; without one, its end on a later date (a clock before that end's
+    clock belongs to the night); without either, a programme day is taken to run until
+    DAY_ROLLOVER, as congresses' days do (frab's usual ``day_change``)."""
+    if day.start is not None:
+        return moment < day.start
+    if day.end is not None and day.end.date() > day.date:
+        return moment.time() < day.end.astimezone(moment.tzinfo).time()
+    return moment.time() < DAY_ROLLOVER
 
 
 def _event_id(event: Mapping[str, Any], title: str, start: datetime) -> str:
