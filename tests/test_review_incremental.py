@@ -107,3 +107,26 @@ def test_store_revives_opted_out_posts_but_never_deleted_ones(tmp_path) -> None:
         store.save_collected("src", "feed", [shy, gone], [], SourceState())
 
         assert [post.id for post in store.posts()] == [shy.id]
+
+
+def test_naive_since_and_until_are_conference_local_time(tmp_path) -> None:
+    """Sessions written without an offset are in the conference's time zone; so are since/until."""
+    from datetime import datetime as moment
+    from zoneinfo import ZoneInfo
+
+    from aggregator.collectors import CollectContext
+    from aggregator.collectors.bluesky import BlueskyOptions, collection_window
+    from aggregator.collectors.mastodon import MastodonCollector, MastodonOptions
+    from aggregator.models import Conference
+
+    conference = Conference(name="C", hashtags=("c",), timezone="America/Chicago")
+    context = CollectContext(conference=conference, data_dir=tmp_path)
+    chicago = ZoneInfo("America/Chicago")
+    since, until = moment(2027, 3, 2, 8, 0, tzinfo=chicago), moment(2027, 3, 4, 18, 0, tzinfo=chicago)
+    naive = {"since": "2027-03-02T08:00:00", "until": "2027-03-04T18:00:00"}
+
+    window = collection_window(BlueskyOptions(type="bluesky", hashtags=["c"], **naive), context)
+    mastodon = MastodonCollector(MastodonOptions(type="mastodon", instances=["m.example"], **naive), context)
+
+    assert (window.start, window.end) == (since, until)
+    assert mastodon._window() == (since, until)

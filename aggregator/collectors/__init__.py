@@ -16,9 +16,10 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -132,6 +133,16 @@ def conference_window(
     if conference.start is None or conference.end is None:
         return None, None
     return conference.start - margin, conference.end + (margin if after is None else after)
+
+
+def in_utc(moment: datetime | None, timezone: str) -> datetime | None:
+    """A configured moment in UTC; one written without an offset is conference local time,
+    as the programme's own times are."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
 
 
 def matches_hashtags(post_tags: Iterable[str], wanted: Iterable[str]) -> bool:

@@ -31,6 +31,7 @@ from aggregator.collectors import (
     SourceState,
     conference_window,
     friendly_duration,
+    in_utc,
     matches_hashtags,
     normalize_tag,
     register,
@@ -285,16 +286,11 @@ class BlueskyCollector(Collector):
 def collection_window(options: BlueskyOptions, context: CollectContext) -> Window:
     """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
     start, end = conference_window(context.conference, options.margin)
+    timezone = context.conference.timezone
     return Window(
-        _utc(options.since or context.window_start or start),
-        _utc(options.until or context.window_end or end),
+        in_utc(options.since or context.window_start or start, timezone),
+        in_utc(options.until or context.window_end or end, timezone),
     )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _recent(views: Iterable[PostView]) -> list[PostView]:

@@ -26,6 +26,7 @@ from aggregator.collectors import (
     SourceState,
     conference_window,
     friendly_duration,
+    in_utc,
     normalize_tag,
     register,
     saved_files,
@@ -309,9 +310,10 @@ class MastodonCollector(Collector):
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
         start, end = conference_window(self.context.conference, self.options.margin)
+        timezone = self.context.conference.timezone
         return (
-            _utc(self.options.since or self.context.window_start or start),
-            _utc(self.options.until or self.context.window_end or end),
+            in_utc(self.options.since or self.context.window_start or start, timezone),
+            in_utc(self.options.until or self.context.window_end or end, timezone),
         )
 
     def _hashtags(self) -> frozenset[str]:
@@ -363,12 +365,6 @@ def _combined(failures: list[SourceError]) -> SourceError:
 def _id_order(status_id: str) -> tuple[int, str]:
     # Snowflake ids are decimal strings of growing length; compare them as numbers would.
     return len(status_id), status_id
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _succeeded(state: SourceState) -> SourceState:
