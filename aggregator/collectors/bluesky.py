@@ -69,10 +69,10 @@ class BlueskyOptions(SourceOptions):
     list: str = Field("", description="A list's at:// URI (app.bsky.graph.list) to read with getListFeed.")
     accounts: tuple[str, ...] = Field((), description="Handles or DIDs whose posts and self-threads are read.")
     since: datetime | None = Field(
-        None, description="Collect posts from this moment (default: the conference start minus `margin`)."
+        None, description="Collect posts from this moment (ISO 8601; without an offset, conference local time; default: the conference start minus `margin`)."
     )
     until: datetime | None = Field(
-        None, description="Collect posts up to this moment (default: the conference end plus `margin`)."
+        None, description="Collect posts up to this moment (ISO 8601; without an offset, conference local time; default: the conference end plus `margin`)."
     )
     margin: timedelta = Field(
         timedelta(days=2), description="Widening of the conference dates for the default window, e.g. '2d', '36h'."

@@ -65,10 +65,10 @@ class MastodonOptions(SourceOptions):
     local_only: bool = Field(default=False, description="Read only posts by each server's own users.")
     since: datetime | None = Field(
         default=None,
-        description="Collect tagged posts from this moment (default: the conference start minus `margin`).",
+        description="Collect tagged posts from this moment (ISO 8601; without an offset, conference local time; default: the conference start minus `margin`).",
     )
     until: datetime | None = Field(
-        default=None, description="Collect tagged posts up to this moment (default: the conference end plus `margin`)."
+        default=None, description="Collect tagged posts up to this moment (ISO 8601; without an offset, conference local time; default: the conference end plus `margin`)."
     )
     margin: timedelta = Field(
         default=timedelta(days=2),
