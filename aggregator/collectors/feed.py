@@ -145,7 +145,7 @@ class FeedCollector(Collector):
 
     def _read(self, document: FeedDocument, notes: list[str]) -> list[FeedEntry]:
         parsed = _parse(document)
-        info = feed_info(parsed.feed, document.base_url, self.options.author)
+        info = feed_info(parsed.feed, document.base_url, self.options.author, self.context.conference.timezone)
         entries = [entry_to_post(entry, info) for entry in parsed.entries]
         undated = entries.count(None)
         if undated:

@@ -11,10 +11,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_tz
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from aggregator.collectors import normalize_tag
+from aggregator.collectors import in_utc, normalize_tag
 from aggregator.models import Author, Media, Post
 from aggregator.sanitize import clean_html, extract_images, extract_links, html_to_text, is_safe_url, text_to_html
 
@@ -23,6 +24,10 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
 # A hashtag in running text: not part of a word or URL fragment, and not only digits ("#1").
 _TEXT_HASHTAG = re.compile(r"(?<![\w/&#])#(\w*[^\W\d_]\w*)")
 _WHITESPACE = re.compile(r"\s+")
+# An RFC 822 date whose time has no zone after it ("Thu, 10 Jun 2027 09:30:00").
+_RFC822_WITHOUT_ZONE = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?$")
+ENTRY_DATE_KEYS = ("published", "updated", "created")
+FEED_DATE_KEYS = ("updated", "published")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class FeedInfo:
     author: str  # feed-level author, or the curator's `author:` option
     language: str
     updated: datetime | None
+    timezone: str  # the conference's: a date written without a zone is its local time
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class FeedEntry:
     categories: frozenset[str]  # the entry's category terms, compared with `categories:` filters
 
 
-def feed_info(feed: Mapping[str, Any], base_url: str, default_author: str) -> FeedInfo:
+def feed_info(feed: Mapping[str, Any], base_url: str, default_author: str, timezone: str) -> FeedInfo:
     home = _absolute(feed.get("link", ""), base_url)
     home = home if is_safe_url(home) else ""  # it stands in for entries' own unsafe links
     author = default_author or _author_name(feed) or html_to_text(feed.get("title", ""))
@@ -53,13 +59,14 @@ def feed_info(feed: Mapping[str, Any], base_url: str, default_author: str) -> Fe
         title=html_to_text(feed.get("title", "")),
         author=author,
         language=feed.get("language", "") or "",
-        updated=_struct_to_datetime(feed.get("updated_parsed") or feed.get("published_parsed")),
+        updated=_dated(feed, FEED_DATE_KEYS, timezone),
+        timezone=timezone,
     )
 
 
 def entry_to_post(entry: Mapping[str, Any], feed: FeedInfo) -> FeedEntry | None:
     """Normalize one entry; None when it has no date at all (it could not be placed in time)."""
-    created_at = _entry_datetime(entry) or feed.updated
+    created_at = _dated(entry, ENTRY_DATE_KEYS, feed.timezone) or feed.updated
     if created_at is None:
         return None
     link = _absolute(entry.get("link", ""), feed.base_url or feed.home)
@@ -101,12 +108,40 @@ def _entry_id(entry: Mapping[str, Any], link: str, feed: FeedInfo, title: str, c
     return f"{feed.base_url or feed.home or 'feed'}#entry-{digest}"
 
 
-def _entry_datetime(entry: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        moment = _struct_to_datetime(entry.get(key))
+def _dated(item: Mapping[str, Any], keys: tuple[str, ...], timezone: str) -> datetime | None:
+    """The first of ``keys`` that holds a readable date, in UTC."""
+    for key in keys:
+        moment = _zone_less(item.get(key), timezone) or _struct_to_datetime(item.get(f"{key}_parsed"))
         if moment is not None:
             return moment
     return None
+
+
+def _zone_less(raw: str | None, timezone: str) -> datetime | None:
+    """A date written without a zone, read in ``timezone``; None for any other.
+
+    feedparser cannot read such an RFC 822 date at all, and takes such an ISO 8601 one for UTC.
+    """
+    text = (raw or "").strip()
+    return in_utc(_naive_iso(text) or _naive_rfc822(text), timezone)
+
+
+def _naive_iso(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is None else None
+
+
+def _naive_rfc822(text: str) -> datetime | None:
+    parts = parsedate_tz(text) if _RFC822_WITHOUT_ZONE.match(text) else None
+    if parts is None:
+        return None
+    try:
+        return datetime(*parts[:6])
+    except ValueError:  # e.g. 31 Feb
+        return None
 
 
 def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
