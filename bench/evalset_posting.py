@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from evalset_formats import Account, Draft, Recap, Talk
@@ -98,15 +98,34 @@ class Habits:
     link: float = 0.08
     hallway_per_hour: float = 3.0
     opted_out_share: float = 0.08
+    # Who looks back, and when: the shared sets' reflections come from the live-poster of the
+    # session, 0-25 min after its end; the harsh default lets anyone reflect up to 50 min later.
+    reflection_by_author: bool = False
+    reflection_delay: tuple[float, float] = (0, 50)
+    # People sit in one room at a time (as in the shared sets); this share stays in the same room
+    # for the next talk (a devroom crowd). Off: any account posts about any session, overlaps and all.
+    one_room_at_a_time: bool = False
+    room_stickiness: float = 0.0
 
 
 @dataclass
 class Crowd:
     accounts: list[Account]
     languages: dict[str, str]  # account name -> language
+    seats: dict[str, list[Talk]] = field(default_factory=dict)  # account name -> talks attended, in order
 
     def live(self, rng: random.Random) -> Account:
         return rng.choice(self.accounts)
+
+    def attendee(self, rng: random.Random, talk: Talk, stickiness: float) -> Account:
+        """Someone free during ``talk`` (in no other talk then); with ``stickiness``, preferably someone
+        who has just been in the same room. Talks must come in order of their start."""
+        free = [a for a in self.accounts if all(t.end <= talk.start for t in self.seats.get(a.name, ())[-3:])]
+        stayed = [a for a in free if (seats := self.seats.get(a.name)) and seats[-1].room == talk.room
+                  and talk.start - seats[-1].end <= timedelta(minutes=15)]
+        chosen = rng.choice(stayed if stayed and rng.random() < stickiness else free or self.accounts)
+        self.seats.setdefault(chosen.name, []).append(talk)
+        return chosen
 
 
 def make_crowd(rng: random.Random, size: int, languages: list[str], opted_out_share: float) -> Crowd:
@@ -173,7 +192,10 @@ class Poster:
 
     def live_thread(self, talk: Talk) -> None:
         rng, habits = self.rng, self.habits
-        author = self.crowd.live(rng)
+        if habits.one_room_at_a_time:
+            author = self.crowd.attendee(rng, talk, habits.room_stickiness)
+        else:
+            author = self.crowd.live(rng)
         lang = self.crowd.languages[author.name]
         after = rng.random() < habits.after_share
         length = max(1, int((talk.end - talk.start).total_seconds() // 60))
@@ -237,9 +259,10 @@ class Poster:
                 text = self._tagged(self._phrase(self.crowd.languages[other.name], "quote"))
                 self._add(other, root.at + timedelta(minutes=rng.uniform(1, 12)), text, talk.id, clue, quote_of=root)
         if rng.random() < self.habits.reflection:
-            other = self.crowd.live(rng)
+            other = root.author if self.habits.reflection_by_author else self.crowd.live(rng)
             text = self._tagged(self._phrase(self.crowd.languages[other.name], "reflect", talk))
-            self._add(other, talk.end + timedelta(minutes=rng.uniform(0, 50)), text, talk.id, True)
+            delay = rng.uniform(*self.habits.reflection_delay)
+            self._add(other, talk.end + timedelta(minutes=delay), text, talk.id, True)
 
     def hallway(self, first: datetime, last: datetime) -> None:
         hours = (last - first).total_seconds() / 3600

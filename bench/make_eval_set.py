@@ -12,6 +12,9 @@ shapes of the shared sets with different habits per scenario. Scenarios (folder 
   trackcon   frab JSON, tracks of talks whose titles share most words
   latecon    frab XML, posters who start late, post after the session, give fewer clues
   polyglot   frab JSON, German/French/Spanish/English titles and posts
+  fosdemlike frab XML, 32 rooms, 15-30 minute talks with 5-minute changeovers, topical devrooms; posting
+             habits measured on the shared sets: one room at a time per person, reflections by the
+             session's own live-poster 0-25 min after it, about a fifth of threads hallway chatter
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ def shared_material(source: Path, _rng: random.Random) -> list[Material]:
         found += [Material(s.title, s.abstract, s.speakers, s.language or "en", s.track) for s in programme.sessions
                   if s.abstract]
     return found
+
+
+def devroom_material(source: Path, rng: random.Random) -> list[Material]:
+    """The shared talks, then tracks of talks on one topic each (devrooms fill the last rooms)."""
+    return shared_material(source, rng) + track_material(source, rng)
 
 
 def english_material(source: Path, rng: random.Random) -> list[Material]:
@@ -146,6 +154,12 @@ SCENARIOS = {
         Scenario("latecon", "xml", "Europe/London", date(2026, 9, 8), 2, 8, (9, 18), (30, 45), 15, shared_material,
                  Habits(root_delay=(10, 35), clue_root=0.45, clue_continuation=0.3, after_share=0.35,
                         reflection=0.5, hallway_per_hour=4.0)),
+        Scenario("fosdemlike", "xml", "Europe/Brussels", date(2027, 2, 6), 1, 32, (10, 14), (15, 20, 25, 25, 30), 5,
+                 devroom_material,
+                 Habits(threads_per_session=(0, 3), root_delay=(0, 8), continuations=(0, 4), clue_root=0.82, others_reply=0.0,
+                        quote_post=0.1, reflection=0.16, reflection_by_author=True, reflection_delay=(0, 25),
+                        one_room_at_a_time=True, room_stickiness=0.3, hallway_per_hour=20.0),
+                 crowd=80),
         Scenario("polyglot", "json", "Europe/Paris", date(2026, 3, 24), 2, 5, (9, 18), (40, 50), 10,
                  polyglot_material, languages=("de", "fr", "es", "en", "de", "fr", "es")),
     )
@@ -192,7 +206,7 @@ def build(scenario: Scenario, source: Path, seed: int = 7) -> dict[str, str]:
     talks = schedule(scenario, scenario.material(source, rng), rng)
     crowd: Crowd = make_crowd(rng, scenario.crowd, list(scenario.languages), scenario.habits.opted_out_share)
     poster = Poster(rng, scenario.name, scenario.habits, crowd)
-    for talk in talks:
+    for talk in sorted(talks, key=lambda t: t.start) if scenario.habits.one_room_at_a_time else talks:
         poster.session_threads(talk)
     first, last = min(t.start for t in talks), max(t.end for t in talks)
     poster.hallway(first - timedelta(hours=1), last + timedelta(hours=2))
