@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bluesky_fixtures import (
+    Harness,
+    bluesky,  # noqa: F401  (fixture)
+    facet,
+    harness,  # noqa: F401  (fixture)
+    tag,
+)
 from feed_fixtures import feed_collector
 
-from aggregator.collectors import SourceState
+from aggregator.collectors import CollectResult, SourceState
 
 # The feed fixtures' conference is in America/Chicago: CDT (UTC-5) in June.
 NINE_THIRTY_IN_CHICAGO = datetime(2027, 6, 10, 14, 30, tzinfo=UTC)
@@ -94,3 +103,38 @@ def test_undated_entry_falls_back_to_a_zone_less_feed_date_in_local_time(tmp_pat
     result = feed_collector(tmp_path, path=feed).collect(SourceState())
 
     assert [post.created_at for post in result.posts] == [NINE_THIRTY_IN_CHICAGO]
+
+
+# --- a first run cut short by the page bound resumes its backfill
+
+
+def _bounded(harness: Harness, max_pages: int, **options: Any) -> CollectResult:
+    collector = harness.collector(**options)
+    collector.context = dataclasses.replace(collector.context, max_pages=max_pages)
+    result = collector.collect(harness.state)
+    harness.state = result.state
+    return result
+
+
+def test_bluesky_backfill_cut_short_by_max_pages_continues_next_run(harness: Harness) -> None:
+    fake = harness.fake
+    alice = fake.account("alice.test")
+    text = "Talk note #shelfcon"
+    uris = [fake.post(alice, text, facets=[facet(text, "#shelfcon", tag("shelfcon"))]) for _ in range(250)]
+    options = {"hashtags": ["shelfcon"], "replies": "none", "check_deletions": False}
+
+    first = _bounded(harness, 1, **options)
+    later = fake.post(alice, text, facets=[facet(text, "#shelfcon", tag("shelfcon"))])
+    second = _bounded(harness, 1, **options)
+    third = _bounded(harness, 1, **options)
+    searches_before = len(fake.called("app.bsky.feed.searchPosts"))
+    fourth = _bounded(harness, 1, **options)
+
+    assert [post.id for post in first.posts] == uris[::-1][:100]
+    assert any("stopped after 1 pages; will continue next run" in note for note in first.notes)
+    collected = {post.id for result in (first, second, third) for post in result.posts}
+    assert collected == {*uris, later}
+    assert not any("will continue" in note for note in third.notes)
+    # the backfill is finished: the next run only reads from the newest post on, in one page
+    assert len(fake.called("app.bsky.feed.searchPosts")) == searches_before + 1
+    assert later in {post.id for post in fourth.posts} and len(fourth.posts) < 100

@@ -101,7 +101,25 @@ def test_max_pages_bounds_the_backfill_and_says_so(tmp_path: Path, mastodon: Fak
     result = mastodon_collector(tmp_path, context, instances=(mastodon.base_url,)).collect(SourceState())
 
     assert len(result.posts) == 80
-    assert any("max_pages" in note for note in result.notes)
+    assert any("stopped after 2 pages" in note for note in result.notes)
+
+
+def test_backfill_cut_short_by_max_pages_continues_next_run(tmp_path: Path, mastodon: FakeMastodon) -> None:
+    series = tagged_series(95)
+    mastodon.add(*series)
+    context = make_context(tmp_path, max_pages=2)
+    collector = mastodon_collector(tmp_path, context, instances=(mastodon.base_url,), replies="none")
+
+    first = collector.collect(SourceState())
+    later = status(200, ANA, minutes=2000, tags=["c4l27"])
+    mastodon.add(later)
+    second = collector.collect(first.state)
+    third = collector.collect(second.state)
+
+    assert any("stopped after 2 pages; will continue next run" in note for note in first.notes)
+    assert {p.id for p in (*first.posts, *second.posts)} == {s["uri"] for s in (*series, later)}
+    assert not any("will continue" in note for note in second.notes)
+    assert third.posts == ()
 
 
 def test_every_hashtag_is_read_and_posts_merged(tmp_path: Path, mastodon: FakeMastodon) -> None:

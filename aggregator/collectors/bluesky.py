@@ -38,7 +38,7 @@ from aggregator.collectors import (
 )
 from aggregator.collectors.bluesky_client import SessionFile, XrpcClient, credentials_from_env
 from aggregator.collectors.bluesky_embeds import embed_parts
-from aggregator.collectors.bluesky_live import LiveReader, PostView, Window, sort_time
+from aggregator.collectors.bluesky_live import LiveReader, Paging, PostView, Window, sort_time
 from aggregator.collectors.bluesky_policy import Publisher
 from aggregator.collectors.bluesky_replay import replayed_views
 from aggregator.collectors.bluesky_threads import may_continue
@@ -166,7 +166,8 @@ class BlueskyCollector(Collector):
 
     def _live(self, reader: LiveReader, state: SourceState) -> CollectResult:
         newest: dict[str, str] = dict(state.extra.get("newest", {}))
-        matching = _unique(self._matching(reader, newest))
+        unfinished: dict[str, list[dict[str, str]]] = {k: list(v) for k, v in state.extra.get("unfinished", {}).items()}
+        matching = _unique(self._matching(reader, newest, unfinished))
         rechecked, gone = self._recheck(reader)
         threads, followed = self._with_threads(reader, [*matching, *_recent(rechecked)], state)
         views = _unique([*matching, *threads])
@@ -175,45 +176,69 @@ class BlueskyCollector(Collector):
         withheld_stored = self.publisher.judge(rechecked, profiles=profiles).withheld
         withheld = tuple(uri for uri in dict.fromkeys((*verdict.withheld, *withheld_stored)) if uri not in gone)
         deleted = (*gone, *withheld)
-        extra = {**state.extra, "newest": newest, "threads": followed}
+        extra = {**state.extra, "newest": newest, "threads": followed, "unfinished": unfinished}
         notes = (
             f"{len(matching)} matching posts, {len(views) - len(matching)} from threads, "
             f"{len(verdict.posts)} kept, {len(deleted)} deleted or withheld, {reader.client.calls} calls",
+            *(f"{key}: stopped after {reader.max_pages} pages; will continue next run" for key in unfinished),
         )
         cursor = max(newest.values(), default=state.cursor)
         return CollectResult(
             verdict.posts, _finished(state, cursor=cursor, extra=extra), deleted, notes, withheld=withheld
         )
 
-    def _matching(self, reader: LiveReader, newest: dict[str, str]) -> Iterator[PostView]:
-        """The posts the configured queries find, each query read from where the last run stopped."""
+    def _matching(
+        self, reader: LiveReader, newest: dict[str, str], unfinished: dict[str, list[dict[str, str]]]
+    ) -> Iterator[PostView]:
+        """The posts the configured queries find, each query read from where the last run stopped.
+
+        A read the page bound cut short is kept in ``unfinished`` (its window start and the cursor
+        of its first unread page) and taken up again by the next run, so no older post is skipped.
+        """
         for key, read in self._queries(reader):
+            for pending in unfinished.pop(key, []):
+                resumed = Window(_moment(pending["since"]), self.window.end)
+                yield from self._read_query(key, read, resumed, Paging(pending["cursor"]), newest, unfinished)
             since = self.window.start
             if key in newest:
                 resume = datetime.fromisoformat(newest[key]) - OVERLAP
                 since = max(since, resume) if since else resume
-            latest: datetime | None = None
-            for view in read(Window(since, self.window.end)):
-                if not self._in_window(view):
-                    continue
-                latest = max(latest, sort_time(view)) if latest else sort_time(view)
-                if not self.options.hashtags or self._tagged(view):
-                    yield view
-            if latest is not None:
-                newest[key] = max(latest.isoformat(), newest.get(key, ""))
+            yield from self._read_query(key, read, Window(since, self.window.end), Paging(), newest, unfinished)
+
+    def _read_query(
+        self,
+        key: str,
+        read: Callable[[Window, Paging], Iterator[PostView]],
+        window: Window,
+        paging: Paging,
+        newest: dict[str, str],
+        unfinished: dict[str, list[dict[str, str]]],
+    ) -> Iterator[PostView]:
+        latest: datetime | None = None
+        for view in read(window, paging):
+            if not self._in_window(view):
+                continue
+            latest = max(latest, sort_time(view)) if latest else sort_time(view)
+            if not self.options.hashtags or self._tagged(view):
+                yield view
+        if latest is not None:
+            newest[key] = max(latest.isoformat(), newest.get(key, ""))
+        if paging.stopped_at:
+            since = window.start.isoformat() if window.start else ""
+            unfinished.setdefault(key, []).append({"since": since, "cursor": paging.stopped_at})
 
     def _queries(self, reader: LiveReader) -> Iterator[tuple[str, Any]]:
         options = self.options
         if options.searches:
             for tag in options.hashtags or (None,):
                 query = options.query or f"#{tag}"
-                yield f"search:{query}:{tag or ''}", lambda w, q=query, t=tag: reader.search(q, t, w)
+                yield f"search:{query}:{tag or ''}", lambda w, p, q=query, t=tag: reader.search(q, t, w, p)
         if options.feed:
-            yield f"feed:{options.feed}", lambda w: reader.custom_feed(options.feed, w)
+            yield f"feed:{options.feed}", lambda w, p: reader.custom_feed(options.feed, w, p)
         if options.list:
-            yield f"list:{options.list}", lambda w: reader.list_feed(options.list, w)
+            yield f"list:{options.list}", lambda w, p: reader.list_feed(options.list, w, p)
         for actor in options.accounts:
-            yield f"account:{actor}", lambda w, a=actor: reader.author_feed(a, w)
+            yield f"account:{actor}", lambda w, p, a=actor: reader.author_feed(a, w, p)
 
     def _with_threads(
         self, reader: LiveReader, matching: Iterable[PostView], state: SourceState
@@ -291,6 +316,10 @@ def collection_window(options: BlueskyOptions, context: CollectContext) -> Windo
         in_utc(options.since or context.window_start or start, timezone),
         in_utc(options.until or context.window_end or end, timezone),
     )
+
+
+def _moment(iso: str) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
 
 
 def _recent(views: Iterable[PostView]) -> list[PostView]:

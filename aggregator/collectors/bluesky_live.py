@@ -8,7 +8,7 @@ what gets published.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -38,6 +38,15 @@ class Window:
         return (self.start is None or moment >= self.start) and (self.end is None or moment <= self.end)
 
 
+@dataclass
+class Paging:
+    """Where a paged read starts (a cursor an earlier run stopped at) and, once read, whether the
+    page bound cut it short: then ``stopped_at`` is the cursor of the first page left unread."""
+
+    start: str | None = None
+    stopped_at: str | None = field(default=None, init=False)
+
+
 def sort_time(view: PostView) -> datetime:
     """When the post counts as made (raises ValueError for a post without a readable time)."""
     return post_time(getattr(view.record, "created_at", ""), view.indexed_at)
@@ -49,7 +58,7 @@ class LiveReader:
         self.max_pages = max_pages
         self.progress = progress
 
-    def search(self, query: str, tag: str | None, window: Window) -> Iterator[PostView]:
+    def search(self, query: str, tag: str | None, window: Window, paging: Paging) -> Iterator[PostView]:
         def fetch(cursor: str | None) -> Page:
             answer = self.client.query(
                 "app.bsky.feed.searchPosts",
@@ -66,20 +75,21 @@ class LiveReader:
             )
             return list(answer.posts), answer.cursor
 
-        return self._paginate(fetch, window, chronological=True)
+        return self._paginate(fetch, window, paging, chronological=True)
 
-    def author_feed(self, actor: str, window: Window) -> Iterator[PostView]:
+    def author_feed(self, actor: str, window: Window, paging: Paging) -> Iterator[PostView]:
         params = {"actor": actor, "filter": "posts_and_author_threads"}
-        return self._feed("app.bsky.feed.getAuthorFeed", params, models.AppBskyFeedGetAuthorFeed.Response, window)
+        model = models.AppBskyFeedGetAuthorFeed.Response
+        return self._feed("app.bsky.feed.getAuthorFeed", params, model, window, paging)
 
-    def list_feed(self, list_uri: str, window: Window) -> Iterator[PostView]:
+    def list_feed(self, list_uri: str, window: Window, paging: Paging) -> Iterator[PostView]:
         model = models.AppBskyFeedGetListFeed.Response
-        return self._feed("app.bsky.feed.getListFeed", {"list": list_uri}, model, window)
+        return self._feed("app.bsky.feed.getListFeed", {"list": list_uri}, model, window, paging)
 
-    def custom_feed(self, feed_uri: str, window: Window) -> Iterator[PostView]:
+    def custom_feed(self, feed_uri: str, window: Window, paging: Paging) -> Iterator[PostView]:
         # a custom feed may rank rather than sort: read on while a page still holds window posts
         model = models.AppBskyFeedGetFeed.Response
-        return self._feed("app.bsky.feed.getFeed", {"feed": feed_uri}, model, window, chronological=False)
+        return self._feed("app.bsky.feed.getFeed", {"feed": feed_uri}, model, window, paging, chronological=False)
 
     def thread(self, uri: str, replies: RepliesPolicy) -> ThreadPick:
         try:
@@ -111,24 +121,32 @@ class LiveReader:
             yield from answer.profiles
 
     def _feed(
-        self, nsid: str, params: dict[str, Any], model: type[Any], window: Window, *, chronological: bool = True
+        self,
+        nsid: str,
+        params: dict[str, Any],
+        model: type[Any],
+        window: Window,
+        paging: Paging,
+        *,
+        chronological: bool = True,
     ) -> Iterator[PostView]:
         def fetch(cursor: str | None) -> Page:
             answer = self.client.query(nsid, {**params, "limit": PAGE_SIZE, "cursor": cursor}, model)
             return list(views_of_feed(answer.feed)), answer.cursor
 
-        return self._paginate(fetch, window, chronological=chronological)
+        return self._paginate(fetch, window, paging, chronological=chronological)
 
     def _paginate(
-        self, fetch: Callable[[str | None], Page], window: Window, *, chronological: bool
+        self, fetch: Callable[[str | None], Page], window: Window, paging: Paging, *, chronological: bool
     ) -> Iterator[PostView]:
-        cursor: str | None = None
+        cursor = paging.start
         for _ in range(self.max_pages):
             views, cursor = fetch(cursor)
             self.progress(len(views))
             yield from views
             if not cursor or not views or _window_passed(views, window, chronological):
                 return
+        paging.stopped_at = cursor
 
 
 def _window_passed(views: list[PostView], window: Window, chronological: bool) -> bool:

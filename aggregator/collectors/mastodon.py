@@ -1,7 +1,8 @@
 """Mastodon hashtag timelines (`type: mastodon`), with the live-threads that follow a tagged post.
 
 Per server and hashtag: the first run pages back (``max_id``, via the ``Link`` header) to the
-start of the window; later runs page forward from the newest status seen (``min_id``). Every
+start of the window; later runs page forward from the newest status seen (``min_id``), and take
+up a backward read the page bound cut short from the oldest status it reached. Every
 tagged status that starts or continues a thread brings its thread in through
 ``/api/v1/statuses/:id/context``; recently started threads are read again on the next runs to
 pick up continuations (which carry no hashtag) and deletions. `path:` replays saved answers.
@@ -151,6 +152,7 @@ class MastodonCollector(Collector):
         if not run.tags:
             raise SourceError("no hashtags to read: set `hashtags:` on the source or the conference")
         cursors: dict[str, str] = dict(state.extra.get("min_id") or {})
+        backfills: dict[str, str] = dict(state.extra.get("backfill_max_id") or {})
         open_threads = [t for t in state.extra.get("open_threads") or () if isinstance(t, dict)]
         failures: list[SourceError] = []
         failed_servers: set[str] = set()
@@ -165,7 +167,9 @@ class MastodonCollector(Collector):
                     policy=self.retry_policy,
                 ) as server:
                     # Cursors move only once a server was read completely: a failure re-reads it next time.
-                    cursors.update(self._read_server(server, cursors, open_threads, run))
+                    new_cursors, stopped_at = self._read_server(server, cursors, backfills, open_threads, run)
+                cursors.update(new_cursors)
+                backfills = {key: at for key, at in {**backfills, **stopped_at}.items() if at}
             except SourceError as exc:
                 failures.append(exc)
                 failed_servers.add(base_url)
@@ -176,18 +180,27 @@ class MastodonCollector(Collector):
         still_open = self._still_open(run)
         known = {t["uri"] for t in still_open}
         unread = [t for t in open_threads if t.get("server") in failed_servers and t.get("uri") not in known]
-        extra = {**state.extra, "min_id": cursors, "open_threads": [*still_open, *unread]}
+        extra = {**state.extra, "min_id": cursors, "backfill_max_id": backfills, "open_threads": [*still_open, *unread]}
         return dataclasses.replace(state, extra=extra)
 
     def _read_server(
-        self, server: MastodonServer, cursors: dict[str, str], open_threads: list[dict[str, str]], run: _Run
-    ) -> dict[str, str]:
-        """Read every hashtag (and the threads around them) on one server; returns its new cursors."""
+        self,
+        server: MastodonServer,
+        cursors: dict[str, str],
+        backfills: dict[str, str],
+        open_threads: list[dict[str, str]],
+        run: _Run,
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Read every hashtag (and the threads around them) on one server; returns its new cursors,
+        and per hashtag where a backward read stopped at the page bound ("" once it is complete)."""
         seeds: list[str] = []
         new_cursors: dict[str, str] = {}
+        stopped_at: dict[str, str] = {}
         for tag in sorted(run.tags):
             key = f"{server.base_url} #{tag}"
-            statuses, newest = self._read_tag(server, tag, cursors.get(key, ""), run)
+            statuses, newest, stopped_at[key] = self._read_tag(
+                server, tag, cursors.get(key, ""), backfills.get(key, ""), run
+            )
             if newest:
                 new_cursors[key] = newest
             for status in statuses:
@@ -200,26 +213,53 @@ class MastodonCollector(Collector):
             run.server_of.setdefault(uri, server.base_url)
         if self.options.replies != "none":
             self._follow_threads(server, seeds, run)
-        return new_cursors
+        return new_cursors, stopped_at
 
-    def _read_tag(self, server: MastodonServer, tag: str, cursor: str, run: _Run) -> tuple[list[dict[str, Any]], str]:
-        """Statuses tagged `tag`: back to the window start on a first run, forward from `cursor` later."""
-        page = server.tag_timeline(tag, min_id=cursor, local=self.options.local_only)
-        if not page.statuses and not cursor:
-            self._explain_empty(server, tag, run)
+    def _read_tag(
+        self, server: MastodonServer, tag: str, cursor: str, older_than: str, run: _Run
+    ) -> tuple[list[dict[str, Any]], str, str]:
+        """Statuses tagged `tag`: back to the window start on a first run, forward from `cursor` later,
+        and back from `older_than` where an earlier backward read stopped. Returns them, the newest id
+        and where this run's backward read stopped at the page bound ("" if it did not)."""
+        local = self.options.local_only
+        statuses: list[dict[str, Any]] = []
+        stopped_at = ""
+        if older_than:
+            statuses, stopped_at = self._pages(
+                server, tag, server.tag_timeline(tag, max_id=older_than, local=local), run
+            )
+        if cursor:
+            forward, _ = self._pages(
+                server, tag, server.tag_timeline(tag, min_id=cursor, local=local), run, forward=True
+            )
+            statuses.extend(forward)
+        else:
+            page = server.tag_timeline(tag, local=local)
+            if not page.statuses:
+                self._explain_empty(server, tag, run)
+            statuses, stopped_at = self._pages(server, tag, page, run)
+        ids = [str(s.get("id")) for s in statuses if s.get("id")]
+        return statuses, max([*ids, cursor], key=_id_order) if ids else cursor, stopped_at
+
+    def _pages(
+        self, server: MastodonServer, tag: str, page: Page, run: _Run, *, forward: bool = False
+    ) -> tuple[list[dict[str, Any]], str]:
+        """The statuses from ``page`` on, newer (``forward``) or older down to the window start; and the
+        oldest id reached when the page bound cut a backward read short ("" otherwise). A forward read
+        cut short needs no mark: the next run goes on from the newest status it read."""
         statuses: list[dict[str, Any]] = []
         for number in range(1, self.context.max_pages + 1):
             statuses.extend(page.statuses)
             self.context.progress(len(page.statuses))
-            follow = page.newer_url if cursor else page.older_url
-            if not page.statuses or not follow or (not cursor and self._reached_window_start(page, run)):
-                break
+            follow = page.newer_url if forward else page.older_url
+            if not page.statuses or not follow or (not forward and self._reached_window_start(page, run)):
+                return statuses, ""
             if number == self.context.max_pages:
-                run.notes.append(f"{server.host} #{tag}: stopped after {number} pages (max_pages)")
+                run.notes.append(f"{server.host} #{tag}: stopped after {number} pages; will continue next run")
                 break
             page = server.page(follow)
-        ids = [str(s.get("id")) for s in statuses if s.get("id")]
-        return statuses, max([*ids, cursor], key=_id_order) if ids else cursor
+        ids = [str(s.get("id")) for s in page.statuses if s.get("id")]
+        return statuses, "" if forward or not ids else min(ids, key=_id_order)
 
     def _explain_empty(self, server: MastodonServer, tag: str, run: _Run) -> None:
         """An empty first answer may mean "login needed" rather than "no posts": find out which."""
@@ -369,4 +409,3 @@ def _id_order(status_id: str) -> tuple[int, str]:
 
 def _succeeded(state: SourceState) -> SourceState:
     return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="")
-

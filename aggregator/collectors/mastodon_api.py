@@ -68,10 +68,12 @@ class MastodonServer:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def tag_timeline(self, tag: str, *, min_id: str = "", local: bool = False) -> Page:
+    def tag_timeline(self, tag: str, *, min_id: str = "", max_id: str = "", local: bool = False) -> Page:
         params: dict[str, str | int] = {"limit": PAGE_LIMIT}
         if min_id:
             params["min_id"] = min_id
+        if max_id:
+            params["max_id"] = max_id
         if local:
             params["local"] = "true"
         return self.page(f"{self.base_url}/api/v1/timelines/tag/{quote(tag, safe='')}", params)
