@@ -164,7 +164,7 @@ def _collect_one(
     context = CollectContext(
         conference=conference,
         data_dir=config.data_dir,
-        stored_ids=lambda: store.post_ids(name),
+        stored_ids=lambda: _stored_ids(store, config, source),
         progress=advance,
     )
     try:
@@ -189,6 +189,22 @@ def _collect_one(
     )
     log.info("%s", report.summary())
     return report
+
+
+def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str]:
+    """The live posts a source re-checks: its own. The first enabled Bluesky source that checks
+    deletions also takes the Bluesky posts no enabled Bluesky source collected (theirs was removed or
+    disabled): getPosts reads any post, so their deletion upstream is still noticed, by one source only."""
+    own = store.post_ids(source.label())
+    if source.type != "bluesky":
+        return own
+    peers = [s for s in config.sources if s.enabled and s.type == "bluesky"]
+    checkers = [s for s in peers if getattr(s, "check_deletions", True)]
+    if not checkers or checkers[0].label() != source.label():
+        return own
+    known = set(own)
+    orphans = store.orphan_ids("bluesky", owners=[peer.label() for peer in peers])
+    return [*own, *(post_id for post_id in orphans if post_id not in known)]
 
 
 def _with_provenance(result: CollectResult, name: str) -> list[Post]:

@@ -287,6 +287,18 @@ class Store:
             )
         return [row[0] for row in rows]
 
+    def orphan_ids(self, service: str, owners: Iterable[str]) -> list[str]:
+        """Live posts from ``service`` (a Post.source, e.g. 'bluesky') that none of the ``owners``
+        (source names) collected: their own sources were removed from the configuration."""
+        names = list(owners)
+        rows = self._db.execute(
+            "SELECT p.id FROM posts p WHERE p.source = ? AND p.deleted_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM provenance v WHERE v.post_id = p.id"
+            f" AND v.source_name IN ({', '.join('?' * len(names))})) ORDER BY p.created_at",
+            (service, *names),
+        )
+        return [row[0] for row in rows]
+
     def count(self, include_deleted: bool = False) -> int:
         where = "" if include_deleted else " WHERE deleted_at IS NULL AND duplicate_of IS NULL"
         return int(self._db.execute("SELECT COUNT(*) FROM posts" + where).fetchone()[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,11 @@ from bluesky_fixtures import (
 )
 from feed_fixtures import feed_collector
 
+from aggregator import pipeline
 from aggregator.collectors import CollectResult, SourceState
+from aggregator.config import load_config
+from aggregator.models import Author, Post
+from aggregator.store import Store
 
 # The feed fixtures' conference is in America/Chicago: CDT (UTC-5) in June.
 NINE_THIRTY_IN_CHICAGO = datetime(2027, 6, 10, 14, 30, tzinfo=UTC)
@@ -138,3 +143,76 @@ def test_bluesky_backfill_cut_short_by_max_pages_continues_next_run(harness: Har
     # the backfill is finished: the next run only reads from the newest post on, in one page
     assert len(fake.called("app.bsky.feed.searchPosts")) == searches_before + 1
     assert later in {post.id for post in fourth.posts} and len(fourth.posts) < 100
+
+
+# --- Bluesky posts whose only source was removed are still checked for deletion, once
+
+TWO_SOURCES = """
+conference:
+  name: ShelfCon
+  hashtags: ["#shelfcon"]
+  timezone: Europe/Berlin
+  start: "2025-06-03"
+  end: "2025-06-04"
+data_dir: {data_dir}
+sources:
+{sources}
+"""
+
+
+def _bluesky_source(fake_url: str, name: str, hashtag: str) -> str:
+    return (
+        f"  - {{type: bluesky, name: {name}, hashtags: ['{hashtag}'], replies: none,"
+        f" service: '{fake_url}', appview: '{fake_url}'}}\n"
+    )
+
+
+def test_posts_of_a_removed_bluesky_source_are_rechecked_by_the_first_bluesky_source_only(
+    harness: Harness, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    fake = harness.fake
+    alice = fake.account("alice.test")
+    text = "Poster session #oldtag"
+    orphan = fake.post(alice, text, facets=[facet(text, "#oldtag", tag("oldtag"))])
+    data_dir = tmp_path / "store"
+    before = TWO_SOURCES.format(data_dir=data_dir, sources=_bluesky_source(fake.url, "old", "oldtag"))
+    after = TWO_SOURCES.format(
+        data_dir=data_dir,
+        sources=_bluesky_source(fake.url, "first", "shelfcon") + _bluesky_source(fake.url, "second", "other"),
+    )
+    with Store(data_dir) as store:
+        pipeline.collect(load_config(write_config(before)), store)
+        fake.delete(orphan)
+
+        pipeline.collect(load_config(write_config(after)), store)
+
+        assert orphan not in store.post_ids()
+    checked = [call["uris"] for call in fake.called("app.bsky.feed.getPosts")]
+    assert [uris for uris in checked if orphan in uris] == [[orphan]]  # once, by the first source
+
+
+def test_store_lists_live_posts_of_a_service_that_no_given_source_collected(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.save_collected("kept", "bluesky", [_post("at://kept", "kept")], (), SourceState())
+        store.save_collected("removed", "bluesky", [_post("at://orphan", "removed")], (), SourceState())
+        store.save_collected("removed", "bluesky", [_post("at://gone", "removed")], (), SourceState())
+        store.save_collected("blog", "feed", [_post("https://blog/x", "blog", source="feed")], (), SourceState())
+        store.tombstone(["at://gone"])
+
+        assert store.orphan_ids("bluesky", owners=["kept"]) == ["at://orphan"]
+        assert store.orphan_ids("bluesky", owners=["kept", "removed"]) == []
+        assert sorted(store.orphan_ids("bluesky", owners=[])) == ["at://kept", "at://orphan"]
+
+
+def _post(post_id: str, source_name: str, source: str = "bluesky") -> Post:
+    author = Author(id="did:plc:a", handle="a.test", display_name="A", url="https://bsky.app/profile/a.test")
+    return Post(
+        id=post_id,
+        source=source,
+        url="https://bsky.app/x",
+        author=author,
+        created_at=NINE_THIRTY_IN_CHICAGO,
+        text="t",
+        html="<p>t</p>",
+        source_names=(source_name,),
+    )

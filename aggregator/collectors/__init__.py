@@ -77,7 +77,9 @@ class CollectContext:
     data_dir: Path  # the store's folder: collectors may keep files here (e.g. a login session)
     window_start: datetime | None = None  # collect posts from this moment...
     window_end: datetime | None = None  # ...to this one (None: no bound)
-    stored_ids: Callable[[], list[str]] = lambda: []  # this source's live (not deleted) posts
+    # this source's live (not deleted) posts, for a deletion check; the pipeline adds to the first
+    # Bluesky source's those of Bluesky sources no longer configured
+    stored_ids: Callable[[], list[str]] = lambda: []
     progress: Callable[[int], None] = lambda advanced: None  # called with how many items were read
     timeout: float = 20.0
     max_pages: int = 200  # a safety bound on pagination loops
