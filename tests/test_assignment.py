@@ -232,3 +232,23 @@ def test_french_and_spanish_function_words_match_no_talk() -> None:
     assert placement.session_id == "fr"
     (spanish,) = [c for c in placement.candidates if c.session_id == "es"]
     assert all(s.name != "text" for s in spanish.signals)  # 'la', 'sobre', 'charla' are no topic
+
+
+def test_looking_back_goes_to_the_talk_its_author_has_just_left() -> None:
+    """The author live-posted in two walrus talks; an hour after the first and minutes after the
+    second, "that talk" is the second one (the first is no longer continuity, and far in time)."""
+    sessions = [
+        make_session("w1", "Walrus mornings", "2026-06-11T09:00:00+02:00", "2026-06-11T09:30:00+02:00",
+                     room="Hall 1", abstract="Field notes on the walrus colony."),
+        make_session("w2", "Walrus noon", "2026-06-11T10:00:00+02:00", "2026-06-11T10:20:00+02:00",
+                     room="Hall 2", abstract="Counting every walrus from the air."),
+        *(make_session(f"x{i}", f"Parallel talk {i}", "2026-06-11T10:00:00+02:00", "2026-06-11T10:20:00+02:00",
+                       room=f"Hall {i + 3}", abstract="Something else entirely.") for i in range(6)),
+    ]
+    posts = [
+        make_post("k1", "kim", "2026-06-11T09:05:00+02:00", 'Now: "Walrus mornings" #minicon'),
+        make_post("k2", "kim", "2026-06-11T10:04:00+02:00", 'Now: "Walrus noon" #minicon'),
+        make_post("k3", "kim", "2026-06-11T10:31:00+02:00", "Still thinking about that talk on walrus. #minicon"),
+    ]
+    result = filed(assign(build_threads(posts), sessions, CASE.conference, DEFAULTS))
+    assert result == {"k1": "w1", "k2": "w2", "k3": "w2"}

@@ -74,6 +74,21 @@ def test_time_window_with_lead_and_reflection() -> None:
     assert ids["101"] > ids["104"]
 
 
+def test_looking_back_favours_the_talk_that_has_just_ended() -> None:
+    """Reflections come within the reflection window; a talk over an hour ago falls far behind
+    one that ended minutes ago, but stays reachable for a clear text match."""
+    just = make_session("just", "Just ended", "2026-05-20T10:00:00+02:00", "2026-05-20T10:20:00+02:00")
+    half = make_session("half", "Ended 25 min ago", "2026-05-20T09:40:00+02:00", "2026-05-20T10:05:00+02:00")
+    early = make_session("early", "Ended 70 min ago", "2026-05-20T08:50:00+02:00", "2026-05-20T09:20:00+02:00")
+    running = make_session("running", "Running", "2026-05-20T10:25:00+02:00", "2026-05-20T10:45:00+02:00")
+    index = TimeIndex((just, half, early, running), lead_minutes=15, reflection_minutes=30)
+    found = index.candidates(datetime.fromisoformat("2026-05-20T10:30:00+02:00"), reflective=True)
+    prior = {index.sessions[i].id: p for i, p in found.items()}
+    assert prior["just"] > prior["half"] > prior["running"]
+    assert prior["half"] >= 0.5
+    assert 0 < prior["early"] < prior["just"] / 4
+
+
 def test_all_day_sessions_are_candidates_all_day() -> None:
     day = make_session("all", "Poster exhibition", "2026-05-20T08:00:00+02:00", "2026-05-20T18:00:00+02:00")
     index = TimeIndex((*CASE.sessions, day), lead_minutes=15, reflection_minutes=30)

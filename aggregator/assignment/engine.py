@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.settings import AssignmentSettings
@@ -149,19 +150,23 @@ class AssignmentEngine:
         """Sessions the author was confidently in (with another thread) that this thread may continue:
         the one running now, or, for a post looking back, one that has just ended."""
         moment = features.thread.started_at
-        looking_back = bool(features.reflection_hits)
-        nearby: dict[int, str] = {}
-        for index, anchor_thread in anchors:
-            session = self.sessions[index]
-            if anchor_thread == features.thread.id:
-                continue
-            if looking_back:
-                applies = session.end < moment <= session.end + self.time.reflective_reach
-            else:
-                applies = session.start <= moment <= session.end
-            if applies:
-                nearby[index] = f"same author confidently in this session (thread {anchor_thread})"
-        return nearby
+        others = [(index, thread_id) for index, thread_id in anchors if thread_id != features.thread.id]
+        if features.reflection_hits:
+            return self._attended_before(moment, others)
+        return {
+            index: f"same author confidently in this session (thread {thread_id})"
+            for index, thread_id in others
+            if self.sessions[index].start <= moment <= self.sessions[index].end
+        }
+
+    def _attended_before(self, moment: datetime, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
+        """"Still thinking about that talk" comes from someone who was in it, soon after it ended
+        (within the reflection window): sessions the author sat in earlier that day are no evidence."""
+        return {
+            index: f"same author confidently in this session (thread {thread_id}), just ended"
+            for index, thread_id in anchors
+            if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection
+        }
 
     def _anchors(self, placements: Mapping[str, Placement]) -> dict[str, list[tuple[int, str]]]:
         anchors: dict[str, list[tuple[int, str]]] = defaultdict(list)

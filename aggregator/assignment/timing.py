@@ -21,9 +21,10 @@ AFTER_END_FLOOR = 0.1  # ...fading to this at the end of the reflection window
 # A post that looks back ("still thinking about that talk") is about a session that is over:
 # its window reaches further back, ended sessions lead and running or upcoming ones fall behind.
 REFLECTIVE_STRETCH = 3
-REFLECTIVE_RUNNING = 0.4
+REFLECTIVE_RUNNING = 0.2
 REFLECTIVE_UPCOMING = 0.1
-REFLECTIVE_FLOOR = 0.3
+REFLECTIVE_FLOOR = 0.5  # prior at the end of the reflection window...
+REFLECTIVE_HALF_LIFE = 0.5  # ...then halving every this share of the window, up to the stretched reach
 DISTANT_HALF_LIFE = timedelta(hours=1)
 
 
@@ -59,11 +60,14 @@ class TimeIndex:
             return REFLECTIVE_UPCOMING if session.start - moment <= self.lead else 0.0
         if moment <= session.end:
             return REFLECTIVE_RUNNING
-        reach = self.reflective_reach
         late = moment - session.end
-        if late > reach:
+        if late > self.reflective_reach:
             return 0.0
-        return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, reach)
+        if late <= self.reflection:
+            return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, self.reflection)
+        # Looking back comes mostly within the reflection window; a session ended long before is
+        # "that talk" only if the text says so clearly.
+        return REFLECTIVE_FLOOR * 0.5 ** _share(late - self.reflection, self.reflection * REFLECTIVE_HALF_LIFE)
 
     def prior(self, session: Session, moment: datetime) -> float:
         if session.start <= moment <= session.end:
