@@ -145,6 +145,24 @@ def test_bluesky_backfill_cut_short_by_max_pages_continues_next_run(harness: Har
     assert later in {post.id for post in fourth.posts} and len(fourth.posts) < 100
 
 
+def test_a_saved_cursor_the_service_rejects_is_dropped_not_fatal(harness: Harness, caplog) -> None:
+    fake = harness.fake
+    alice = fake.account("alice.test")
+    text = "Talk note #shelfcon"
+    for _ in range(150):
+        fake.post(alice, text, facets=[facet(text, "#shelfcon", tag("shelfcon"))])
+    options = {"hashtags": ["shelfcon"], "replies": "none", "check_deletions": False}
+    _bounded(harness, 1, **options)
+    assert harness.state.extra["unfinished"]
+
+    fake.script("app.bsky.feed.searchPosts", 400, {"error": "InvalidRequest", "message": "Malformed cursor"})
+    second = _bounded(harness, 1, **options)
+
+    assert "no longer accepts the saved cursor" in caplog.text
+    assert not harness.state.extra["unfinished"]  # given up, not retried every run
+    assert second.state.last_error == ""
+
+
 # --- Bluesky posts whose only source was removed are still checked for deletion, once
 
 TWO_SOURCES = """

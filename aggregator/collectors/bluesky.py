@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +37,13 @@ from aggregator.collectors import (
     normalize_tag,
     register,
 )
-from aggregator.collectors.bluesky_client import SessionFile, XrpcClient, credentials_from_env
+from aggregator.collectors.bluesky_client import (
+    AuthXrpcError,
+    SessionFile,
+    XrpcClient,
+    XrpcError,
+    credentials_from_env,
+)
 from aggregator.collectors.bluesky_embeds import embed_parts
 from aggregator.collectors.bluesky_live import LiveReader, Paging, PostView, Window, sort_time
 from aggregator.collectors.bluesky_policy import Publisher
@@ -44,7 +51,9 @@ from aggregator.collectors.bluesky_replay import replayed_views
 from aggregator.collectors.bluesky_threads import may_continue
 from aggregator.fetching import RetryPolicy
 
+log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored post (indexing lag)
+MAX_UNFINISHED = 10  # interrupted reads kept per query; older ones are given up
 FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
 MAX_THREAD_CALLS = 1000
 POST_URI = re.compile(r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._:~-]{1,512}")
@@ -196,9 +205,14 @@ class BlueskyCollector(Collector):
         of its first unread page) and taken up again by the next run, so no older post is skipped.
         """
         for key, read in self._queries(reader):
-            for pending in unfinished.pop(key, []):
+            for pending in unfinished.pop(key, [])[-MAX_UNFINISHED:]:
                 resumed = Window(_moment(pending["since"]), self.window.end)
-                yield from self._read_query(key, read, resumed, Paging(pending["cursor"]), newest, unfinished)
+                try:
+                    yield from self._read_query(key, read, resumed, Paging(pending["cursor"]), newest, unfinished)
+                except XrpcError as exc:
+                    if exc.status != 400 or isinstance(exc, AuthXrpcError):
+                        raise
+                    log.warning("%s: the service no longer accepts the saved cursor (%s); dropped it", key, exc.error)
             since = self.window.start
             if key in newest:
                 resume = datetime.fromisoformat(newest[key]) - OVERLAP
