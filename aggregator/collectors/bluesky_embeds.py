@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 
 from atproto_client import models
 
-from aggregator.models import LinkCard, Media
+from aggregator.models import LinkCard, Media, MediaKind
 from aggregator.sanitize import is_web_url
 
 QuotedView: TypeAlias = models.AppBskyEmbedRecord.ViewRecord
@@ -68,7 +68,7 @@ def _media(embed: Any, original_url: str) -> tuple[Media, ...]:
         )
     if isinstance(embed, models.AppBskyEmbedVideo.View):
         width, height = _size(embed.aspect_ratio)
-        kind = "gif" if embed.presentation == "gif" else "video"
+        kind: MediaKind = "gif" if embed.presentation == "gif" else "video"
         return (Media(kind, embed.playlist, embed.alt or "", embed.thumbnail or "", width, height),)
     return (_link_to_original(embed, original_url),)
 

@@ -28,7 +28,7 @@ class ThreadPick:
 
 def pick_thread(thread: Any, policy: RepliesPolicy) -> ThreadPick:
     """Posts to keep from a ``getPostThread`` ``thread`` (not-found/blocked answers give nothing)."""
-    if not isinstance(thread, ThreadNode):
+    if not isinstance(thread, models.AppBskyFeedDefs.ThreadViewPost):
         return ThreadPick((), ())
     author = thread.post.author.did
     posts = list(_own_ancestors(thread, author))
@@ -49,7 +49,7 @@ def may_continue(view: PostView) -> bool:
 
 def _own_ancestors(node: ThreadNode, author: str) -> Iterator[PostView]:
     parent = node.parent
-    while isinstance(parent, ThreadNode) and parent.post.author.did == author:
+    while isinstance(parent, models.AppBskyFeedDefs.ThreadViewPost) and parent.post.author.did == author:
         yield parent.post
         parent = parent.parent
 
@@ -61,7 +61,7 @@ def _descendants(node: ThreadNode, author: str, policy: RepliesPolicy) -> Iterat
         current, own = stack.pop()
         yield current, own
         for reply in reversed(current.replies or ()):
-            if not isinstance(reply, ThreadNode):
+            if not isinstance(reply, models.AppBskyFeedDefs.ThreadViewPost):
                 continue
             reply_is_own = own and reply.post.author.did == author
             if reply_is_own or policy == "all":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -323,7 +324,7 @@ class MastodonCollector(Collector):
 
     # --- common -------------------------------------------------------------------------
 
-    def _is_seed(self, run: _Run, status: dict[str, Any]) -> bool:
+    def _is_seed(self, run: _Run, status: Mapping[str, Any]) -> bool:
         if run.tags and run.tags.isdisjoint(tag_names(status)):
             return False
         start, end = run.window

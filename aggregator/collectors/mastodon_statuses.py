@@ -57,7 +57,7 @@ def is_public(status: Status) -> bool:
 
 def opted_out(account: Mapping[str, Any]) -> bool:
     """#nobot/#nobots in the profile (bio or fields), or the account asked not to be indexed."""
-    source = account.get("source") if isinstance(account.get("source"), Mapping) else {}
+    source = _mapping(account.get("source"))
     if account.get("noindex") is True or source.get("noindex") is True:
         return True
     fields = (
@@ -126,9 +126,13 @@ def _author(account: Mapping[str, Any]) -> Author:
     )
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _media(item: Mapping[str, Any]) -> Media:
     meta = item.get("meta") or {}
-    original = meta.get("original") if isinstance(meta.get("original"), Mapping) else {}
+    original = _mapping(meta.get("original"))
     return Media(
         kind=MEDIA_KINDS.get(str(item.get("type")), "link"),
         url=_media_url(item),

@@ -30,7 +30,7 @@ def parse_frab_json(document: Any, source: str, timezone: str | None = None) -> 
     )
     base_url = text(_schedule(document).get("base_url")) or header.url
     sessions: list[Session] = []
-    for raw_day, day in zip(raw_days, days):
+    for raw_day, day in zip(raw_days, days, strict=False):
         for room, events in _rooms(raw_day):
             ctx = EventContext(source=source, zone=tz, day=day, room=room, base_url=base_url)
             sessions.extend(s for s in (event_to_session(e, ctx) for e in events if isinstance(e, dict)) if s)

@@ -36,7 +36,7 @@ def parse_frab_xml(data: bytes, source: str, timezone: str | None = None) -> Pro
     )
     base_url = _child_text(conference, "base_url") or header.url
     sessions: list[Session] = []
-    for day_element, day in zip(day_elements, days):
+    for day_element, day in zip(day_elements, days, strict=False):
         for room in day_element.findall("room"):
             ctx = EventContext(source=source, zone=tz, day=day, room=text(room.get("name")), base_url=base_url)
             sessions.extend(s for s in (event_to_session(_event_dict(e), ctx) for e in room.findall("event")) if s)

@@ -29,7 +29,8 @@ def parse_ical(data: bytes, source: str, timezone: str | None = None) -> Program
         timezone=zone_name,
         url=text(calendar.get("URL")) or text(calendar.get("SOURCE")),
     )
-    sessions = [s for s in (_session(event, tz, source) for event in calendar.walk("VEVENT")) if s]
+    events = [e for e in calendar.walk("VEVENT") if isinstance(e, icalendar.Event)]
+    sessions = [s for s in (_session(event, tz, source) for event in events) if s]
     return assemble(header, sessions, source=source)
 
 

@@ -80,8 +80,8 @@ def parse_duration(value: Any) -> timedelta | None:
         return timedelta(**parts)
     iso = _ISO_DURATION.match(raw)
     if iso and any(iso.groupdict().values()):
-        parts = {k: float(v) for k, v in iso.groupdict(default="0").items()}
-        return timedelta(**parts)
+        amounts = {k: float(v) for k, v in iso.groupdict(default="0").items()}
+        return timedelta(**amounts)
     return None
 
 
