@@ -252,3 +252,36 @@ def test_looking_back_goes_to_the_talk_its_author_has_just_left() -> None:
     ]
     result = filed(assign(build_threads(posts), sessions, CASE.conference, DEFAULTS))
     assert result == {"k1": "w1", "k2": "w2", "k3": "w2"}
+
+
+def _two_slots_in_ten_rooms() -> list:
+    """Ten rooms, two slots; in the second slot the talks in Hall 3 and Hall 5 both speak of kelp."""
+    def talk(slot: int, room: int) -> object:
+        start, end = ("09:00", "09:30") if slot == 0 else ("09:40", "10:10")
+        abstract = "Farming kelp along the coast." if slot == 1 and room in (3, 5) else f"Topic {slot}-{room}."
+        return make_session(f"s{slot}r{room}", f"Talk {slot}-{room}", f"2026-06-11T{start}:00+02:00",
+                            f"2026-06-11T{end}:00+02:00", room=f"Hall {room}", abstract=abstract)
+
+    return [talk(slot, room) for slot in (0, 1) for room in range(10)]
+
+
+def test_a_weak_clue_is_tipped_towards_the_room_the_author_stayed_in() -> None:
+    posts = [
+        make_post("r1", "kim", "2026-06-11T09:05:00+02:00", 'Now: "Talk 0-3" #minicon'),
+        make_post("r2", "kim", "2026-06-11T09:50:00+02:00", "kelp, who knew #minicon"),
+    ]
+    sessions = _two_slots_in_ten_rooms()
+    result = assign(build_threads(posts), sessions, CASE.conference, DEFAULTS)
+    assert filed(result) == {"r1": "s0r3", "r2": "s1r3"}
+    stay = next(s for s in result[1].candidates[0].signals if s.name == "stay")
+    assert "Hall 3" in stay.detail
+    undecided = filed(assign(build_threads(posts), sessions, CASE.conference, AssignmentSettings(stay_share=0.0)))
+    assert undecided["r2"] is None  # without the prior, kelp alone cannot tell Hall 3 from Hall 5
+
+
+def test_staying_in_the_room_alone_never_places_a_thread() -> None:
+    posts = [
+        make_post("r1", "kim", "2026-06-11T09:05:00+02:00", 'Now: "Talk 0-3" #minicon'),
+        make_post("r3", "kim", "2026-06-11T09:50:00+02:00", "Great point. #minicon"),
+    ]
+    assert filed(assign(build_threads(posts), _two_slots_in_ten_rooms(), CASE.conference, DEFAULTS))["r3"] is None

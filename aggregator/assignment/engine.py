@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.settings import AssignmentSettings
@@ -33,8 +33,11 @@ STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's ab
 OVERVIEW_STRENGTH = 4.0  # explicit evidence (title, link, speaker + room...) that clearly names a session
 OVERVIEW_BALANCE = 0.6  # a second session named at least this strongly makes the thread an overview
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
+STAY_MIN_PRIOR = 0.3  # sessions this likely by time count as the rooms the author could be in
+STAY_WINDOW_MINUTES = 20  # a room change takes a short break: the author's last session ended this recently
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
+PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,18 @@ class AssignmentEngine:
                 placements[thread.id] = pinned
                 continue
             reference = self._reference(thread, owner, placements)
-            nearby = self._continuity(features[thread.id], continuity.get(thread.author.id, ()))
-            if earlier is not None and not nearby and not self._reference_changed(thread, owner, placements, earlier):
+            anchors = continuity.get(thread.author.id, ())
+            nearby = self._continuity(features[thread.id], anchors)
+            stay = {} if nearby else self._stayed(features[thread.id], anchors)
+            if (
+                earlier is not None
+                and not nearby
+                and not stay
+                and not self._reference_changed(thread, owner, placements, earlier)
+            ):
                 placements[thread.id] = earlier[thread.id]
                 continue
-            placements[thread.id] = self._place(features[thread.id], reference, nearby)
+            placements[thread.id] = self._place(features[thread.id], reference, nearby, stay)
         return placements
 
     @staticmethod
@@ -168,21 +178,55 @@ class AssignmentEngine:
             if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection
         }
 
+    def _stayed(self, features: _Features, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
+        """Many people stay in their seat for the next talk: the sessions following, in the same room,
+        the one the author was last confidently in, if that ended just before this thread started.
+        Not for a post looking back (it is about the session it looks back at)."""
+        if features.reflection_hits:
+            return {}
+        moment = features.thread.started_at
+        recent = [
+            (self.sessions[index].end, index, thread_id)
+            for index, thread_id in anchors
+            if thread_id != features.thread.id
+            and timedelta(0) < moment - self.sessions[index].end <= timedelta(minutes=STAY_WINDOW_MINUTES)
+        ]
+        if not recent:
+            return {}
+        _, last, thread_id = max(recent)
+        room = self.sessions[last].room
+        if not room:
+            return {}
+        return {
+            index: f"same room ({room}) as the author's previous session (thread {thread_id})"
+            for index in self.time.following(last, moment)
+        }
+
     def _anchors(self, placements: Mapping[str, Placement]) -> dict[str, list[tuple[int, str]]]:
         anchors: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for placement in placements.values():
             if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
                 continue
             chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
-            if placement.pinned or (chosen and any(s.name not in {"time", "continuity"} for s in chosen.signals)):
+            if placement.pinned or (chosen and any(s.name not in PRIOR_SIGNALS for s in chosen.signals)):
                 anchors[placement.thread.author.id].append((self.index_of[placement.session_id], placement.thread.id))
         return anchors
 
-    def _place(self, features: _Features, reference: _Reference | None, continuity: Mapping[int, str]) -> Placement:
+    def _place(
+        self,
+        features: _Features,
+        reference: _Reference | None,
+        continuity: Mapping[int, str],
+        stay: Mapping[int, str],
+    ) -> Placement:
         named = features.named
         pool = self._candidate_pool(features, reference, named)
         specificity = self.text.specificity(features.terms, pool)
+        stay_weight = self._stay_weight(pool) if stay else 0.0
         totals = self._totals(features, pool, specificity, reference, continuity)
+        for index in stay:
+            if index in totals:
+                totals[index] += stay_weight
         hallway_signals = self._hallway_signals(features, reference)
         indices = list(totals)
         probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
@@ -191,7 +235,8 @@ class AssignmentEngine:
             Candidate(
                 self.sessions[index].id,
                 probability,
-                tuple(self._signals(features, index, pool[index], specificity, reference, continuity)),
+                tuple(self._signals(features, index, pool[index], specificity, reference, continuity))
+                + ((Signal("stay", stay_weight, stay[index]),) if index in stay and stay_weight > 0 else ()),
             )
             for probability, index in ranked
         )
@@ -202,6 +247,16 @@ class AssignmentEngine:
             confidence = max(probabilities[-1], 1.0 - max(probabilities[:-1], default=0.0))
             return Placement(features.thread, None, confidence, reason, candidates)
         return _decide(features.thread, candidates, probabilities[-1], hallway_signals, self.settings)
+
+    def _stay_weight(self, pool: Mapping[int, float]) -> float:
+        """Log-odds of "stayed in the room" against any one of the other rooms running now: a share
+        ``stay_share`` of people stay, the rest spread over the other rooms. Worth nothing with few
+        rooms, a real lead with many (it alone never places a thread: see _clear_favourite)."""
+        rooms = {self.sessions[index].room for index, prior in pool.items() if prior >= STAY_MIN_PRIOR}
+        share = self.settings.stay_share
+        if len(rooms) < 2 or share <= 0.0:
+            return 0.0
+        return max(0.0, math.log(share * (len(rooms) - 1) / (1.0 - share)))
 
     def _overview(self, named: Named) -> list[int]:
         """Sessions a thread names about equally strongly, each by clues of its own (another title,
@@ -353,7 +408,7 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     time alone) makes several times likelier than the runner-up and the hallway is no guess."""
     best = ranked[0]
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
-    has_evidence = any(s.score > 0 and s.name not in {"time", "continuity"} for s in best.signals)
+    has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
 
 

@@ -67,6 +67,13 @@ class AssignmentSettings(BaseModel):
         gt=0.0,
         description="prior weight of a session outside the post's time window (recaps days later, text only)",
     )
+    stay_share: float = Field(
+        0.25,
+        ge=0.0,
+        lt=1.0,
+        description="share of people who stay in the room for the next session: a weak prior for an author's next thread "
+        "(with many rooms it tips a weak clue, it never places a thread alone; 0 turns it off)",
+    )
     weights: SignalWeights = Field(SignalWeights(), description="how much each signal counts")
     session_code_patterns: list[str] = Field(
         default_factory=list,

@@ -98,6 +98,16 @@ class TimeIndex:
             return f"{_minutes(session.start - moment)} min before it starts"
         return f"{_minutes(moment - session.end)} min after it ends"
 
+    def following(self, index: int, moment: datetime) -> list[int]:
+        """Sessions in the same room as session ``index`` that start after it ends and whose time
+        window holds ``moment`` (the next talk in that room)."""
+        previous = self.sessions[index]
+        return [
+            other
+            for other in self.candidates(moment)
+            if other != index and self.sessions[other].room == previous.room and self.sessions[other].start >= previous.end
+        ]
+
     def running(self, moment: datetime) -> list[int]:
         """Sessions strictly running at ``moment`` (for discovery and statistics)."""
         return [i for i, prior in self.candidates(moment).items() if prior == 1.0]
