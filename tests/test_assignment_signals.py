@@ -60,6 +60,13 @@ def test_hallway_and_reflection_phrases() -> None:
     assert reflection_phrases(phrase_form("Still thinking about that talk")) == ["still thinking", "that talk"]
 
 
+def test_hallway_chatter_is_recognised_in_german_french_and_spanish() -> None:
+    assert hallway_phrases(phrase_form("Auf dem Weg zum Veranstaltungsort")) == ["veranstaltungsort"]
+    assert hallway_phrases(phrase_form("Le déjeuner était excellent")) == ["déjeuner"]
+    assert hallway_phrases(phrase_form("¿Quién viene a cenar esta noche?")) == ["cenar"]
+    assert hallway_phrases(phrase_form("Retour d'expérience sur la cartographie")) == []  # a talk, not chatter
+
+
 def test_time_window_with_lead_and_reflection() -> None:
     index = TimeIndex(CASE.sessions, lead_minutes=15, reflection_minutes=30)
     at = datetime.fromisoformat

@@ -124,7 +124,12 @@ HALLWAY_PHRASES = frozenset(
         registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
         first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
         see you next year|weather|reception|sponsor booth|booth|networking
-        mittagessen|mittag|abendessen|frühstück|kaffee|bier|anmeldung|schlange|heimreise|garderobe|wetter
+        mittagessen|mittag|abendessen|frühstück|kaffee|kaffeeschlange|kaffeepause|bier|anmeldung|schlange|heimreise
+        garderobe|wetter|flur|auf dem flur|veranstaltungsort|namensschild|steckdose|anreise|zugfahrt
+        déjeuner|dîner|petit déjeuner|pause café|café|apéro|bière|soirée|file d attente|vestiaire
+        inscription|couloir|hôtel|météo
+        comida|almuerzo|cena|cenar|desayuno|pausa para el café|cerveza|fiesta|acreditación|credencial|cola
+        pasillo|charlas de pasillo|aeropuerto|enchufe
         """
     )
 )
