@@ -285,3 +285,17 @@ def test_staying_in_the_room_alone_never_places_a_thread() -> None:
         make_post("r3", "kim", "2026-06-11T09:50:00+02:00", "Great point. #minicon"),
     ]
     assert filed(assign(build_threads(posts), _two_slots_in_ten_rooms(), CASE.conference, DEFAULTS))["r3"] is None
+
+
+def test_a_live_post_is_about_the_running_talk_before_one_that_has_just_ended() -> None:
+    sessions = [
+        make_session("old", "Kelp forests", "2026-06-11T09:00:00+02:00", "2026-06-11T09:30:00+02:00", room="Hall 1"),
+        make_session("now", "Kelp farming", "2026-06-11T09:35:00+02:00", "2026-06-11T10:05:00+02:00", room="Hall 2"),
+    ]
+    post = make_post("k1", "kim", "2026-06-11T09:40:00+02:00", "So much kelp! #minicon")
+    (placement,) = assign(build_threads([post]), sessions, CASE.conference, DEFAULTS)
+    scores = {c.session_id: c.score for c in placement.candidates}
+    assert placement.session_id == "now" and scores["now"] > 3 * scores["old"]
+    looking_back = make_post("k2", "kim", "2026-06-11T09:40:00+02:00", "Still thinking about that talk on kelp #minicon")
+    (reflection,) = assign(build_threads([looking_back]), sessions, CASE.conference, DEFAULTS)
+    assert reflection.session_id == "old"

@@ -16,7 +16,10 @@ from aggregator.models import Session
 
 LONG_SESSION = timedelta(hours=4)  # longer ones (all-day workshops) are checked separately, not via the start slice
 BEFORE_START_FLOOR = 0.3  # prior at the very start of the lead window
-AFTER_END_CEILING = 0.6  # prior right after the end...
+# Live posts come while a talk runs; after its end, who still writes about it mostly says so
+# ("that talk": the reflective prior below), so a post that does not look back is about the
+# session running now well before one that has just ended.
+AFTER_END_CEILING = 0.3  # prior right after the end...
 AFTER_END_FLOOR = 0.1  # ...fading to this at the end of the reflection window
 # A post that looks back ("still thinking about that talk") is about a session that is over:
 # its window reaches further back, ended sessions lead and running or upcoming ones fall behind.
