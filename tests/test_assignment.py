@@ -299,3 +299,16 @@ def test_a_live_post_is_about_the_running_talk_before_one_that_has_just_ended() 
     looking_back = make_post("k2", "kim", "2026-06-11T09:40:00+02:00", "Still thinking about that talk on kelp #minicon")
     (reflection,) = assign(build_threads([looking_back]), sessions, CASE.conference, DEFAULTS)
     assert reflection.session_id == "old"
+
+
+def test_days_later_a_word_of_an_abstract_alone_does_not_name_a_session() -> None:
+    sessions = [
+        make_session("m1", "Methodical superstructures", "2026-06-11T09:00:00+02:00", "2026-06-11T09:30:00+02:00",
+                     room="Hall 1", abstract="Follow the granular plan, follow it twice."),
+        make_session("m2", "Seamless moderators", "2026-06-11T09:00:00+02:00", "2026-06-11T09:30:00+02:00",
+                     room="Hall 2", abstract="Moderation at scale."),
+    ]
+    prose = make_post("b1", "ana", "2026-06-16T14:30:00+02:00", "Why I follow conferences online")
+    named = make_post("b2", "ana", "2026-06-16T15:30:00+02:00", "Notes: methodical superstructures")
+    result = filed(assign(build_threads([prose, named]), sessions, CASE.conference, DEFAULTS))
+    assert result == {"b1": None, "b2": "m1"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +35,9 @@ OVERVIEW_BALANCE = 0.6  # a second session named at least this strongly makes th
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
 STAY_MIN_PRIOR = 0.3  # sessions this likely by time count as the rooms the author could be in
 STAY_WINDOW_MINUTES = 20  # a room change takes a short break: the author's last session ended this recently
+# Far from a session's time only what names it (title, speakers) points at it firmly: a word of its
+# abstract met in a post days later ("why I follow conferences online") is as likely plain prose.
+DISTANT_PROSE = 0.5
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
@@ -220,10 +223,10 @@ class AssignmentEngine:
         stay: Mapping[int, str],
     ) -> Placement:
         named = features.named
-        pool = self._candidate_pool(features, reference, named)
-        specificity = self.text.specificity(features.terms, pool)
+        pool, distant = self._candidate_pool(features, reference, named)
+        specificity = self.text.specificity(features.terms, pool.keys() - distant)
         stay_weight = self._stay_weight(pool) if stay else 0.0
-        totals = self._totals(features, pool, specificity, reference, continuity)
+        totals = self._totals(features, pool, distant, specificity, reference, continuity)
         for index in stay:
             if index in totals:
                 totals[index] += stay_weight
@@ -235,7 +238,7 @@ class AssignmentEngine:
             Candidate(
                 self.sessions[index].id,
                 probability,
-                tuple(self._signals(features, index, pool[index], specificity, reference, continuity))
+                tuple(self._signals(features, index, pool[index], index in distant, specificity, reference, continuity))
                 + ((Signal("stay", stay_weight, stay[index]),) if index in stay and stay_weight > 0 else ()),
             )
             for probability, index in ranked
@@ -287,6 +290,7 @@ class AssignmentEngine:
         self,
         features: _Features,
         pool: Mapping[int, float],
+        distant: Collection[int],
         specificity: Mapping[str, float],
         reference: _Reference | None,
         continuity: Mapping[int, str],
@@ -294,8 +298,11 @@ class AssignmentEngine:
         """Each candidate's score: the same sums as its signals, without building them (the hot path)."""
         weights = self.settings.weights
         totals = {index: math.log(prior) for index, prior in pool.items()}
-        for index, similarity in self.text.similarities(features.terms, pool, specificity).items():
+        nearby = pool.keys() - distant
+        for index, similarity in self.text.similarities(features.terms, nearby, specificity).items():
             totals[index] += weights.text * similarity
+        for index in distant:
+            totals[index] += weights.text * self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)[0]
         named = features.named
         for index, signals in named.signals.items():
             totals[index] += sum(s.score for s in signals)
@@ -310,9 +317,11 @@ class AssignmentEngine:
                 totals[index] += weights.continuity
         return totals
 
-    def _candidate_pool(self, features: _Features, reference: _Reference | None, named: Named) -> dict[int, float]:
-        """Sessions in the thread's time window, plus any it names, quotes or answers, or matches
-        strongly on rare words, wherever they are in time (with a prior fading with the distance)."""
+    def _candidate_pool(
+        self, features: _Features, reference: _Reference | None, named: Named
+    ) -> tuple[dict[int, float], set[int]]:
+        """Sessions in the thread's time window, plus (the second set) any it names, quotes or answers,
+        or matches strongly on rare words, wherever they are in time (with a prior fading with the distance)."""
         moment = features.thread.started_at
         pool = self.time.candidates(moment, reflective=bool(features.reflection_hits))
         elsewhere = set(named.signals)
@@ -323,15 +332,17 @@ class AssignmentEngine:
         )
         if reference is not None and reference.session_index is not None:
             elsewhere.add(reference.session_index)
-        for index in elsewhere - pool.keys():
+        distant = elsewhere - pool.keys()
+        for index in distant:
             pool[index] = self.time.distant_prior(self.sessions[index], moment, self.settings.recap_weight)
-        return pool
+        return pool, distant
 
     def _signals(
         self,
         features: _Features,
         index: int,
         prior: float,
+        distant: bool,
         specificity: Mapping[str, float],
         reference: _Reference | None,
         continuity: Mapping[int, str],
@@ -345,7 +356,10 @@ class AssignmentEngine:
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         signals = [Signal("time", math.log(prior), time_detail)]
-        similarity, matched = self.text.score(features.terms, index, specificity)
+        if distant:
+            similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
+        else:
+            similarity, matched = self.text.score(features.terms, index, specificity)
         if similarity > 0:
             signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
         signals.extend(named.signals.get(index, ()))

@@ -238,6 +238,7 @@ class TextIndex:
             for t, df in frequency.items()
         }
         self.weights: list[dict[str, float]] = [self._bm25(doc, average) for doc in documents]
+        self.naming = [self._naming_terms(s) for s in sessions]
         self.rare_postings = max(3, self.size // 50)  # "rare": in at most 2 % of the sessions
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, doc in enumerate(documents):
@@ -305,12 +306,23 @@ class TextIndex:
         return scores
 
     def score(
-        self, terms: Iterable[str], session_index: int, specificity: Mapping[str, float] | None = None
+        self,
+        terms: Iterable[str],
+        session_index: int,
+        specificity: Mapping[str, float] | None = None,
+        prose_factor: float = 1.0,
     ) -> tuple[float, tuple[str, ...]]:
-        """BM25 of a thread's terms against one session, and the terms that matched (best first)."""
+        """BM25 of a thread's terms against one session, and the terms that matched (best first);
+        terms found only in its prose (abstract, description, track), not in what names it (title,
+        subtitle, speakers), count ``prose_factor`` times."""
         specificity = specificity or {}
         weights = self.weights[session_index]
-        matched = [(weights[t] * specificity.get(t, 1.0), t) for t in terms if t in weights]
+        naming = self.naming[session_index]
+        matched = [
+            (weights[t] * specificity.get(t, 1.0) * (1.0 if t in naming else prose_factor), t)
+            for t in terms
+            if t in weights
+        ]
         if not matched:
             return 0.0, ()
         matched.sort(reverse=True)
@@ -349,6 +361,10 @@ class TextIndex:
             for term in _stems(words):
                 doc[term] += weight
         return doc
+
+    def _naming_terms(self, session: Session) -> frozenset[str]:
+        words = tokenize(" ".join((session.title, session.subtitle, *session.speakers)), self.stopwords)
+        return frozenset((*words, *_stems(words)))
 
     def _bm25(self, doc: Counter[str], average_length: float) -> dict[str, float]:
         length = sum(doc.values())
