@@ -72,7 +72,11 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration error; "
+    "3 the build failed (the previous site is untouched); 4 another run holds the lock.",
+)
 @click.version_option(__version__, prog_name="aggregator")
 @click.option(
     "--config",
