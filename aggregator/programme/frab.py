@@ -24,6 +24,7 @@ from aggregator.programme.lenient import (
     person_name,
     plain_text,
     safe_links,
+    safe_url,
     text,
     unique,
 )
@@ -53,7 +54,7 @@ def event_to_session(event: Mapping[str, Any], ctx: EventContext) -> Session | N
         problem = "no title" if not title else "no readable date/start"
         log.warning("%s: event %s skipped: %s", ctx.source, text(event.get("id")) or "?", problem)
         return None
-    url = text(event.get("url"))
+    url = safe_url(event.get("url"))
     link_base = text(event.get("origin_url")) or url or ctx.base_url
     return Session(
         id=_event_id(event, title, start),

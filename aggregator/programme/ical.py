@@ -10,7 +10,7 @@ import icalendar
 
 from aggregator.errors import ProgrammeError
 from aggregator.models import Session
-from aggregator.programme.lenient import as_list, digest_id, is_break, plain_text, safe_links, text, unique
+from aggregator.programme.lenient import as_list, digest_id, is_break, plain_text, safe_links, safe_url, text, unique
 from aggregator.programme.model import Programme, ProgrammeHeader, assemble, resolve_zone, session_end
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def _session(event: icalendar.Event, tz: tzinfo, source: str) -> Session | None:
         speakers=_speakers(event),
         abstract=plain_text(event.get("DESCRIPTION")),
         track=categories[0] if categories else "",
-        url=text(event.get("URL")),
+        url=safe_url(event.get("URL")),
         language=text(event.get("LANGUAGE")),
         links=safe_links(text(a) for a in as_list(event.get("ATTACH"))),
     )
@@ -60,7 +60,7 @@ def _session(event: icalendar.Event, tz: tzinfo, source: str) -> Session | None:
 
 def _moment(prop: Any, tz: tzinfo) -> datetime | None:
     """An aware datetime from DTSTART/DTEND; floating times are read in ``tz``; dates are not times."""
-    value = getattr(prop, "dt", None)
+    value = _value(prop)
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -70,8 +70,17 @@ def _end(event: icalendar.Event, start: datetime, tz: tzinfo, title: str, source
     end = _moment(event.get("DTEND"), tz)
     if end is not None and end >= start:
         return end
-    duration = getattr(event.get("DURATION"), "dt", None)
+    duration = _value(event.get("DURATION"))
     return session_end(start, duration if isinstance(duration, timedelta) else None, title, source)
+
+
+def _value(prop: Any) -> Any:
+    """A date/time property's value; None when absent or unreadable (icalendar keeps a broken
+    property as ``vBroken``, whose ``.dt`` raises)."""
+    try:
+        return getattr(prop, "dt", None)
+    except ValueError:
+        return None
 
 
 def _categories(event: icalendar.Event) -> list[str]:

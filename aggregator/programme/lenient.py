@@ -69,7 +69,13 @@ def zone(name: str) -> tzinfo | None:
 
 def parse_duration(value: Any) -> timedelta | None:
     """"1:00", "01:00:00", "0:01:00:00" (days first), "PT1H30M", or a bare number of minutes."""
-    raw = text(value)
+    try:
+        return _duration(text(value))
+    except OverflowError:  # more days than a timedelta holds: as unreadable as any other nonsense
+        return None
+
+
+def _duration(raw: str) -> timedelta | None:
     if not raw:
         return None
     if raw.isdigit():
@@ -141,6 +147,12 @@ def person_name(person: Any) -> str:
 def unique(values: Iterable[str]) -> tuple[str, ...]:
     """Non-empty values, first occurrence kept, order preserved."""
     return tuple(dict.fromkeys(v for v in values if v))
+
+
+def safe_url(value: Any) -> str:
+    """The value when it is a link a page may hold (http, https, mailto), else ""."""
+    url = text(value)
+    return url if is_safe_url(url) else ""
 
 
 def safe_links(urls: Iterable[str]) -> tuple[str, ...]:

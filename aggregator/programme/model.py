@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 
 from aggregator.models import Session
 from aggregator.programme.lenient import is_break, zone
 
 log = logging.getLogger(__name__)
+
+# A session must stay a date in every time zone it may be shown in (and a few days of arithmetic).
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=3)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class ProgrammeHeader:
 
 def assemble(header: ProgrammeHeader, sessions: Iterable[Session], *, source: str = "") -> Programme:
     """Drop breaks and repeated ids, sort, and derive rooms, days and the time span."""
-    kept = _without_breaks(_first_of_each_id(sessions, source), source)
+    kept = _without_breaks(_first_of_each_id(_within_the_calendar(sessions, source), source), source)
     rooms = _room_order(header.rooms, kept)
     rank = {room: index for index, room in enumerate(rooms)}
     ordered = tuple(sorted(kept, key=lambda s: (s.start, rank.get(s.room, len(rank)), s.id)))
@@ -117,7 +121,11 @@ def session_end(start: datetime, duration: timedelta | None, title: str, source:
     if duration is None:
         log.warning("%s: session %r has no readable duration; kept with zero length", source, title)
         return start
-    return start + duration
+    try:
+        return start + duration
+    except OverflowError:  # ends after the year 9999
+        log.warning("%s: session %r has a duration that ends past the calendar; kept with zero length", source, title)
+        return start
 
 
 def resolve_zone(*names: str) -> tuple[str, tzinfo]:
@@ -139,6 +147,14 @@ def _first_of_each_id(sessions: Iterable[Session], source: str) -> list[Session]
             continue
         seen[session.id] = session
     return list(seen.values())
+
+
+def _within_the_calendar(sessions: Iterable[Session], source: str) -> Iterator[Session]:
+    for session in sessions:
+        if session.start >= _EARLIEST and session.end <= _LATEST:
+            yield session
+        else:
+            log.warning("%s: event %s skipped: its time lies at the edge of the calendar", source, session.id)
 
 
 def _without_breaks(sessions: list[Session], source: str) -> list[Session]:
