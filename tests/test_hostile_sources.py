@@ -27,7 +27,7 @@ from aggregator import pipeline
 from aggregator.collectors import CollectContext, SourceState
 from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.config import load_config
-from aggregator.errors import ProgrammeError
+from aggregator.errors import ProgrammeError, SourceError
 from aggregator.models import Conference, Post, Session
 from aggregator.programme import load_programme, parse_programme
 from aggregator.sanitize import is_safe_url
@@ -311,3 +311,105 @@ def exported_urls(node: Any) -> list[str]:
     ]
     urls += [url for key, value in node.items() if key == "links" and isinstance(value, list) for url in value]
     return urls + [url for value in node.values() for url in exported_urls(value)]
+
+
+# --- wrong types in saved answers ---------------------------------------------------------------------
+
+WRONG_TYPES: dict[str, dict[str, Any]] = {
+    "account as a list": {"account": [1]},
+    "account as a string": {"account": "evil"},
+    "account null": {"account": None},
+    "content as a number": {"content": 5},
+    "content as a list": {"content": ["<script>alert(1)</script>"]},
+    "spoiler as an object": {"spoiler_text": {"a": 1}},
+    "mentions as an object": {"mentions": {"acct": "x"}},
+    "mentions of junk": {"mentions": [None, 5, {"acct": ["x"], "url": "javascript:alert(1)"}]},
+    "media as an object": {"media_attachments": {"url": "https://ok.example/a.png"}},
+    "media of junk": {"media_attachments": [None, 5, {"url": 5, "description": ["x"], "meta": "x"}]},
+    "card of junk": {"card": {"url": 5, "title": ["x"], "image": {"x": 1}}},
+    "card as a list": {"card": ["x"]},
+    "language as a list": {"language": ["en"]},
+    "id null": {"id": None},
+    "quote of junk": {"quote": {"state": "accepted", "quoted_status": {"uri": "https://x.example/1", "created_at": 5}}},
+    "poll of junk": {"poll": {"options": [None, 5]}},
+    "emojis of junk": {"emojis": [None, {"shortcode": 5, "url": "javascript:alert(1)"}]},
+}
+UNREADABLE: dict[str, dict[str, Any]] = {
+    "created_at garbage": {"created_at": "yesterday"},
+    "created_at a number": {"created_at": 5},
+    "created_at null": {"created_at": None},
+}
+
+
+def odd_statuses(changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    author = account("odd")
+    statuses = []
+    for number, change in enumerate(changes.values(), start=10):
+        entity = status(number, author, content=f"<p>#hostile {number}</p>", tags=["hostile"])
+        statuses.append({**entity, "created_at": DURING_THE_TALK.isoformat(), **change})
+    return statuses
+
+
+def test_mastodon_statuses_of_wrong_types_are_read_or_skipped_never_crash(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "odd.json"
+    good = status(1, account("fine"), content="<p>#hostile fine</p>", tags=["hostile"], created_at="2027-03-02T09:00Z")
+    path.write_text(json.dumps([good, *odd_statuses(WRONG_TYPES), *odd_statuses(UNREADABLE)]), encoding="utf-8")
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    with caplog.at_level(logging.WARNING):
+        result = mastodon_collector(tmp_path, context, path=path).collect(SourceState())
+    assert len(result.posts) == 1 + len(WRONG_TYPES)  # an unreadable status costs itself, not the source
+    assert f"{len(UNREADABLE)} unreadable statuses skipped" in result.notes
+    assert "unreadable created_at 'yesterday'" in caplog.text
+    for post in result.posts:
+        assert "<script" not in post.html and all(is_safe_url(url) for url in post.links)
+        assert post.quote is None  # the quoted status without a readable time is left out
+
+
+def test_a_status_without_uri_still_makes_the_answer_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(odd_statuses({"uri a number, no url": {"uri": 5, "url": None}})), encoding="utf-8")
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    with pytest.raises(SourceError, match="without uri"):
+        mastodon_collector(tmp_path, context, path=path).collect(SourceState())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"author": ["a list"]},
+        {"uri": None},
+        {"embed": {"$type": "app.bsky.embed.images#view", "images": "x"}},
+    ],
+)
+def test_bluesky_answers_the_sdk_refuses_fail_naming_the_file(
+    tmp_path: Path, httpserver: HTTPServer, change: dict[str, Any]
+) -> None:
+    good = json.loads(bluesky_answer(tmp_path, httpserver).read_text(encoding="utf-8"))
+    path = tmp_path / "odd.json"
+    view = good["posts"][0]
+    path.write_text(json.dumps({"posts": [{**view, **change}]}), encoding="utf-8")
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    with pytest.raises(SourceError, match=str(path)):
+        BlueskyCollector(BlueskyOptions(type="bluesky", path=path), context).collect(SourceState())
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"text": 5},
+        {"$type": "app.bsky.feed.post", "text": 5, "createdAt": "yesterday"},
+        {"$type": "app.bsky.feed.post", "text": ["x"], "createdAt": None, "facets": "x"},
+    ],
+)
+def test_a_bluesky_record_of_wrong_types_costs_its_post_only(
+    tmp_path: Path, httpserver: HTTPServer, record: dict[str, Any]
+) -> None:
+    good = json.loads(bluesky_answer(tmp_path, httpserver).read_text(encoding="utf-8"))
+    path = tmp_path / "odd.json"
+    odd = {**good["posts"][0], "uri": good["posts"][0]["uri"] + "odd", "record": record}
+    path.write_text(json.dumps({"posts": [odd, *good["posts"]]}), encoding="utf-8")
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    result = BlueskyCollector(BlueskyOptions(type="bluesky", path=path), context).collect(SourceState())
+    assert {post.id for post in result.posts} == {view["uri"] for view in good["posts"]}

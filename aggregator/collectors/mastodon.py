@@ -34,7 +34,13 @@ from aggregator.collectors import (
     saved_files,
 )
 from aggregator.collectors.mastodon_api import MastodonServer, Page
-from aggregator.collectors.mastodon_statuses import opted_out, status_time, status_to_post, tag_names
+from aggregator.collectors.mastodon_statuses import (
+    opted_out,
+    status_account,
+    status_time,
+    status_to_post,
+    tag_names,
+)
 from aggregator.collectors.mastodon_threads import RepliesPolicy, StatusPool, pick_threads
 from aggregator.errors import AuthError, SourceError
 from aggregator.fetching import RetryPolicy
@@ -333,13 +339,15 @@ class MastodonCollector(Collector):
 
     def _result(self, run: _Run, state: SourceState) -> CollectResult:
         pool = run.pool
-        opted = [uri for uri in pool.uris() if opted_out(pool.get(uri).get("account") or {})]
+        opted = [uri for uri in pool.uris() if opted_out(status_account(pool.get(uri)))]
         excluded = set(opted) | set(run.deleted)
         kept = [uri for uri in pick_threads(pool, run.seeds, self.options.replies) if uri not in excluded]
         posts = tuple(_normalize(pool, uri) for uri in kept)
         notes = [*run.notes]
         if pool.boosts_skipped:
             notes.append(f"{pool.boosts_skipped} boosts skipped")
+        if pool.malformed_skipped:
+            notes.append(f"{pool.malformed_skipped} unreadable statuses skipped")
         if opted:
             notes.append(f"{len(opted)} statuses by accounts that opted out (#nobot or noindex) withheld")
         deleted = tuple(dict.fromkeys([*run.deleted, *opted]))

@@ -40,6 +40,20 @@ def status_time(status: Status) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def malformed(status: Status) -> str:
+    """Why a Status entity (it has a uri) cannot be read: an unreadable created_at; else ""."""
+    try:
+        status_time(status)
+    except SourceError as exc:
+        return str(exc)
+    return ""
+
+
+def status_account(status: Status) -> Mapping[str, Any]:
+    """The status's Account entity ({} when it is missing or not an object)."""
+    return _mapping(status.get("account"))
+
+
 def tag_names(status: Status) -> tuple[str, ...]:
     """The status's hashtags, lower-case without '#'."""
     names = (normalize_tag(str(tag.get("name", ""))) for tag in status.get("tags") or () if isinstance(tag, Mapping))
@@ -70,7 +84,7 @@ def opted_out(account: Mapping[str, Any]) -> bool:
 
 
 def account_id(status: Status) -> str:
-    account = status.get("account") or {}
+    account = status_account(status)
     return str(account.get("url") or account.get("uri") or account.get("acct") or "")
 
 
@@ -87,7 +101,7 @@ def status_to_post(status: Status, *, parent_uri: str = "", root_uri: str = "") 
         id=uri,
         source="mastodon",
         url=url,
-        author=_author(status.get("account") or {}),
+        author=_author(status_account(status)),
         created_at=status_time(status),
         text=html_to_text(html),
         html=html,
@@ -166,9 +180,9 @@ def _quoted_status(status: Status) -> Status | None:
     if not isinstance(quote, Mapping) or quote.get("state") != "accepted":
         return None
     quoted = quote.get("quoted_status")
-    if not isinstance(quoted, Mapping) or not (quoted.get("uri") or quoted.get("url")):
+    if not isinstance(quoted, Mapping) or not (quoted.get("uri") or quoted.get("url")) or malformed(quoted):
         return None
-    return None if opted_out(quoted.get("account") or {}) else quoted
+    return None if opted_out(status_account(quoted)) else quoted
 
 
 def _links(html: str, tags: Iterable[Any], mentions: Iterable[Any], card: LinkCard | None) -> tuple[str, ...]:

@@ -8,12 +8,15 @@ the thread builder links posts by.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from aggregator.collectors.mastodon_statuses import Status, account_id, is_boost, is_public, status_uri
+from aggregator.collectors.mastodon_statuses import Status, account_id, is_boost, is_public, malformed, status_uri
+
+log = logging.getLogger(__name__)
 
 RepliesPolicy = Literal["self", "all", "none"]
 
@@ -32,13 +35,19 @@ class StatusPool:
         self._uri_by_id: dict[tuple[str, str], str] = {}
         self.boosts_skipped = 0
         self.private_skipped = 0
+        self.malformed_skipped = 0
 
     def add(self, status: Status, server: str = "") -> str:
         """Remember a status; returns its uri ("" for boosts and non-public statuses, which are skipped)."""
         if is_boost(status):
             self.boosts_skipped += 1
             return ""
-        uri = status_uri(status)
+        uri = status_uri(status)  # without one it is no Status entity: the answer is wrong, not the status
+        problem = malformed(status)
+        if problem:
+            log.warning("%s: skipped: %s", server or "saved answer", problem)
+            self.malformed_skipped += 1
+            return ""
         status_id = str(status.get("id") or "")
         if status_id:
             self._uri_by_id[(server, status_id)] = uri
