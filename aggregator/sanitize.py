@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -73,6 +74,16 @@ def well_formed(text: str) -> str:
 
 def is_safe_url(url: str) -> bool:
     return url_scheme(url) in SAFE_SCHEMES
+
+
+# Days of margin so that the time is a date in every time zone a page may show it in.
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=3)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=3)
+
+
+def is_showable_time(moment: datetime) -> bool:
+    """Whether an aware time from outside stays a date in every time zone (not at year 1 or 9999's edge)."""
+    return _EARLIEST <= moment <= _LATEST
 
 
 def is_web_url(url: str) -> bool:

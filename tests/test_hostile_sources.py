@@ -19,6 +19,7 @@ from typing import Any
 import feedparser
 import pytest
 from bluesky_fixtures import Account, FakeBluesky, external_view, facet, images_view, link, with_media
+from feed_fixtures import feed_collector
 from hostile_fixtures import ATTRIBUTE_BREAKOUT, BAD_URLS, HOSTILE_DATA, SCRIPT, audit_html, audit_site, site_files
 from mastodon_fixtures import account, mastodon_collector, status
 from pytest_httpserver import HTTPServer
@@ -28,7 +29,7 @@ from aggregator.collectors import CollectContext, SourceState
 from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
 from aggregator.config import load_config
 from aggregator.errors import ProgrammeError, SourceError
-from aggregator.models import Conference, Post, Session
+from aggregator.models import Conference, Digest, Placement, Post, Session, Thread
 from aggregator.programme import load_programme, parse_programme
 from aggregator.sanitize import is_safe_url
 from aggregator.site import render_site
@@ -413,3 +414,48 @@ def test_a_bluesky_record_of_wrong_types_costs_its_post_only(
     context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
     result = BlueskyCollector(BlueskyOptions(type="bluesky", path=path), context).collect(SourceState())
     assert {post.id for post in result.posts} == {view["uri"] for view in good["posts"]}
+
+
+# --- times at the edge of the calendar ----------------------------------------------------------------
+
+EDGE = "9999-12-31T23:59:00+00:00"  # a year-10000 date east of UTC: no page could show it
+
+
+# feedparser warns when its reader asks for the `updated` date an RSS item lacks (the year-9999 pubDate is refused)
+@pytest.mark.filterwarnings("ignore:To avoid breaking existing software:DeprecationWarning")
+def test_posts_at_the_edge_of_the_calendar_are_skipped_and_the_site_builds(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    good = json.loads(bluesky_answer(tmp_path, httpserver).read_text(encoding="utf-8"))
+    edge_view = {**good["posts"][0], "uri": good["posts"][0]["uri"] + "edge", "indexedAt": EDGE}
+    edge_view["record"] = {**edge_view["record"], "createdAt": EDGE}
+    bluesky_path = tmp_path / "edge-bluesky.json"
+    bluesky_path.write_text(json.dumps({"posts": [edge_view, *good["posts"]]}), encoding="utf-8")
+    mastodon_path = tmp_path / "edge-mastodon.json"
+    edge_status = {**odd_statuses({"fine": {}})[0], "created_at": EDGE}
+    mastodon_path.write_text(json.dumps([edge_status, *odd_statuses({"fine": {}, "too": {}})[1:]]), encoding="utf-8")
+    feed_path = tmp_path / "edge.rss"
+    feed_path.write_text(
+        "<rss version='2.0'><channel><title>b</title><link>https://blog.example/</link>"
+        "<lastBuildDate>Tue, 02 Mar 2027 09:00:00 +0000</lastBuildDate>"
+        "<item><title>edge #hostile</title><link>https://blog.example/edge</link>"
+        "<pubDate>Fri, 31 Dec 9999 23:59:00 +0000</pubDate></item></channel></rss>",
+        encoding="utf-8",
+    )
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    posts = [
+        *BlueskyCollector(BlueskyOptions(type="bluesky", path=bluesky_path), context).collect(SourceState()).posts,
+        *mastodon_collector(tmp_path, context, path=mastodon_path).collect(SourceState()).posts,
+        *feed_collector(tmp_path, path=feed_path).collect(SourceState()).posts,
+    ]
+    assert all(post.created_at.year < 9999 for post in posts)
+    assert edge_view["uri"] not in {post.id for post in posts} and len(posts) >= 4
+    digest = Digest(
+        conference=Conference(name="Edge", hashtags=("hostile",), timezone="Pacific/Kiritimati"),
+        sessions=(),
+        placements=tuple(Placement(Thread(root=post, posts=(post,)), None) for post in posts),
+        generated_at=DURING_THE_TALK,
+    )
+    site = tmp_path / "site"
+    render_site(digest, site)
+    assert audit_site(site).problems == []

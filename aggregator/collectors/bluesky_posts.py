@@ -17,6 +17,7 @@ from aggregator.collectors import normalize_tag
 from aggregator.collectors.bluesky_embeds import embed_parts, merged_links, quoted_embeds
 from aggregator.collectors.bluesky_richtext import profile_url, render_rich_text
 from aggregator.models import Author, Post
+from aggregator.sanitize import is_showable_time
 
 PostLike: TypeAlias = models.AppBskyFeedDefs.PostView | models.AppBskyEmbedRecord.ViewRecord
 Profile = Any  # any app.bsky.actor.defs#profileView* (basic, plain or detailed)
@@ -130,9 +131,10 @@ def post_time(created_at: str, indexed_at: str) -> datetime:
 
 def _readable_datetime(value: Any) -> datetime | None:
     try:
-        return parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except (ValueError, OverflowError):
         return None
+    return moment if moment is not None and is_showable_time(moment) else None
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")

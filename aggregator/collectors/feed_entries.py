@@ -17,7 +17,15 @@ from urllib.parse import urljoin, urlsplit
 
 from aggregator.collectors import in_utc, normalize_tag
 from aggregator.models import Author, Media, Post
-from aggregator.sanitize import clean_html, extract_images, extract_links, html_to_text, is_safe_url, text_to_html
+from aggregator.sanitize import (
+    clean_html,
+    extract_images,
+    extract_links,
+    html_to_text,
+    is_safe_url,
+    is_showable_time,
+    text_to_html,
+)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
@@ -112,7 +120,7 @@ def _dated(item: Mapping[str, Any], keys: tuple[str, ...], timezone: str) -> dat
     """The first of ``keys`` that holds a readable date, in UTC."""
     for key in keys:
         moment = _zone_less(item.get(key), timezone) or _struct_to_datetime(item.get(f"{key}_parsed"))
-        if moment is not None:
+        if moment is not None and is_showable_time(moment):
             return moment
     return None
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from aggregator.collectors import normalize_tag
 from aggregator.errors import SourceError
 from aggregator.models import Author, LinkCard, Media, MediaKind, Post
-from aggregator.sanitize import clean_html, extract_links, html_to_text, is_web_url
+from aggregator.sanitize import clean_html, extract_links, html_to_text, is_showable_time, is_web_url
 
 Status = Mapping[str, Any]
 
@@ -37,7 +37,10 @@ def status_time(status: Status) -> datetime:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
         raise SourceError(f"status {status.get('uri')}: unreadable created_at {raw!r}") from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if not is_showable_time(moment):
+        raise SourceError(f"status {status.get('uri')}: created_at {raw!r} lies at the edge of the calendar")
+    return moment.astimezone(UTC)
 
 
 def malformed(status: Status) -> str:

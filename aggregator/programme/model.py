@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 
 from aggregator.models import Session
 from aggregator.programme.lenient import is_break, zone
+from aggregator.sanitize import is_showable_time
 
 log = logging.getLogger(__name__)
-
-# A session must stay a date in every time zone it may be shown in (and a few days of arithmetic).
-_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=3)
-_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -151,7 +148,7 @@ def _first_of_each_id(sessions: Iterable[Session], source: str) -> list[Session]
 
 def _within_the_calendar(sessions: Iterable[Session], source: str) -> Iterator[Session]:
     for session in sessions:
-        if session.start >= _EARLIEST and session.end <= _LATEST:
+        if is_showable_time(session.start) and is_showable_time(session.end):
             yield session
         else:
             log.warning("%s: event %s skipped: its time lies at the edge of the calendar", source, session.id)
