@@ -91,6 +91,11 @@ def is_web_url(url: str) -> bool:
     return url_scheme(url) in {"http", "https"}
 
 
+def web_url_or_empty(url: str | None) -> str:
+    """``url`` when it is an http(s) address that parses, else "" (for images, avatars, video)."""
+    return url if url and is_web_url(url) else ""
+
+
 def url_scheme(url: str) -> str:
     """The lower-case scheme, or "" for a relative URL or one that does not parse at all.
 

@@ -162,6 +162,8 @@ def bluesky_answer(folder: Path, server: HTTPServer) -> Path:
     )
     card = external_view("javascript:alert('card')", title=SCRIPT, description=ATTRIBUTE_BREAKOUT, thumb="javascript:x")
     images = images_view(f"alt {SCRIPT}", ATTRIBUTE_BREAKOUT)
+    for image in images["images"]:
+        image["thumb"] = "javascript:alert('thumb')"
     network.post(author, text, at=DURING_THE_TALK, facets=facets, tags=["hostile"], embed=images)
     network.post(author, f"#hostile card {SCRIPT}", at=DURING_THE_TALK + timedelta(minutes=1), embed=card)
     good_card = external_view('https://ok.example/card"><script>', title=SCRIPT, thumb="https://cdn.bsky.app/x.jpg")
@@ -171,6 +173,8 @@ def bluesky_answer(folder: Path, server: HTTPServer) -> Path:
         at=DURING_THE_TALK + timedelta(minutes=2),
         embed=with_media(network.quote_of(next(iter(network.posts))), good_card),
     )
+    for view in network.posts.values():
+        view["author"] = {**view["author"], "avatar": "javascript:alert('avatar')"}
     path = folder / "searchPosts-hostile.json"
     path.write_text(json.dumps({"posts": list(network.posts.values())}), encoding="utf-8")
     return path

@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 from atproto_client import models
 
 from aggregator.models import LinkCard, Media, MediaKind
-from aggregator.sanitize import is_web_url
+from aggregator.sanitize import is_web_url, web_url_or_empty
 
 QuotedView: TypeAlias = models.AppBskyEmbedRecord.ViewRecord
 
@@ -69,7 +69,8 @@ def _media(embed: Any, original_url: str) -> tuple[Media, ...]:
     if isinstance(embed, models.AppBskyEmbedVideo.View):
         width, height = _size(embed.aspect_ratio)
         kind: MediaKind = "gif" if embed.presentation == "gif" else "video"
-        return (Media(kind, embed.playlist, embed.alt or "", embed.thumbnail or "", width, height),)
+        playlist, thumb = web_url_or_empty(embed.playlist), web_url_or_empty(embed.thumbnail)
+        return (Media(kind, playlist, embed.alt or "", thumb, width, height),)
     return (_link_to_original(embed, original_url),)
 
 
@@ -79,7 +80,7 @@ def _link_to_original(embed: Any, original_url: str) -> Media:
 
 def _image(fullsize: str, thumb: str, alt: str, ratio: Any) -> Media:
     width, height = _size(ratio)
-    return Media("image", fullsize, alt or "", thumb, width, height)
+    return Media("image", web_url_or_empty(fullsize), alt or "", web_url_or_empty(thumb), width, height)
 
 
 def _size(ratio: models.AppBskyEmbedDefs.AspectRatio | None) -> tuple[int | None, int | None]:
@@ -89,7 +90,7 @@ def _size(ratio: models.AppBskyEmbedDefs.AspectRatio | None) -> tuple[int | None
 def _external_parts(external: models.AppBskyEmbedExternal.ViewExternal) -> EmbedParts:
     if not is_web_url(external.uri):
         return EmbedParts()
-    card = LinkCard(external.uri, external.title or "", external.description or "", external.thumb or "")
+    card = LinkCard(external.uri, external.title or "", external.description or "", web_url_or_empty(external.thumb))
     return EmbedParts(card=card, links=(external.uri,))
 
 

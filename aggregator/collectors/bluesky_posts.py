@@ -17,7 +17,7 @@ from aggregator.collectors import normalize_tag
 from aggregator.collectors.bluesky_embeds import embed_parts, merged_links, quoted_embeds
 from aggregator.collectors.bluesky_richtext import profile_url, render_rich_text
 from aggregator.models import Author, Post
-from aggregator.sanitize import is_showable_time
+from aggregator.sanitize import is_showable_time, web_url_or_empty
 
 PostLike: TypeAlias = models.AppBskyFeedDefs.PostView | models.AppBskyEmbedRecord.ViewRecord
 Profile = Any  # any app.bsky.actor.defs#profileView* (basic, plain or detailed)
@@ -82,7 +82,7 @@ def author_from_profile(profile: Profile) -> Author:
         handle=_public_handle(profile),
         display_name=(profile.display_name or "").strip(),
         url=profile_url(_public_handle(profile)),
-        avatar=profile.avatar or "",
+        avatar=web_url_or_empty(profile.avatar),
     )
 
 
