@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -463,3 +464,28 @@ def test_posts_at_the_edge_of_the_calendar_are_skipped_and_the_site_builds(
     site = tmp_path / "site"
     render_site(digest, site)
     assert audit_site(site).problems == []
+
+
+# --- JSON nested too deeply for the parser ---------------------------------------------------------------
+
+DEEP_JSON = b'{"schedule": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+
+
+def test_deeply_nested_json_is_an_unreadable_file_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(ProgrammeError, match="^deep.json: JSON nested too deeply"):
+        parse_programme(DEEP_JSON, "deep.json")
+    path = tmp_path / "deep.json"
+    path.write_bytes(DEEP_JSON)
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path)
+    with pytest.raises(SourceError, match=str(path)):
+        BlueskyCollector(BlueskyOptions(type="bluesky", path=path), context).collect(SourceState())
+    with pytest.raises(SourceError, match=str(path)):
+        mastodon_collector(tmp_path, context, path=path).collect(SourceState())
+
+
+def test_a_server_answering_deeply_nested_json_is_a_source_error(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request(re.compile("^/api/")).respond_with_data(DEEP_JSON, content_type="application/json")
+    context = CollectContext(conference=CONFERENCE, data_dir=tmp_path, timeout=5.0)
+    collector = mastodon_collector(tmp_path, context, instances=(httpserver.url_for("/").rstrip("/"),))
+    with pytest.raises(SourceError):
+        collector.collect(SourceState())

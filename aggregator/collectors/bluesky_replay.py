@@ -45,7 +45,7 @@ def views_of_feed(feed: list[models.AppBskyFeedDefs.FeedViewPost]) -> Iterator[P
 def _load(file: Path) -> dict[str, Any]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise SourceError(f"{file}: not a readable JSON answer: {exc}") from exc
     if not isinstance(data, dict):
         raise SourceError(f"{file}: expected a JSON object (an XRPC answer)")

@@ -392,7 +392,7 @@ def _saved_statuses(file: Path) -> list[dict[str, Any]]:
     """Statuses in a saved answer: a timeline page (array), a Context object, or one Status."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # Recursion: nested too deeply
         raise SourceError(f"{file}: not a saved Mastodon answer ({exc})") from exc
     if isinstance(data, list):
         return [item for item in data if isinstance(item, dict)]

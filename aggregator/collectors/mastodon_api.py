@@ -152,7 +152,7 @@ def _link(response: httpx.Response, rel: str) -> str:
 def _json(response: httpx.Response, what: str) -> Any:
     try:
         return response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deeply
         raise SourceError(f"{what}: the answer is not JSON, is this a Mastodon server? ({exc})") from exc
 
 

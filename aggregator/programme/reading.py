@@ -84,6 +84,8 @@ def _load_json(data: bytes, source: str) -> object:
         raise ProgrammeError(f"{source}: JSON programme is not UTF-8: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise ProgrammeError(f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise ProgrammeError(f"{source}: JSON nested too deeply to be a programme") from exc
 
 
 def _content_start(data: bytes) -> bytes:
