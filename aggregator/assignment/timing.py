@@ -111,10 +111,6 @@ class TimeIndex:
             if other != index and self.sessions[other].room == previous.room and self.sessions[other].start >= previous.end
         ]
 
-    def running(self, moment: datetime) -> list[int]:
-        """Sessions strictly running at ``moment`` (for discovery and statistics)."""
-        return [i for i, prior in self.candidates(moment).items() if prior == 1.0]
-
 
 def _length_weights(sessions: Sequence[Session]) -> list[float]:
     """Sessions much longer than usual (all-day workshops, open spaces) draw fewer posts per minute:
