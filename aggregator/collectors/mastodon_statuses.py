@@ -135,7 +135,7 @@ def handle(account: Mapping[str, Any]) -> str:
 def _author(account: Mapping[str, Any]) -> Author:
     name = html_to_text(str(account.get("display_name") or ""))
     return Author(
-        id=str(account.get("url") or account.get("uri") or handle(account)),
+        id=_safe(account.get("url")) or _safe(account.get("uri")) or handle(account),
         handle=handle(account),
         display_name=name,
         url=_safe(account.get("url")),
