@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aggregator.models import Author, Post, Thread
+from aggregator.patterns import RegexPattern
 
 HALLWAY = "hallway"
 """The pin target that sends a thread to the hallway page instead of a session."""
@@ -33,23 +34,13 @@ class OverridesConfig(BaseModel):
         default_factory=list,
         description="accounts never to publish: a handle (alice.bsky.social, @alice@glammr.us), a DID or a profile URL",
     )
-    exclude: list[str] = Field(
+    exclude: list[RegexPattern] = Field(
         default_factory=list, description="regular expressions (case-insensitive): posts whose text matches are dropped"
     )
-    exclude_authors: list[str] = Field(
+    exclude_authors: list[RegexPattern] = Field(
         default_factory=list,
         description="regular expressions (case-insensitive) on the author's handle: matching authors are dropped",
     )
-
-    @field_validator("exclude", "exclude_authors")
-    @classmethod
-    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-        return patterns
 
     @field_validator("pin")
     @classmethod

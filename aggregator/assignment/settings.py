@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from aggregator.patterns import RegexPattern
+
 
 class SignalWeights(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -75,7 +77,7 @@ class AssignmentSettings(BaseModel):
         "(with many rooms it tips a weak clue, it never places a thread alone; 0 turns it off)",
     )
     weights: SignalWeights = Field(SignalWeights(), description="how much each signal counts")
-    session_code_patterns: list[str] = Field(
+    session_code_patterns: list[RegexPattern] = Field(
         default_factory=list,
         description=r"regular expressions whose first group is a session id or code found in posts, e.g. '#c4l27-(\d+)'",
     )
@@ -91,10 +93,6 @@ class AssignmentSettings(BaseModel):
     @classmethod
     def _patterns_have_a_group(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-            if compiled.groups < 1:
+            if re.compile(pattern).groups < 1:
                 raise ValueError(f"{pattern!r} needs a (group) around the session id or code")
         return patterns

@@ -50,6 +50,7 @@ from aggregator.collectors.bluesky_policy import Publisher
 from aggregator.collectors.bluesky_replay import replayed_views
 from aggregator.collectors.bluesky_threads import may_continue
 from aggregator.fetching import RetryPolicy
+from aggregator.patterns import RegexPattern
 
 log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored post (indexing lag)
@@ -95,7 +96,7 @@ class BlueskyOptions(SourceOptions):
         "hide", description="Posts labelled porn/sexual/nudity/graphic-media: 'hide' leaves them out, 'warn' keeps "
         "them behind a content warning."
     )
-    exclude_authors: tuple[str, ...] = Field(
+    exclude_authors: tuple[RegexPattern, ...] = Field(
         (), description=r"Regular expressions; authors whose handle or DID fully matches one are left out "
         r"(e.g. '.*\.ap\.brid\.gy' for bridged accounts)."
     )
@@ -116,16 +117,6 @@ class BlueskyOptions(SourceOptions):
     @classmethod
     def _clean_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(normalize_tag(tag) for tag in tags if normalize_tag(tag)))
-
-    @field_validator("exclude_authors", mode="after")
-    @classmethod
-    def _valid_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from exc
-        return patterns
 
     @field_validator("feed", "list", mode="after")
     @classmethod
