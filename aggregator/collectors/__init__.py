@@ -128,13 +128,19 @@ def collector_for(options: SourceOptions, context: CollectContext) -> Collector:
     return load_builtin_collectors()[options.type](options, context)
 
 
-def conference_window(
-    conference: Conference, margin: timedelta, after: timedelta | None = None
+def collection_window(
+    context: CollectContext, since: datetime | None, until: datetime | None, margin: timedelta
 ) -> tuple[datetime | None, datetime | None]:
-    """The conference dates widened by ``margin`` before and ``after`` (default: margin) after."""
-    if conference.start is None or conference.end is None:
-        return None, None
-    return conference.start - margin, conference.end + (margin if after is None else after)
+    """The moments (UTC) to collect between: a source's own ``since``/``until`` first, then the
+    pipeline's window, then the conference dates widened by ``margin``."""
+    conference = context.conference
+    start = end = None
+    if conference.start is not None and conference.end is not None:
+        start, end = conference.start - margin, conference.end + margin
+    return (
+        in_utc(since or context.window_start or start, conference.timezone),
+        in_utc(until or context.window_end or end, conference.timezone),
+    )
 
 
 def in_utc(moment: datetime | None, timezone: str) -> datetime | None:

@@ -30,12 +30,13 @@ from aggregator.collectors import (
     CollectResult,
     SourceOptions,
     SourceState,
-    conference_window,
     friendly_duration,
-    in_utc,
     matches_hashtags,
     normalize_tag,
     register,
+)
+from aggregator.collectors import (
+    collection_window as shared_window,
 )
 from aggregator.collectors.bluesky_client import (
     AuthXrpcError,
@@ -315,12 +316,7 @@ class BlueskyCollector(Collector):
 
 def collection_window(options: BlueskyOptions, context: CollectContext) -> Window:
     """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
-    start, end = conference_window(context.conference, options.margin)
-    timezone = context.conference.timezone
-    return Window(
-        in_utc(options.since or context.window_start or start, timezone),
-        in_utc(options.until or context.window_end or end, timezone),
-    )
+    return Window(*shared_window(context, options.since, options.until, options.margin))
 
 
 def _moment(iso: str) -> datetime | None:

@@ -26,9 +26,8 @@ from aggregator.collectors import (
     CollectResult,
     SourceOptions,
     SourceState,
-    conference_window,
+    collection_window,
     friendly_duration,
-    in_utc,
     normalize_tag,
     register,
     saved_files,
@@ -358,12 +357,7 @@ class MastodonCollector(Collector):
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
-        start, end = conference_window(self.context.conference, self.options.margin)
-        timezone = self.context.conference.timezone
-        return (
-            in_utc(self.options.since or self.context.window_start or start, timezone),
-            in_utc(self.options.until or self.context.window_end or end, timezone),
-        )
+        return collection_window(self.context, self.options.since, self.options.until, self.options.margin)
 
     def _hashtags(self) -> frozenset[str]:
         tags = self.options.hashtags or self.context.conference.hashtags
