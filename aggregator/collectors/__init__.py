@@ -163,12 +163,13 @@ def normalize_tag(tag: str) -> str:
     return tag.strip().lstrip("#").casefold()
 
 
-def saved_files(path: Path) -> list[Path]:
-    """The saved responses behind a `path:` option: the file itself, or a folder's visible files by name."""
+def saved_files(path: Path, pattern: str = "*") -> list[Path]:
+    """The saved responses behind a `path:` option: the file itself, or a folder's visible files
+    matching ``pattern`` (a glob: "**/*.json" also reads sub-folders), by name."""
     if path.is_file():
         return [path]
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return sorted(p for p in path.glob(pattern) if p.is_file() and not p.name.startswith("."))
     raise SourceError(f"{path}: no such file or folder")
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 from atproto_client import models
 from atproto_client.models.utils import get_or_create
 
+from aggregator.collectors import saved_files
 from aggregator.collectors.bluesky_threads import RepliesPolicy, pick_thread
 from aggregator.errors import SourceError
 
@@ -23,16 +24,8 @@ PostView: TypeAlias = models.AppBskyFeedDefs.PostView
 
 def replayed_views(path: Path, replies: RepliesPolicy) -> Iterator[PostView]:
     """Every post view in the saved answers, reposts left out, threads picked per ``replies``."""
-    for file in answer_files(path):
+    for file in saved_files(path, "**/*.json"):
         yield from _views(_load(file), file, replies)
-
-
-def answer_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.json") if p.is_file())
-    if path.is_file():
-        return [path]
-    raise SourceError(f"{path}: no such file or folder of saved Bluesky answers")
 
 
 def views_of_feed(feed: list[models.AppBskyFeedDefs.FeedViewPost]) -> Iterator[PostView]:
