@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -91,9 +92,9 @@ def is_web_url(url: str) -> bool:
     return url_scheme(url) in {"http", "https"}
 
 
-def web_url_or_empty(url: str | None) -> str:
+def web_url_or_empty(url: Any) -> str:
     """``url`` when it is an http(s) address that parses, else "" (for images, avatars, video)."""
-    return url if url and is_web_url(url) else ""
+    return url.strip() if isinstance(url, str) and is_web_url(url) else ""
 
 
 def url_scheme(url: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from aggregator.collectors import normalize_tag
 from aggregator.errors import SourceError
 from aggregator.models import Author, LinkCard, Media, MediaKind, Post
-from aggregator.sanitize import clean_html, extract_links, html_to_text, is_showable_time, is_web_url
+from aggregator.sanitize import clean_html, extract_links, html_to_text, is_showable_time, web_url_or_empty
 
 Status = Mapping[str, Any]
 
@@ -94,7 +94,7 @@ def account_id(status: Status) -> str:
 def status_to_post(status: Status, *, parent_uri: str = "", root_uri: str = "") -> Post:
     """Normalize one status. ``parent_uri``/``root_uri``: what the reply points at, when known."""
     uri = status_uri(status)
-    url = _safe(status.get("url")) or _safe(uri)
+    url = web_url_or_empty(status.get("url")) or web_url_or_empty(uri)
     html = clean_html(str(status.get("content") or ""), base_url=url)
     tags = status.get("tags") or ()
     mentions = status.get("mentions") or ()
@@ -128,18 +128,18 @@ def handle(account: Mapping[str, Any]) -> str:
     acct = str(account.get("acct") or account.get("username") or "")
     if "@" in acct:
         return f"@{acct}"
-    host = urlsplit(_safe(account.get("url"))).netloc
+    host = urlsplit(web_url_or_empty(account.get("url"))).netloc
     return f"@{acct}@{host}" if host else f"@{acct}"
 
 
 def _author(account: Mapping[str, Any]) -> Author:
     name = html_to_text(str(account.get("display_name") or ""))
     return Author(
-        id=_safe(account.get("url")) or _safe(account.get("uri")) or handle(account),
+        id=web_url_or_empty(account.get("url")) or web_url_or_empty(account.get("uri")) or handle(account),
         handle=handle(account),
         display_name=name,
-        url=_safe(account.get("url")),
-        avatar=_safe(account.get("avatar")),
+        url=web_url_or_empty(account.get("url")),
+        avatar=web_url_or_empty(account.get("avatar")),
     )
 
 
@@ -154,7 +154,7 @@ def _media(item: Mapping[str, Any]) -> Media:
         kind=MEDIA_KINDS.get(str(item.get("type")), "link"),
         url=_media_url(item),
         alt=str(item.get("description") or "").strip(),
-        thumb=_safe(item.get("preview_url")),
+        thumb=web_url_or_empty(item.get("preview_url")),
         width=_int(original.get("width")),
         height=_int(original.get("height")),
     )
@@ -163,17 +163,17 @@ def _media(item: Mapping[str, Any]) -> Media:
 def _media_url(item: Any) -> str:
     if not isinstance(item, Mapping):
         return ""
-    return _safe(item.get("url")) or _safe(item.get("remote_url"))
+    return web_url_or_empty(item.get("url")) or web_url_or_empty(item.get("remote_url"))
 
 
 def _card(card: Any) -> LinkCard | None:
-    if not isinstance(card, Mapping) or not _safe(card.get("url")):
+    if not isinstance(card, Mapping) or not web_url_or_empty(card.get("url")):
         return None
     return LinkCard(
-        url=_safe(card.get("url")),
+        url=web_url_or_empty(card.get("url")),
         title=html_to_text(str(card.get("title") or "")),
         description=html_to_text(str(card.get("description") or "")),
-        thumb=_safe(card.get("image")),
+        thumb=web_url_or_empty(card.get("image")),
     )
 
 
@@ -204,10 +204,6 @@ def _links(html: str, tags: Iterable[Any], mentions: Iterable[Any], card: LinkCa
 
 def _mention_handle(mention: Mapping[str, Any]) -> str:
     return handle(mention).lstrip("@")
-
-
-def _safe(url: Any) -> str:
-    return url.strip() if isinstance(url, str) and is_web_url(url) else ""
 
 
 def _int(value: Any) -> int | None:
