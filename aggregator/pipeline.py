@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from zoneinfo import ZoneInfo
@@ -169,8 +169,9 @@ def _collect_one(
     )
     try:
         result = collector_for(source, context).collect(store.state(name))
-        posts = _with_provenance(result, name)
-        counts = store.save_collected(name, source.type, posts, result.deleted, result.state, withheld=result.withheld)
+        counts = store.save_collected(
+            name, source.type, result.posts, result.deleted, result.state, withheld=result.withheld
+        )
     except AggregatorError as exc:
         return _failed(store, source, name, str(exc), started)
     except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
@@ -205,10 +206,6 @@ def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str
     known = set(own)
     orphans = store.orphan_ids("bluesky", owners=[peer.label() for peer in peers])
     return [*own, *(post_id for post_id in orphans if post_id not in known)]
-
-
-def _with_provenance(result: CollectResult, name: str) -> list[Post]:
-    return [replace(post, source_names=(name,)) for post in result.posts]
 
 
 def _failed(store: Store, source: SourceOptions, name: str, error: str, started: float) -> SourceReport:
