@@ -372,12 +372,6 @@ class Store:
             ),
         )
 
-    def source_states(self) -> dict[str, dict[str, Any]]:
-        """Every source's state as plain data (for `check`, logs and health pages)."""
-        cursor = self._db.execute("SELECT * FROM source_state ORDER BY name")
-        columns = [c[0] for c in cursor.description]
-        return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
-
 
 def _map_strings(value: Any) -> Any:
     if isinstance(value, str):
@@ -387,10 +381,6 @@ def _map_strings(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_map_strings(item) for item in value)
     return value
-
-
-def open_store(data_dir: Path) -> Store:
-    return Store(data_dir)
 
 
 def _statements(script: str) -> list[str]:
