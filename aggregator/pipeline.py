@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from aggregator.assignment import assign, discover_sessions
 from aggregator.collectors import CollectContext, CollectResult, SourceOptions, SourceState, collector_for
-from aggregator.config import Config
+from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import Programme, is_remote, load_programme
-from aggregator.site import SiteReport, render_site
-from aggregator.store import Store
+from aggregator.site.pages import SiteReport, render_site
+from aggregator.store.sqlite import Store
 from aggregator.threads import build_threads
 
 log = logging.getLogger(__name__)

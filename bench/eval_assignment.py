@@ -22,10 +22,10 @@ from pathlib import Path
 from aggregator import pipeline
 from aggregator.assignment import AssignmentSettings
 from aggregator.assignment.explain import explain
-from aggregator.evaluation import confusion_summary, format_metrics, score
-from aggregator.evaluation_run import config_for_set
-from aggregator.export import export_sessions
-from aggregator.store import Store
+from aggregator.evaluation.metrics import confusion_summary, format_metrics, score
+from aggregator.evaluation.run import config_for_set
+from aggregator.site.exports import export_sessions
+from aggregator.store.sqlite import Store
 
 
 def main() -> None:

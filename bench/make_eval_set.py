@@ -31,7 +31,17 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evalset_formats import Talk, bluesky_pages, frab_json, frab_xml, ical, labels_csv, mastodon_statuses, pretalx_code, rss  # noqa: E402
+from evalset_formats import (  # noqa: E402
+    Talk,
+    bluesky_pages,
+    frab_json,
+    frab_xml,
+    ical,
+    labels_csv,
+    mastodon_statuses,
+    pretalx_code,
+    rss,
+)
 from evalset_posting import Crowd, Habits, Poster, make_crowd  # noqa: E402
 
 from aggregator.programme import parse_programme  # noqa: E402

@@ -28,8 +28,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from aggregator.collectors import CollectContext, CollectResult, SourceState
-from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
-from aggregator.fetching import RetryPolicy
+from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
+from aggregator.http import RetryPolicy
 from aggregator.models import Conference
 
 BASE_TIME = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.collectors import CollectContext
-from aggregator.collectors.feed import FeedCollector, FeedOptions
-from aggregator.fetching import RetryPolicy
+from aggregator.collectors.feed.collector import FeedCollector, FeedOptions
+from aggregator.http import RetryPolicy
 from aggregator.models import Conference
 
 FEED_DATA = Path(__file__).parent / "data" / "feed"

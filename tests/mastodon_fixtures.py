@@ -30,8 +30,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from aggregator.collectors import CollectContext
-from aggregator.collectors.mastodon import MastodonCollector, MastodonOptions
-from aggregator.fetching import RetryPolicy
+from aggregator.collectors.mastodon.collector import MastodonCollector, MastodonOptions
+from aggregator.http import RetryPolicy
 from aggregator.models import Conference
 
 Status = dict[str, Any]

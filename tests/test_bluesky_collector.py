@@ -119,7 +119,7 @@ def test_self_thread_is_followed_and_others_replies_follow_policy(harness: Harne
 
 
 def test_long_threads_are_fetched_past_the_depth_limit(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("aggregator.collectors.bluesky_live.THREAD_DEPTH", 3)
+    monkeypatch.setattr("aggregator.collectors.bluesky.queries.THREAD_DEPTH", 3)
     fake = harness.fake
     alice = fake.account("alice.test")
     chain = [tagged(fake, alice, "Thread start #shelfcon")]

@@ -21,7 +21,7 @@ from bluesky_fixtures import (
     with_media,
 )
 
-from aggregator.collectors.bluesky_posts import author_opted_out, parse_datetime, post_from_view
+from aggregator.collectors.bluesky.posts import author_opted_out, parse_datetime, post_from_view
 from aggregator.models import LinkCard, Media
 
 

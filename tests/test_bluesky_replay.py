@@ -11,7 +11,7 @@ from bluesky_fixtures import CONFERENCE
 from pydantic import ValidationError
 
 from aggregator.collectors import CollectContext, SourceState
-from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
+from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
 from aggregator.errors import SourceError
 from aggregator.models import Conference
 

@@ -6,7 +6,7 @@ from atproto_client import models
 from atproto_client.models.utils import get_or_create
 from bluesky_fixtures import facet, link, mention, tag
 
-from aggregator.collectors.bluesky_richtext import render_rich_text
+from aggregator.collectors.bluesky.richtext import render_rich_text
 
 
 def facets(*raw: dict) -> list[models.AppBskyRichtextFacet.Main]:

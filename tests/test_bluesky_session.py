@@ -17,7 +17,7 @@ from bluesky_fixtures import (
     tag,
 )
 
-from aggregator.collectors.bluesky_client import Credentials, SessionFile, XrpcClient, credentials_from_env
+from aggregator.collectors.bluesky.client import Credentials, SessionFile, XrpcClient, credentials_from_env
 from aggregator.errors import AuthError
 
 LOGIN = "com.atproto.server.createSession"

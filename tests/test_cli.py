@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
-from aggregator.cli import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_SOURCES_FAILED, cli
-from aggregator.lock import run_lock
-from aggregator.store import Store
+from aggregator.cli.app import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_SOURCES_FAILED, cli
+from aggregator.store.lock import run_lock
+from aggregator.store.sqlite import Store
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Notes</title><link>https://notes.example.org/</link>
@@ -58,7 +58,7 @@ def config_path(write_config, httpserver: HTTPServer) -> Path:
 
 
 def test_run_builds_the_site_even_when_a_source_fails(config_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    monkeypatch.setattr("aggregator.http.backoff_delay", lambda attempt, policy: 0)
     code, output = invoke("--config", str(config_path), "run")
     assert code == EXIT_SOURCES_FAILED
     site = config_path.parent / "output"
@@ -75,7 +75,7 @@ def test_run_builds_the_site_even_when_a_source_fails(config_path: Path, monkeyp
 
 
 def test_collect_twice_keeps_the_post_count(config_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    monkeypatch.setattr("aggregator.http.backoff_delay", lambda attempt, policy: 0)
     for _ in range(2):
         code, _ = invoke("--config", str(config_path), "collect", "good")
         assert code == EXIT_OK
@@ -140,7 +140,7 @@ def test_serve_previews_the_built_site(config_path: Path) -> None:
 
     import httpx
 
-    from aggregator.preview import make_server
+    from aggregator.cli.preview import make_server
 
     assert invoke("--config", str(config_path), "build")[0] == EXIT_OK
     server = make_server(config_path.parent / "output", "127.0.0.1", 0)
@@ -165,7 +165,7 @@ def test_global_options_may_follow_the_command(config_path: Path) -> None:
 
 
 def test_explain_shows_the_candidates_and_the_decision(config_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    monkeypatch.setattr("aggregator.http.backoff_delay", lambda attempt, policy: 0)
     invoke("--config", str(config_path), "collect", "good")
     code, output = invoke("--config", str(config_path), "explain", "https://notes.example.org/recap-1/")
     assert code == EXIT_OK, output

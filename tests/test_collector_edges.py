@@ -20,9 +20,9 @@ from feed_fixtures import feed_collector
 
 from aggregator import pipeline
 from aggregator.collectors import CollectResult, SourceState
-from aggregator.config import load_config
+from aggregator.config.model import load_config
 from aggregator.models import Author, Post
-from aggregator.store import Store
+from aggregator.store.sqlite import Store
 
 # The feed fixtures' conference is in America/Chicago: CDT (UTC-5) in June.
 NINE_THIRTY_IN_CHICAGO = datetime(2027, 6, 10, 14, 30, tzinfo=UTC)

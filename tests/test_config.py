@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.config import load_config
+from aggregator.config.model import load_config
 from aggregator.errors import ConfigError
 
 VALID = """

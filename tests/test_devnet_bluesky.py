@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 from devnet_fixtures import SETUP_HINT, Account, DevNetwork, create_account, missing_prerequisite, png_image, tagged
 
-from aggregator.collectors import CollectContext, CollectResult, SourceState, bluesky_live
-from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
-from aggregator.collectors.bluesky_client import SessionFile
+from aggregator.collectors import CollectContext, CollectResult, SourceState
+from aggregator.collectors.bluesky import queries as bluesky_queries
+from aggregator.collectors.bluesky.client import SessionFile
+from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
 from aggregator.errors import AuthError
 from aggregator.models import Conference, Post
 
@@ -203,7 +204,7 @@ def test_search_follows_the_cursor_page_by_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     logged_in_as(curator)
-    monkeypatch.setattr(bluesky_live, "PAGE_SIZE", 1)  # four matching posts: four pages from the AppView
+    monkeypatch.setattr(bluesky_queries, "PAGE_SIZE", 1)  # four matching posts: four pages from the AppView
     posts = by_id(collect(devnet, tmp_path, hashtags=["devnetconf"], replies="none"))
     assert set(posts) == {conference_posts.root, conference_posts.quote, conference_posts.image}
 

@@ -7,9 +7,9 @@ import re
 import click
 from conftest import REPO
 
-from aggregator.cli import cli
-from aggregator.config import load_config
-from aggregator.reference import BEGIN, END, config_reference, documented_keys
+from aggregator.cli.app import cli
+from aggregator.config.model import load_config
+from aggregator.config.readme_reference import BEGIN, END, config_reference, documented_keys
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -36,7 +36,7 @@ def test_every_command_and_option_is_in_the_readme() -> None:
 
 def test_sources_yaml_reference_is_generated_from_the_schema() -> None:
     block = README.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert block == config_reference().strip(), "run: python -m aggregator.reference README.md"
+    assert block == config_reference().strip(), "run: python -m aggregator.config.readme_reference README.md"
 
 
 def test_every_config_key_is_documented() -> None:

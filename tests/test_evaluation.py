@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.evaluation import (
+from aggregator.evaluation.metrics import (
     EXCLUDED,
     confusion_summary,
     format_confusion,

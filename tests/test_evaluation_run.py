@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import EXAMPLE
 
-from aggregator.cli import cli
-from aggregator.evaluation_run import evaluate_set, observed_hashtags
+from aggregator.cli.app import cli
+from aggregator.evaluation.run import evaluate_set, observed_hashtags
 
 
 def copy_of_example(tmp_path: Path) -> Path:

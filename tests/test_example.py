@@ -15,10 +15,10 @@ import pytest
 from conftest import EXAMPLE
 
 from aggregator import pipeline
-from aggregator.config import load_config
-from aggregator.evaluation import score
-from aggregator.site import render_site
-from aggregator.store import Store
+from aggregator.config.model import load_config
+from aggregator.evaluation.metrics import score
+from aggregator.site.pages import render_site
+from aggregator.store.sqlite import Store
 
 GOLDEN = Path(__file__).parent / "data" / "example" / "index.html"
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)

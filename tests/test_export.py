@@ -8,8 +8,8 @@ from pathlib import Path
 
 from site_fixtures import BLOG, CONTINUATION, HALLWAY, ICAL, ICAL_POST, KEYNOTE, ORPHAN, REPLY, ROOT, build_digest
 
-from aggregator.export import export_sessions
-from aggregator.site import render_site
+from aggregator.site.exports import export_sessions
+from aggregator.site.pages import render_site
 
 POST_KEYS = {"id", "url", "author", "created_at", "text", "source"}
 SESSION_KEYS = {"id", "title", "start", "end", "room", "url", "posts"}

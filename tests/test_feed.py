@@ -22,7 +22,7 @@ from werkzeug import Request, Response
 
 from aggregator import USER_AGENT
 from aggregator.collectors import SourceState
-from aggregator.collectors.feed import FeedOptions
+from aggregator.collectors.feed.collector import FeedOptions
 from aggregator.errors import SourceError
 
 ETAG = '"v1-abc"'

@@ -22,9 +22,9 @@ from site_fixtures import (
     build_digest,
 )
 
-from aggregator import feeds
-from aggregator.feeds import atom_id, entry_title
-from aggregator.site import render_site
+from aggregator.site import feeds
+from aggregator.site.feeds import atom_id, entry_title
+from aggregator.site.pages import render_site
 
 FORMATS = ("rss", "atom")
 

@@ -35,10 +35,10 @@ from hostile_fixtures import (
 )
 
 from aggregator.collectors import SourceState
-from aggregator.collectors.bluesky_richtext import render_rich_text
+from aggregator.collectors.bluesky.richtext import render_rich_text
 from aggregator.models import Digest
 from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
-from aggregator.site import render_site
+from aggregator.site.pages import render_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # nh3 swallows an exception raised in the URL filter; make it fail the test instead

@@ -27,13 +27,13 @@ from pytest_httpserver import HTTPServer
 
 from aggregator import pipeline
 from aggregator.collectors import CollectContext, SourceState
-from aggregator.collectors.bluesky import BlueskyCollector, BlueskyOptions
-from aggregator.config import load_config
+from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
+from aggregator.config.model import load_config
 from aggregator.errors import ProgrammeError, SourceError
 from aggregator.models import Conference, Digest, Placement, Post, Session, Thread
 from aggregator.programme import load_programme, parse_programme
 from aggregator.sanitize import is_safe_url
-from aggregator.site import render_site
+from aggregator.site.pages import render_site
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 

@@ -12,7 +12,7 @@ from mastodon_fixtures import MASTODON_DATA, mastodon_collector
 from pydantic import ValidationError
 
 from aggregator.collectors import CollectContext, SourceState
-from aggregator.collectors.mastodon import MastodonOptions
+from aggregator.collectors.mastodon.collector import MastodonOptions
 from aggregator.errors import SourceError
 from aggregator.models import Conference
 

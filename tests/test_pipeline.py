@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from aggregator import pipeline
-from aggregator.config import load_config
+from aggregator.config.model import load_config
 from aggregator.errors import ProgrammeError
 
 ICS = """BEGIN:VCALENDAR
@@ -36,7 +36,7 @@ sources: []
 
 @pytest.fixture
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("aggregator.fetching.backoff_delay", lambda attempt, policy: 0)
+    monkeypatch.setattr("aggregator.http.backoff_delay", lambda attempt, policy: 0)
 
 
 def test_remote_programme_is_saved_and_used_when_the_site_is_down(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aggregator.cli import EXIT_BUILD, EXIT_CONFIG, EXIT_OK, EXIT_SOURCES_FAILED, cli
+from aggregator.cli.app import EXIT_BUILD, EXIT_CONFIG, EXIT_OK, EXIT_SOURCES_FAILED, cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shelfcon"
 

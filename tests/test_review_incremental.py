@@ -13,8 +13,8 @@ from bluesky_fixtures import (
 )
 
 from aggregator import pipeline
-from aggregator.config import Config, load_config
-from aggregator.store import Store
+from aggregator.config.model import Config, load_config
+from aggregator.store.sqlite import Store
 
 
 def tagged(fake, author, text: str, **kwargs) -> str:
@@ -115,8 +115,8 @@ def test_naive_since_and_until_are_conference_local_time(tmp_path) -> None:
     from zoneinfo import ZoneInfo
 
     from aggregator.collectors import CollectContext
-    from aggregator.collectors.bluesky import BlueskyOptions, collection_window
-    from aggregator.collectors.mastodon import MastodonCollector, MastodonOptions
+    from aggregator.collectors.bluesky.collector import BlueskyOptions, collection_window
+    from aggregator.collectors.mastodon.collector import MastodonCollector, MastodonOptions
     from aggregator.models import Conference
 
     conference = Conference(name="C", hashtags=("c",), timezone="America/Chicago")

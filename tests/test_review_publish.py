@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from site_fixtures import build_digest
 
-from aggregator.site import render_site
+from aggregator.site.pages import render_site
 
 
 def modes(folder: Path) -> dict[str, int]:

@@ -8,7 +8,7 @@ import pytest
 from test_store import bridged_copy, mastodon_original
 
 from aggregator.collectors import SourceState
-from aggregator.store import Store
+from aggregator.store.sqlite import Store
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from site_fixtures import (
     build_digest,
 )
 
-from aggregator.site import SiteReport, render_site, template_search_path
+from aggregator.site.pages import SiteReport, render_site, template_search_path
 
 GOLDEN = Path(__file__).parent / "data" / "site" / "session-101.html"
 

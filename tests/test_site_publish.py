@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from site_fixtures import build_digest
 
-from aggregator import publish, site
 from aggregator.errors import BuildError
-from aggregator.publish import publish_atomically, recover_interrupted_swap
-from aggregator.site import render_site
+from aggregator.site import pages as site
+from aggregator.site import publish
+from aggregator.site.pages import render_site
+from aggregator.site.publish import publish_atomically, recover_interrupted_swap
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

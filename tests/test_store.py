@@ -11,7 +11,7 @@ import pytest
 from aggregator.collectors import SourceState
 from aggregator.errors import StoreError
 from aggregator.models import Author, LinkCard, Media, Post, post_to_dict
-from aggregator.store import MIGRATIONS, Store
+from aggregator.store.sqlite import MIGRATIONS, Store
 
 START = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
 

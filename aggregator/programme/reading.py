@@ -10,7 +10,7 @@ from typing import Literal
 import httpx
 
 from aggregator.errors import ProgrammeError, SourceError
-from aggregator.fetching import make_client, raise_for_status, request
+from aggregator.http import make_client, raise_for_status, request
 from aggregator.programme.frab_json import parse_frab_json
 from aggregator.programme.frab_xml import parse_frab_xml
 from aggregator.programme.ical import parse_ical

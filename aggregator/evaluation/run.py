@@ -17,11 +17,11 @@ from typing import Any
 
 from aggregator import pipeline
 from aggregator.collectors import load_builtin_collectors, normalize_tag
-from aggregator.config import ConferenceConfig, Config
+from aggregator.config.model import ConferenceConfig, Config
 from aggregator.errors import ConfigError
-from aggregator.evaluation import Metrics, confusion_summary, format_metrics, score
+from aggregator.evaluation.metrics import Metrics, confusion_summary, format_metrics, score
 from aggregator.programme import load_programme
-from aggregator.store import Store
+from aggregator.store.sqlite import Store
 
 PROGRAMME_NAMES = ("programme.xml", "programme.json", "programme.ics", "schedule.xml", "schedule.json")
 SOURCE_FOLDERS = {"bluesky": "bluesky", "mastodon": "mastodon", "feed": "blogs"}

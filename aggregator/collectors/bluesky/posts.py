@@ -14,8 +14,8 @@ from atproto_client import models
 from atproto_core.uri import AtUri
 
 from aggregator.collectors import normalize_tag
-from aggregator.collectors.bluesky_embeds import embed_parts, merged_links, quoted_embeds
-from aggregator.collectors.bluesky_richtext import profile_url, render_rich_text
+from aggregator.collectors.bluesky.embeds import embed_parts, merged_links, quoted_embeds
+from aggregator.collectors.bluesky.richtext import profile_url, render_rich_text
 from aggregator.models import Author, Post
 from aggregator.sanitize import is_showable_time, web_url_or_empty
 

@@ -14,10 +14,10 @@ from typing import Any, TypeAlias
 
 from atproto_client import models
 
-from aggregator.collectors.bluesky_client import XrpcClient, XrpcError
-from aggregator.collectors.bluesky_posts import post_time
-from aggregator.collectors.bluesky_replay import views_of_feed
-from aggregator.collectors.bluesky_threads import RepliesPolicy, ThreadPick, pick_thread
+from aggregator.collectors.bluesky.client import XrpcClient, XrpcError
+from aggregator.collectors.bluesky.posts import post_time
+from aggregator.collectors.bluesky.replay import views_of_feed
+from aggregator.collectors.bluesky.threads import RepliesPolicy, ThreadPick, pick_thread
 
 PostView: TypeAlias = models.AppBskyFeedDefs.PostView
 Page: TypeAlias = tuple[list[PostView], str | None]  # the views of one answer, and its cursor
@@ -52,7 +52,7 @@ def sort_time(view: PostView) -> datetime:
     return post_time(getattr(view.record, "created_at", ""), view.indexed_at)
 
 
-class LiveReader:
+class ServiceReader:
     def __init__(self, client: XrpcClient, *, max_pages: int, progress: Callable[[int], None]) -> None:
         self.client = client
         self.max_pages = max_pages

@@ -38,19 +38,19 @@ from aggregator.collectors import (
 from aggregator.collectors import (
     collection_window as shared_window,
 )
-from aggregator.collectors.bluesky_client import (
+from aggregator.collectors.bluesky.client import (
     AuthXrpcError,
     SessionFile,
     XrpcClient,
     XrpcError,
     credentials_from_env,
 )
-from aggregator.collectors.bluesky_embeds import embed_parts
-from aggregator.collectors.bluesky_live import LiveReader, Paging, PostView, Window, sort_time
-from aggregator.collectors.bluesky_policy import Publisher
-from aggregator.collectors.bluesky_replay import replayed_views
-from aggregator.collectors.bluesky_threads import may_continue
-from aggregator.fetching import RetryPolicy
+from aggregator.collectors.bluesky.embeds import embed_parts
+from aggregator.collectors.bluesky.publication import Publisher
+from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReader, Window, sort_time
+from aggregator.collectors.bluesky.replay import replayed_views
+from aggregator.collectors.bluesky.threads import may_continue
+from aggregator.http import RetryPolicy
 from aggregator.patterns import RegexPattern
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class BlueskyCollector(Collector):
         if self.options.path is not None:
             return self._replay(state)
         with self._client() as client:
-            reader = LiveReader(client, max_pages=self.context.max_pages, progress=self.context.progress)
+            reader = ServiceReader(client, max_pages=self.context.max_pages, progress=self.context.progress)
             return self._live(reader, state)
 
     def _replay(self, state: SourceState) -> CollectResult:
@@ -165,7 +165,7 @@ class BlueskyCollector(Collector):
         notes = (f"replayed {len(views)} posts from {self.options.path}",)
         return CollectResult(verdict.posts, _finished(state), verdict.withheld, notes, withheld=verdict.withheld)
 
-    def _live(self, reader: LiveReader, state: SourceState) -> CollectResult:
+    def _live(self, reader: ServiceReader, state: SourceState) -> CollectResult:
         newest: dict[str, str] = dict(state.extra.get("newest", {}))
         unfinished: dict[str, list[dict[str, str]]] = {k: list(v) for k, v in state.extra.get("unfinished", {}).items()}
         matching = _unique(self._matching(reader, newest, unfinished))
@@ -189,7 +189,7 @@ class BlueskyCollector(Collector):
         )
 
     def _matching(
-        self, reader: LiveReader, newest: dict[str, str], unfinished: dict[str, list[dict[str, str]]]
+        self, reader: ServiceReader, newest: dict[str, str], unfinished: dict[str, list[dict[str, str]]]
     ) -> Iterator[PostView]:
         """The posts the configured queries find, each query read from where the last run stopped.
 
@@ -233,7 +233,7 @@ class BlueskyCollector(Collector):
             since = window.start.isoformat() if window.start else ""
             unfinished.setdefault(key, []).append({"since": since, "cursor": paging.stopped_at})
 
-    def _queries(self, reader: LiveReader) -> Iterator[tuple[str, Any]]:
+    def _queries(self, reader: ServiceReader) -> Iterator[tuple[str, Any]]:
         options = self.options
         if options.searches:
             for tag in options.hashtags or (None,):
@@ -247,7 +247,7 @@ class BlueskyCollector(Collector):
             yield f"account:{actor}", lambda w, p, a=actor: reader.author_feed(a, w, p)
 
     def _with_threads(
-        self, reader: LiveReader, matching: Iterable[PostView], state: SourceState
+        self, reader: ServiceReader, matching: Iterable[PostView], state: SourceState
     ) -> tuple[list[PostView], dict[str, str]]:
         """Thread posts around the matching ones, and the threads to keep following next run."""
         if self.options.replies == "none":
@@ -273,7 +273,7 @@ class BlueskyCollector(Collector):
                 followed[uri] = max(sort_time(v) for v in in_window).isoformat()
         return found, followed
 
-    def _recheck(self, reader: LiveReader) -> tuple[list[PostView], tuple[str, ...]]:
+    def _recheck(self, reader: ServiceReader) -> tuple[list[PostView], tuple[str, ...]]:
         """Stored posts that still exist, and the ids of those that do not."""
         if not self.options.check_deletions:
             return [], ()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from aggregator.collectors.mastodon_statuses import Status, account_id, is_boost, is_public, malformed, status_uri
+from aggregator.collectors.mastodon.statuses import Status, account_id, is_boost, is_public, malformed, status_uri
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from aggregator.collectors.bluesky_posts import (
+from aggregator.collectors.bluesky.posts import (
     PostLike,
     author_opted_out,
     must_hide,

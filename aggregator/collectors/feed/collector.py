@@ -2,7 +2,7 @@
 
 Fetched politely (conditional GET: an unchanged feed costs one 304), parsed by feedparser
 from the raw bytes (so it sniffs the encoding itself), every entry normalized by
-:mod:`aggregator.collectors.feed_entries`.
+:mod:`aggregator.collectors.feed.entries`.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from aggregator.collectors import (
     register,
     saved_files,
 )
-from aggregator.collectors.feed_entries import FeedEntry, category_key, entry_to_post, feed_info
+from aggregator.collectors.feed.entries import FeedEntry, category_key, entry_to_post, feed_info
 from aggregator.errors import SourceError
-from aggregator.fetching import RetryPolicy, make_client, raise_for_status, request
+from aggregator.http import RetryPolicy, make_client, raise_for_status, request
 from aggregator.models import Post
 
 ACCEPT = (

@@ -16,7 +16,7 @@ from atproto_client import models
 from atproto_client.models.utils import get_or_create
 
 from aggregator.collectors import saved_files
-from aggregator.collectors.bluesky_threads import RepliesPolicy, pick_thread
+from aggregator.collectors.bluesky.threads import RepliesPolicy, pick_thread
 from aggregator.errors import SourceError
 
 PostView: TypeAlias = models.AppBskyFeedDefs.PostView

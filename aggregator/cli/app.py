@@ -21,14 +21,14 @@ from typing import Any, TypeVar
 import click
 
 from aggregator import __version__, pipeline
-from aggregator.config import DEFAULT_CONFIG, Config, load_config
+from aggregator.cli.progress import ProgressDisplay
+from aggregator.config.model import DEFAULT_CONFIG, Config, load_config
 from aggregator.curation import Overrides
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
-from aggregator.lock import run_lock
 from aggregator.models import post_to_dict
 from aggregator.programme import is_remote
-from aggregator.progress import ProgressDisplay
-from aggregator.store import Store
+from aggregator.store.lock import run_lock
+from aggregator.store.sqlite import Store
 
 EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -256,7 +256,7 @@ def _locked_store(config: Config, kind: str) -> Iterator[Store]:
 @handle_errors
 def serve(settings: Settings, port: int, bind: str) -> None:
     """Preview the built site on http://BIND:PORT/ (Ctrl-C stops)."""
-    from aggregator.preview import serve_folder
+    from aggregator.cli.preview import serve_folder
 
     config = settings.config()
     if not config.output.is_dir():
@@ -312,7 +312,7 @@ def explain(settings: Settings, post_id: str) -> None:
 @handle_errors
 def evaluate(settings: Settings, set_dir: Path, output: Path | None, as_json: bool) -> None:
     """Run the whole pipeline on an evaluation set (programme + saved captures) and score it."""
-    from aggregator.evaluation_run import evaluate_set
+    from aggregator.evaluation.run import evaluate_set
 
     with tempfile.TemporaryDirectory(prefix="aggregator-eval-") as workdir:
         result = evaluate_set(set_dir, Path(workdir), output=output)

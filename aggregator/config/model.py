@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.collectors import SourceOptions, load_builtin_collectors, normalize_tag
+from aggregator.config.located_yaml import Location, YamlDocument, read_yaml
 from aggregator.curation import OverridesConfig
 from aggregator.errors import ConfigError
 from aggregator.programme import InlineSession
-from aggregator.yamlsource import Location, YamlDocument, read_yaml
 
 DEFAULT_CONFIG = Path("sources.yaml")
 

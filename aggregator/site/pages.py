@@ -15,19 +15,20 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-import aggregator
-from aggregator.export import export_model
-from aggregator.feeds import FEED_FILTERS, write_feeds
+from aggregator import PROJECT_URL
 from aggregator.models import Digest, Post
-from aggregator.publish import publish_atomically
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
-from aggregator.site_model import SessionView, SiteModel, conference_timezone
+from aggregator.site.exports import export_model
+from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.model import SessionView, SiteModel, conference_timezone
+from aggregator.site.publish import publish_atomically
 
 STATIC_DIR = "static"
 SESSIONS_DIR = "sessions"
@@ -64,9 +65,8 @@ def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None 
 
 
 def template_search_path(templates_dir: Path | None = None) -> list[Path]:
-    """Curator override first, then the packaged templates (wheel) or the repository's (editable)."""
-    packaged = Path(aggregator.__file__).parent / "templates"
-    default = packaged if packaged.is_dir() else Path(aggregator.__file__).parent.parent / "templates"
+    """Curator override first, then the templates shipped inside the package."""
+    default = Path(str(resources.files("aggregator.site").joinpath("templates")))
     return [Path(templates_dir), default] if templates_dir else [default]
 
 
@@ -85,7 +85,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
         conference=digest.conference,
         generated_at=digest.generated_at,
         site_language=SITE_LANGUAGE,
-        project_url=aggregator.PROJECT_URL,
+        project_url=PROJECT_URL,
         session_page=session_page,
     )
     return environment

@@ -22,7 +22,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 
 from aggregator.models import Post
-from aggregator.site_model import SessionView, SiteModel
+from aggregator.site.model import SessionView, SiteModel
 
 CONFERENCE_FEED_ENTRIES = 200  # the newest posts; the site itself keeps them all
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}

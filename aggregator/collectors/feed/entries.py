@@ -1,6 +1,6 @@
 """feedparser's view of one RSS/Atom entry in, a normalized :class:`~aggregator.models.Post` out.
 
-Only this module and :mod:`aggregator.collectors.feed` know feedparser's shapes.
+Only this module and :mod:`aggregator.collectors.feed.collector` know feedparser's shapes.
 """
 
 from __future__ import annotations

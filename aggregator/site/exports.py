@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from aggregator.models import Conference, Digest, Post
-from aggregator.site_model import SessionView, SiteModel
+from aggregator.site.model import SessionView, SiteModel
 
 
 def export_sessions(digest: Digest) -> dict[str, Any]:

@@ -32,17 +32,17 @@ from aggregator.collectors import (
     register,
     saved_files,
 )
-from aggregator.collectors.mastodon_api import MastodonServer, Page
-from aggregator.collectors.mastodon_statuses import (
+from aggregator.collectors.mastodon.api import MastodonServer, Page
+from aggregator.collectors.mastodon.statuses import (
     opted_out,
     status_account,
     status_time,
     status_to_post,
     tag_names,
 )
-from aggregator.collectors.mastodon_threads import RepliesPolicy, StatusPool, pick_threads
+from aggregator.collectors.mastodon.threads import RepliesPolicy, StatusPool, pick_threads
 from aggregator.errors import AuthError, SourceError
-from aggregator.fetching import RetryPolicy
+from aggregator.http import RetryPolicy
 from aggregator.models import Post
 
 MAX_OPEN_THREADS = 300

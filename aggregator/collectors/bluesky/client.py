@@ -1,6 +1,6 @@
 """A small XRPC client for the Bluesky collector: login, session reuse, retries, rate limits.
 
-Requests go through :func:`aggregator.fetching.request`, so every call gets the project's
+Requests go through :func:`aggregator.http.request`, so every call gets the project's
 retry semantics (jittered backoff on 5xx/timeouts, bounded waits on 429). Answers are
 validated with the atproto SDK's models. The login session is the SDK's session string,
 kept in the data folder with 0600 permissions: Bluesky caps logins per account and day,
@@ -29,7 +29,7 @@ from atproto_core.did_doc import DidDocument, is_valid_did_doc
 from atproto_server.auth.jwt import get_jwt_payload
 
 from aggregator.errors import AuthError, RateLimited, SourceError
-from aggregator.fetching import RetryPolicy, make_client, rate_limit_wait, request
+from aggregator.http import RetryPolicy, make_client, rate_limit_wait, request
 
 log = logging.getLogger(__name__)
 

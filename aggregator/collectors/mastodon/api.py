@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from aggregator.errors import AuthError, SourceError
-from aggregator.fetching import RetryPolicy, make_client, raise_for_status, request
+from aggregator.http import RetryPolicy, make_client, raise_for_status, request
 
 PAGE_LIMIT = 40  # the most Mastodon returns per page
 GONE = frozenset({404, 410})
