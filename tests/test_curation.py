@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from assignment_fixtures import make_post
 from pydantic import ValidationError
 
 from aggregator.curation import Overrides, OverridesConfig, filter_posts
 from aggregator.models import Author, Thread
+from tests.assignment.builders import make_post
 
 
 def post(id: str, text: str = "hello #minicon", author: str = "ann", **fields):

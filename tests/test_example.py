@@ -12,15 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
 
 from aggregator import pipeline
 from aggregator.config.model import load_config
 from aggregator.evaluation.metrics import score
 from aggregator.site.pages import render_site
 from aggregator.store.sqlite import Store
+from tests.paths import DATA, EXAMPLE
 
-GOLDEN = Path(__file__).parent / "data" / "example" / "index.html"
+GOLDEN = DATA / "example" / "index.html"
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
 
 

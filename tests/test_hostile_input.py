@@ -3,7 +3,7 @@
 A Digest whose every outside field carries payloads (and posts read by the real collectors
 from hostile saved answers, sessions read by the real programme importers from hostile
 programme files) is rendered into a temporary folder; every written file is then parsed
-and audited (see ``hostile_fixtures``).
+and audited (see ``tests.hostile``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,14 @@ from pathlib import Path
 import feedparser
 import pytest
 from atproto_client import models
-from feed_fixtures import feed_collector
-from hostile_fixtures import (
+
+from aggregator.collectors import SourceState
+from aggregator.collectors.bluesky.richtext import render_rich_text
+from aggregator.models import Digest
+from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
+from aggregator.site.pages import render_site
+from tests.collectors.feed.fakes import feed_collector
+from tests.hostile import (
     ALT_TEXT,
     BAD_URLS,
     HOSTILE_BLOG_HTML,
@@ -33,12 +39,6 @@ from hostile_fixtures import (
     hostile_post,
     site_files,
 )
-
-from aggregator.collectors import SourceState
-from aggregator.collectors.bluesky.richtext import render_rich_text
-from aggregator.models import Digest
-from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
-from aggregator.site.pages import render_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # nh3 swallows an exception raised in the URL filter; make it fail the test instead

@@ -4,7 +4,7 @@ Programme files (frab XML, pretalx JSON, iCalendar under ``tests/data/hostile/``
 in every field, wrong types, path-like ids and calendar-edge times; saved Bluesky and Mastodon
 answers (built here, Bluesky's validated with the atproto SDK models) carry payloads in every
 field the collectors read. The programme and the posts are built into a site through the
-pipeline and audited with ``hostile_fixtures``.
+pipeline and audited with ``tests.hostile``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,6 @@ from typing import Any
 
 import feedparser
 import pytest
-from bluesky_fixtures import Account, FakeBluesky, external_view, facet, images_view, link, with_media
-from feed_fixtures import feed_collector
-from hostile_fixtures import ATTRIBUTE_BREAKOUT, BAD_URLS, HOSTILE_DATA, SCRIPT, audit_html, audit_site, site_files
-from mastodon_fixtures import account, mastodon_collector, status
 from pytest_httpserver import HTTPServer
 
 from aggregator import pipeline
@@ -34,6 +30,10 @@ from aggregator.models import Conference, Digest, Placement, Post, Session, Thre
 from aggregator.programme import load_programme, parse_programme
 from aggregator.sanitize import is_safe_url
 from aggregator.site.pages import render_site
+from tests.collectors.bluesky.fakes import Account, FakeBluesky, external_view, facet, images_view, link, with_media
+from tests.collectors.feed.fakes import feed_collector
+from tests.collectors.mastodon.fakes import account, mastodon_collector, status
+from tests.hostile import ATTRIBUTE_BREAKOUT, BAD_URLS, HOSTILE_DATA, SCRIPT, audit_html, audit_site, site_files
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 

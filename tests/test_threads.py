@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from assignment_fixtures import make_post
-
 from aggregator.threads import build_threads
+from tests.assignment.builders import make_post
 
 
 def post(id: str, author: str, minute: int, **fields):

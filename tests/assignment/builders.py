@@ -1,0 +1,69 @@
+"""Builders for the assignment tests: the hand-written MiniCon case and small Post/Session helpers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aggregator.models import Author, Conference, Media, Post, Session
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class LabelledCase:
+    conference: Conference
+    sessions: tuple[Session, ...]
+    posts: tuple[Post, ...]
+    expected: dict[str, str | None]  # post id -> session id, None for the hallway
+    cases: dict[str, str]  # post id -> what the post exercises
+
+
+def load_case(name: str = "minicon") -> LabelledCase:
+    raw = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    conf = raw["conference"]
+    sessions = tuple(make_session(**s) for s in raw["sessions"])
+    conference = Conference(
+        name=conf["name"],
+        hashtags=tuple(conf["hashtags"]),
+        timezone=conf["timezone"],
+        start=min(s.start for s in sessions),
+        end=max(s.end for s in sessions),
+    )
+    posts = tuple(_post(p) for p in raw["posts"])
+    expected = {p["id"]: (p["expected"] or None) for p in raw["posts"]}
+    cases = {p["id"]: p["case"] for p in raw["posts"]}
+    return LabelledCase(conference, sessions, posts, expected, cases)
+
+
+def make_session(id: str, title: str, start: str, end: str, **fields: Any) -> Session:
+    for key in ("speakers", "hashtags", "links"):
+        if key in fields:
+            fields[key] = tuple(fields[key])
+    return Session(id=id, title=title, start=datetime.fromisoformat(start), end=datetime.fromisoformat(end), **fields)
+
+
+def make_post(id: str, author: str, time: str, text: str, **fields: Any) -> Post:
+    alt = fields.pop("alt", ())
+    for key in ("hashtags", "links", "mentions"):
+        if key in fields:
+            fields[key] = tuple(fields[key])
+    return Post(
+        id=id,
+        source=fields.pop("source", "bluesky"),
+        url=fields.pop("url", f"https://social.example/{id}"),
+        author=Author(id=f"did:example:{author}", handle=f"{author}.social.example", display_name=author.title()),
+        created_at=datetime.fromisoformat(time),
+        text=text,
+        html="",
+        media=tuple(Media("image", f"https://social.example/{id}.jpg", a) for a in alt),
+        **fields,
+    )
+
+
+def _post(raw: dict[str, Any]) -> Post:
+    fields = {k: v for k, v in raw.items() if k not in {"expected", "case"}}
+    return make_post(**fields)

@@ -1,0 +1,57 @@
+"""The README documents every command, option and sources.yaml key, and CI runs its test command."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from aggregator.cli.app import cli
+from aggregator.config.model import load_config
+from aggregator.config.readme_reference import BEGIN, END, config_reference, documented_keys
+from tests.paths import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(?:sh|bash|console)?\n(.+?)\n```", section, flags=re.S)
+
+
+def test_every_command_and_option_is_in_the_readme() -> None:
+    missing = []
+    for name, command in cli.commands.items():
+        if f"aggregator {name}" not in README:
+            missing.append(f"command {name}")
+        for param in command.params:
+            documented = any(opt in README for opt in param.opts if opt.startswith("--"))
+            if isinstance(param, click.Option) and not documented:
+                missing.append(f"{name} {param.opts[0]}")
+    for param in cli.params:
+        if isinstance(param, click.Option) and not any(o in README for o in param.opts if o.startswith("--")):
+            missing.append(f"global {param.opts[0]}")
+    assert not missing, f"undocumented in README.md: {missing}"
+
+
+def test_sources_yaml_reference_is_generated_from_the_schema() -> None:
+    block = README.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    assert block == config_reference().strip(), "run: python -m aggregator.config.readme_reference README.md"
+
+
+def test_every_config_key_is_documented() -> None:
+    undocumented = [key for key in documented_keys() if f"`{key}`" not in README and f"`{key.split('.')[-1]}`" not in README]
+    assert not undocumented
+
+
+def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = quick_start_commands()
+    assert len(commands) == 2, commands
+    install_and_run, install_and_test = commands
+    assert "aggregator run --config examples/" in install_and_run
+    assert install_and_test in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_bundled_sources_yaml_is_valid() -> None:
+    config = load_config(REPO / "sources.yaml")
+    assert config.sources

@@ -1,0 +1,154 @@
+"""RSS 2.0 and Atom feeds parse back through feedparser cleanly, with stable ids and original links."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from aggregator.site import feeds
+from aggregator.site.feeds import atom_id, entry_title
+from aggregator.site.pages import render_site
+from tests.site.builders import (
+    BLOG,
+    CONTINUATION,
+    HOSTILE,
+    ICAL_POST,
+    KEYNOTE,
+    METADATA,
+    ORPHAN,
+    REPLY,
+    ROOT,
+    SITE_URL,
+    all_posts,
+    build_digest,
+)
+
+FORMATS = ("rss", "atom")
+
+
+def build(tmp_path: Path, *, site_url: str = "") -> Path:
+    output = tmp_path / "out"
+    render_site(build_digest(site_url=site_url), output)
+    return output
+
+
+def parse(path: Path) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse(path.read_bytes())
+    assert parsed.bozo is False, f"{path.name}: {parsed.get('bozo_exception')!r}"
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def relative_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("relative"))
+
+
+@pytest.fixture(scope="module")
+def absolute_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("absolute"), site_url=SITE_URL)
+
+
+@pytest.mark.parametrize("site_name", ["relative_site", "absolute_site"])
+def test_every_feed_parses_without_errors(site_name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(site_name)
+    written = sorted([*site.rglob("*.rss"), *site.rglob("*.atom")])
+    assert len(written) == 10
+    for path in written:
+        parsed = parse(path)
+        assert parsed.version == ("rss20" if path.suffix == ".rss" else "atom10")
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_conference_feed_holds_every_post_newest_first_with_stable_ids(relative_site: Path, extension: str) -> None:
+    parsed = parse(relative_site / f"feed.{extension}")
+    expected = sorted(all_posts(), key=lambda post: post.created_at, reverse=True)
+    ids = [entry.id for entry in parsed.entries]
+    assert ids == [post.id if extension == "rss" else atom_id(post.id) for post in expected]
+    assert [entry.link for entry in parsed.entries] == [post.url for post in expected]
+
+
+def test_atom_ids_are_the_post_ids_whenever_they_are_iris() -> None:
+    for post in (ROOT, REPLY, BLOG):
+        assert atom_id(post.id) == post.id
+    assert atom_id(ORPHAN.id) == "urn:x-backchannel-post:feed-entry-without-scheme%207"
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_session_feed_holds_the_whole_thread(relative_site: Path, extension: str) -> None:
+    parsed = parse(relative_site / "sessions" / f"101.{extension}")
+    assert [entry.link for entry in parsed.entries] == [REPLY.url, CONTINUATION.url, ROOT.url]
+    assert KEYNOTE.title in parsed.feed.title
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_hostile_text_round_trips_as_text(relative_site: Path, extension: str) -> None:
+    parsed = parse(relative_site / "sessions" / f"102.{extension}")
+    assert METADATA.title in parsed.feed.title
+    (entry,) = parsed.entries
+    assert entry.title == f"Recap: {HOSTILE}"
+    assert entry.author == "Carol Blogger"
+    assert "<iframe" not in entry.summary and "<script" not in entry.summary
+    assert "<em>metadata</em>" in entry.summary
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_entry_content_keeps_media_alt_text_and_quote(relative_site: Path, extension: str) -> None:
+    entries = {entry.link: entry for entry in parse(relative_site / "sessions" / f"101.{extension}").entries}
+    continuation = entries[CONTINUATION.url].summary
+    assert CONTINUATION.media[0].url in continuation
+    assert 'alt="A slide reading' in continuation
+    assert "Looking forward to the keynote tomorrow" in entries[REPLY.url].summary
+    assert "Spoilers for the closing panel" in entries[REPLY.url].summary
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_links_are_absolute_with_a_site_url(absolute_site: Path, extension: str) -> None:
+    conference = parse(absolute_site / f"feed.{extension}")
+    session = parse(absolute_site / "sessions" / f"101.{extension}")
+    assert conference.feed.link == f"{SITE_URL}index.html"
+    assert session.feed.link == f"{SITE_URL}sessions/101.html"
+    self_links = [link.href for link in session.feed.links if link.rel == "self"]
+    assert self_links == [f"{SITE_URL}sessions/101.{extension}"]
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_links_are_relative_to_the_feed_without_a_site_url(relative_site: Path, extension: str) -> None:
+    raw = (relative_site / "sessions" / f"101.{extension}").read_text(encoding="utf-8")
+    assert "../sessions/101.html" in raw
+    assert 'rel="self"' not in raw
+
+
+def test_atom_feed_ids_are_stable_across_builds(tmp_path: Path, relative_site: Path) -> None:
+    again = build(tmp_path)
+    assert parse(again / "feed.atom").feed.id == parse(relative_site / "feed.atom").feed.id
+    assert parse(again / "feed.atom").feed.id.startswith("urn:uuid:")
+
+
+def test_conference_feed_categories_name_the_session(relative_site: Path) -> None:
+    entries = {entry.id: entry for entry in parse(relative_site / "feed.rss").entries}
+    assert [tag.term for tag in entries[ICAL_POST.id].tags] == ["Closing panel"]
+    assert "tags" not in entries[ORPHAN.id]
+
+
+def test_conference_feed_is_capped_to_the_newest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "CONFERENCE_FEED_ENTRIES", 2)
+    parsed = parse(build(tmp_path) / "feed.rss")
+    assert [entry.id for entry in parsed.entries] == [ICAL_POST.id, ORPHAN.id]
+
+
+def test_empty_session_feed_is_still_valid(relative_site: Path) -> None:
+    for extension in FORMATS:
+        parsed = parse(relative_site / "sessions" / f"103.{extension}")
+        assert parsed.entries == []
+
+
+def test_entry_titles_for_social_posts_summarise_the_text() -> None:
+    long_post = dataclasses.replace(ROOT, text="word " * 60)
+    title = entry_title(long_post)
+    assert title.startswith(f"{ROOT.author.name}: word word") and title.endswith("…")
+    assert len(title) < len(ROOT.author.name) + 110
+    assert entry_title(dataclasses.replace(ROOT, text="  ")) == f"Post by {ROOT.author.name}"
+    assert entry_title(BLOG) == BLOG.title

@@ -1,0 +1,259 @@
+"""HTML pages: golden session page, escaping of hostile text, relative links, accessibility basics."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from aggregator.site.pages import SiteReport, render_site, template_search_path
+from tests.site.builders import (
+    BLOG,
+    CONTINUATION,
+    HALLWAY,
+    HOSTILE,
+    HOSTILE_ALT,
+    ICAL,
+    KEYNOTE,
+    METADATA,
+    ORPHAN,
+    REPLY,
+    ROOT,
+    PageOutline,
+    build_digest,
+)
+
+GOLDEN = Path(__file__).parent / "data" / "session-101.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("site") / "output"
+    render_site(build_digest(), output)
+    return output
+
+
+def outline(site: Path, page: str) -> PageOutline:
+    return PageOutline((site / page).read_text(encoding="utf-8"))
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_report_counts_what_was_written(tmp_path: Path) -> None:
+    report = render_site(build_digest(), tmp_path / "out")
+
+    assert report == SiteReport(
+        output_dir=tmp_path / "out",
+        pages=6,  # index, hallway, four sessions
+        feeds=10,  # RSS + Atom for the conference and four sessions
+        sessions=4,
+        sessions_with_posts=3,
+        threads=5,
+        posts=7,
+        hallway_posts=2,
+    )
+    assert len(html_pages(tmp_path / "out")) == report.pages
+    assert len([*(tmp_path / "out").rglob("*.rss"), *(tmp_path / "out").rglob("*.atom")]) == report.feeds
+
+
+def test_session_page_matches_golden(site: Path) -> None:
+    rendered = (site / "sessions" / "101.html").read_text(encoding="utf-8")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert rendered == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 to accept the change"
+
+
+def test_hostile_text_is_escaped_and_post_html_sanitized_again(site: Path) -> None:
+    for page in html_pages(site):
+        parsed = outline(site, str(page.relative_to(site)))
+        tags = {tag for tag, _ in parsed.elements}
+        assert not tags & {"script", "iframe", "object", "embed"}, page
+        for tag, attrs in parsed.elements:
+            assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
+            for name in ("href", "src", "cite"):
+                assert not attrs.get(name, "").lower().startswith(("javascript:", "data:")), (page, attrs)
+    keynote = outline(site, "sessions/101.html")
+    assert HOSTILE in keynote.text  # shown as text, not executed
+    assert f"Alice {HOSTILE}" in keynote.text
+
+
+def test_image_alt_text_is_kept_verbatim(site: Path) -> None:
+    images = outline(site, "sessions/101.html").find("img", src=CONTINUATION.media[0].url)
+    assert [image["alt"] for image in images] == [HOSTILE_ALT]
+    assert images[0]["width"] == "1200" and images[0]["height"] == "800"
+
+
+def test_every_image_has_alt_and_every_post_links_to_its_original(site: Path) -> None:
+    for page in html_pages(site):
+        parsed = outline(site, str(page.relative_to(site)))
+        assert all("alt" in attrs for tag, attrs in parsed.elements if tag == "img"), page
+    keynote = outline(site, "sessions/101.html")
+    originals = [a["href"] for a in keynote.find("a") if a.get("href") in {p.url for p in (ROOT, CONTINUATION, REPLY)}]
+    assert {ROOT.url, CONTINUATION.url, REPLY.url} <= set(originals)
+    assert keynote.text.count("View original post by") == 3
+
+
+def test_thread_is_oldest_first_with_conversation_reply_marked(site: Path) -> None:
+    keynote = outline(site, "sessions/101.html")
+    posts = keynote.find("article", class_="post")
+    assert len(posts) == 3
+    assert ["post-conversation" in post["class"] for post in posts] == [False, False, True]
+    assert keynote.text.count("Reply from the conversation") == 1
+    text = keynote.text
+    assert text.index("Keynote starting") < text.index("The slide on shared") < text.index("Agreed, and see")
+
+
+def test_times_are_local_and_machine_readable(site: Path) -> None:
+    keynote = outline(site, "sessions/101.html")
+    datetimes = [t["datetime"] for t in keynote.find("time")]
+    assert "2027-03-02T09:05:00-06:00" in datetimes  # ROOT, 15:05 UTC
+    assert "2 Mar 2027, 09:05" in keynote.text
+    assert "Tuesday 2 March 2027, 09:00" in keynote.text and "CST" in keynote.text
+
+
+def test_content_warning_hides_post_body_in_details(site: Path) -> None:
+    page = (site / "sessions" / "101.html").read_text(encoding="utf-8")
+    details = page[page.index('<details class="content-warning">') : page.index("</details>")]
+    assert "Content warning: Spoilers for the closing panel" in details
+    assert "Agreed, and see" in details and "Looking forward to the keynote" in details  # body + quote
+    hallway = (site / "hallway.html").read_text(encoding="utf-8")
+    assert "Content warning: labelled graphic-media" in hallway
+
+
+def test_link_card_video_and_quote_are_rendered(site: Path) -> None:
+    keynote = outline(site, "sessions/101.html")
+    assert keynote.find("a", class_="link-card", href=ROOT.card.url)
+    video_links = keynote.find("a", class_="media-video")
+    assert [link["href"] for link in video_links] == [CONTINUATION.url]  # the original, not the raw stream
+    assert keynote.find("blockquote", class_="quoted-post", cite=REPLY.quote.url)
+
+
+def test_unsafe_links_from_posts_and_profiles_are_dropped(site: Path) -> None:
+    metadata = outline(site, "sessions/102.html")
+    assert not metadata.find("a", href=BLOG.author.url)  # javascript: profile
+    assert "Carol Blogger" in metadata.text
+    assert metadata.find("h5", class_="post-title")
+    assert f"Recap: {HOSTILE}" in metadata.text
+
+
+def test_index_lists_every_session_by_day_with_post_counts(site: Path) -> None:
+    index = outline(site, "index.html")
+    links = [a["href"] for a in index.find("a")]
+    for page in ("sessions/101.html", "sessions/102.html", "sessions/103.html", "hallway.html"):
+        assert page in links
+    assert [h for h in index.headings if h[0] == 2][:2] == [(2, "Tuesday 2 March 2027"), (2, "Wednesday 3 March 2027")]
+    assert "3 posts" in index.text and "No posts" in index.text
+    assert "feed.rss" in links and "feed.atom" in links and "sessions.json" in links
+
+
+def test_parallel_sessions_share_a_time_slot_in_room_order(site: Path) -> None:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    slot = page[page.index('datetime="2027-03-02T10:30:00-06:00">10:30</time></h3>') :]
+    slot = slot[: slot.index("</ul>")]
+    assert slot.index("sessions/102.html") < slot.index("sessions/103.html")
+
+
+def test_hallway_holds_unassigned_and_orphaned_threads(site: Path) -> None:
+    hallway = outline(site, "hallway.html")
+    assert HALLWAY.text in hallway.text
+    assert ORPHAN.title in hallway.text  # filed under a session id the programme no longer has
+    assert KEYNOTE.title not in hallway.text
+
+
+def test_odd_session_ids_get_safe_stable_file_names(site: Path) -> None:
+    pages = {page.name for page in (site / "sessions").glob("*.html")}
+    ical_page = next(name for name in pages if name.startswith("a1b2c3-programme-example-org-"))
+    assert ICAL.title in outline(site, f"sessions/{ical_page}").text
+    assert "101.html" in pages and "102.html" in pages
+
+
+def test_relative_links_resolve_inside_the_site(site: Path) -> None:
+    for page in html_pages(site):
+        parsed = outline(site, str(page.relative_to(site)))
+        ids = [attrs["id"] for _, attrs in parsed.elements if "id" in attrs]
+        assert len(ids) == len(set(ids)), f"duplicate ids in {page}"
+        for tag, attrs in parsed.elements:
+            target = attrs.get("href") or attrs.get("src") if tag in {"a", "link", "img"} else None
+            if not target or urlsplit(target).scheme or target.startswith("//"):
+                continue
+            path, _, fragment = target.partition("#")
+            resolved = (page.parent / unquote(path)).resolve() if path else page
+            assert resolved.is_file(), f"{page}: broken link {target}"
+            assert resolved.is_relative_to(site.resolve()), f"{page}: link leaves the site: {target}"
+            if fragment:
+                assert f'id="{fragment}"' in resolved.read_text(encoding="utf-8"), f"{page}: no #{fragment}"
+
+
+def test_pages_are_well_formed_and_accessible_in_structure(site: Path) -> None:
+    for page in html_pages(site):
+        raw = page.read_text(encoding="utf-8")
+        parsed = PageOutline(raw)
+        assert raw.startswith('<!doctype html>\n<html lang="en">'), page
+        assert parsed.nesting_errors == [], page
+        assert len(parsed.find("main", id="main")) == 1 and parsed.find("a", class_="skip-link", href="#main")
+        assert parsed.find("header") and parsed.find("footer") and parsed.find("nav")
+        levels = [level for level, _ in parsed.headings]
+        assert levels[0] == 1 and levels.count(1) == 1, page
+        assert all(after - before <= 1 for before, after in itertools.pairwise(levels)), (page, levels)
+
+
+def test_session_content_is_marked_for_search_indexing(site: Path) -> None:
+    assert outline(site, "sessions/101.html").find("main", **{"data-pagefind-body": ""})
+    assert outline(site, "hallway.html").find("main", **{"data-pagefind-body": ""})
+    assert not outline(site, "index.html").find("main", **{"data-pagefind-body": ""})
+
+
+def test_session_page_offers_its_own_feeds(site: Path) -> None:
+    metadata = outline(site, "sessions/102.html")
+    alternates = {link["type"]: link["href"] for link in metadata.find("link", rel="alternate")}
+    assert alternates == {"application/rss+xml": "102.rss", "application/atom+xml": "102.atom"}
+    assert METADATA.abstract in metadata.text  # plain text, escaped, not interpreted
+
+
+def test_curator_templates_override_single_files(tmp_path: Path) -> None:
+    overrides = tmp_path / "my-templates"
+    (overrides / "static").mkdir(parents=True)
+    (overrides / "hallway.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>Corridor track</h1>{% endblock %}', encoding="utf-8"
+    )
+    (overrides / "static" / "style.css").write_text("body { color: #000; }\n", encoding="utf-8")
+
+    render_site(build_digest(), tmp_path / "out", templates_dir=overrides)
+
+    assert "<h1>Corridor track</h1>" in (tmp_path / "out" / "hallway.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "static" / "style.css").read_text(encoding="utf-8") == "body { color: #000; }\n"
+    assert "<h1>Opening keynote" in (tmp_path / "out" / "sessions" / "101.html").read_text(encoding="utf-8")
+
+
+def test_packaged_templates_are_found() -> None:
+    search_path = template_search_path()
+    assert len(search_path) == 1 and (search_path[0] / "session.html").is_file()
+    assert template_search_path(Path("/somewhere"))[0] == Path("/somewhere")
+
+
+def test_long_description_is_shown_beside_the_abstract(site: Path) -> None:
+    keynote = outline(site, "sessions/101.html")
+    assert (2, "Description") in keynote.headings
+    assert KEYNOTE.description in keynote.text
+
+
+def test_blank_lines_inside_preformatted_post_text_survive(tmp_path: Path) -> None:
+    digest = build_digest()
+    code = "<pre>line one\n\n  line three</pre>"
+    thread = digest.placements[1].thread
+    root = dataclasses.replace(thread.root, html=code, lang="not a language tag")
+    only_root = dataclasses.replace(thread, root=root, posts=(root,))
+    placements = (dataclasses.replace(digest.placements[1], thread=only_root),)
+    render_site(dataclasses.replace(digest, placements=placements), tmp_path / "out")
+
+    page = (tmp_path / "out" / "sessions" / "101.html").read_text(encoding="utf-8")
+    assert code in page
+    assert "\n\n" not in page.replace(code, "")
+    assert 'lang="not' not in page
