@@ -1,21 +1,31 @@
 """The pipeline's stages wired together: collect → store → threads → assignment → site.
 
 Each source is collected in isolation (a failure is recorded, logged and reported, and the
-others go on); the build reads only the store, so it works offline and is repeatable.
+others go on); the build reads only the store, so it works offline and is repeatable. These
+functions take an open store and hold no lock: :mod:`aggregator.runs` wraps them into the
+public ``run``/``collect``/``build``/``describe``, with the lock and the run record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from datetime import time as clock
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+from datetime import time as time_of_day
 
 from aggregator.assignment import assign, discover_sessions
-from aggregator.collectors import CollectContext, CollectResult, SourceOptions, SourceState, collector_for
+from aggregator.clock import Clock, conference_zone, system_clock
+from aggregator.collectors import (
+    CollectContext,
+    CollectResult,
+    SourceOptions,
+    SourceState,
+    collector_for,
+    conference_window,
+)
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
@@ -117,29 +127,40 @@ def _programme(config: Config, offline: bool) -> Programme | None:
 def _conference_span(config: Config, sessions: Sequence[Session]) -> tuple[datetime | None, datetime | None]:
     if sessions:
         return min(s.start for s in sessions), max(s.end for s in sessions)
-    zone = ZoneInfo(config.conference.timezone)
+    zone = conference_zone(config.conference.timezone)
 
     def day(text: str, end_of_day: bool) -> datetime | None:
         if not text:
             return None
-        moment = clock.max if end_of_day else clock.min
+        moment = time_of_day.max if end_of_day else time_of_day.min
         return datetime.combine(date.fromisoformat(text), moment, tzinfo=zone)
 
     return day(config.conference.start, False), day(config.conference.end, True)
 
 
-def collect(
+def collect_sources(
     config: Config,
     store: Store,
     *,
     only: Sequence[str] = (),
     progress: Progress | None = None,
     schedule: Schedule | None = None,
+    clock: Clock = system_clock,
 ) -> CollectReport:
+    """Read every enabled source (or the ``only`` ones) into ``store``, each on its own."""
     conference = (schedule or load_schedule(config)).conference
     selected = _select_sources(config, only)
-    reports = tuple(_collect_one(source, conference, config, store, progress) for source in selected)
+    context = collect_context(config, conference, clock)
+    reports = tuple(_collect_one(source, context, config, store, progress) for source in selected)
     return CollectReport(reports)
+
+
+def collect_context(config: Config, conference: Conference, clock: Clock = system_clock) -> CollectContext:
+    """What every source of this run is given: the conference, the one collection window, the clock."""
+    start, end = conference_window(conference)
+    return CollectContext(
+        conference=conference, data_dir=config.data_dir, window_start=start, window_end=end, now=clock
+    )
 
 
 def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions, ...]:
@@ -149,7 +170,7 @@ def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions,
 
 
 def _collect_one(
-    source: SourceOptions, conference: Conference, config: Config, store: Store, progress: Progress | None
+    source: SourceOptions, shared: CollectContext, config: Config, store: Store, progress: Progress | None
 ) -> SourceReport:
     name = source.label()
     started = time.monotonic()
@@ -161,12 +182,7 @@ def _collect_one(
         if progress:
             progress(name, seen)
 
-    context = CollectContext(
-        conference=conference,
-        data_dir=config.data_dir,
-        stored_ids=lambda: _stored_ids(store, config, source),
-        progress=advance,
-    )
+    context = dataclasses.replace(shared, stored_ids=lambda: _stored_ids(store, config, source), progress=advance)
     try:
         result = collector_for(source, context).collect(store.state(name))
         counts = store.save_collected(
@@ -216,7 +232,7 @@ def _failed(store: Store, source: SourceOptions, name: str, error: str, started:
 
 
 def make_digest(
-    config: Config, posts: Sequence[Post], now: datetime | None = None, schedule: Schedule | None = None
+    config: Config, posts: Sequence[Post], clock: Clock = system_clock, schedule: Schedule | None = None
 ) -> Digest:
     """Threads and their placements from stored posts: the whole build minus the rendering."""
     schedule = schedule or load_schedule(config)
@@ -233,12 +249,15 @@ def make_digest(
         conference=conference,
         sessions=tuple(sessions),
         placements=placements,
-        generated_at=now or datetime.now(UTC),
+        generated_at=clock(),
     )
 
 
-def build(config: Config, store: Store, schedule: Schedule | None = None) -> BuildReport:
-    digest = make_digest(config, store.posts(), schedule=schedule)
+def build_site(
+    config: Config, store: Store, schedule: Schedule | None = None, clock: Clock = system_clock
+) -> BuildReport:
+    """Render the site from what ``store`` holds into the output folder (atomically)."""
+    digest = make_digest(config, store.posts(), clock=clock, schedule=schedule)
     site = render_site(digest, config.output, templates_dir=config.templates)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
@@ -255,11 +274,7 @@ def require_sources(config: Config) -> None:
         raise ConfigError(f"{config.config_path}: no sources configured: add at least one under 'sources:'")
 
 
-def dry_collect(config: Config, source: SourceOptions) -> CollectResult:
+def dry_collect(config: Config, source: SourceOptions, clock: Clock = system_clock) -> CollectResult:
     """What a source yields right now, from a fresh state, stored nowhere (`aggregator dump`)."""
-    context = CollectContext(conference=load_schedule(config).conference, data_dir=config.data_dir)
+    context = collect_context(config, load_schedule(config).conference, clock)
     return collector_for(source, context).collect(SourceState())
-
-
-def zone(conference: Conference) -> ZoneInfo:
-    return ZoneInfo(conference.timezone)

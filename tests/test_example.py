@@ -32,9 +32,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         update={"data_dir": work / "data", "output": work / "output"}
     )
     with Store(config.data_dir) as store:
-        report = pipeline.collect(config, store)
+        report = pipeline.collect_sources(config, store)
         assert not report.failed, [s.summary() for s in report.failed]
-        digest = pipeline.make_digest(config, store.posts(), now=FIXED_NOW)
+        digest = pipeline.make_digest(config, store.posts(), clock=lambda: FIXED_NOW)
     render_site(digest, config.output)
     return config.output
 

@@ -286,7 +286,7 @@ sources:
     config = load_config(config_path)
     posts = [post for source in config.sources for post in pipeline.dry_collect(config, source).posts]
     assert {post.source for post in posts} == {"bluesky", "mastodon"}
-    digest = pipeline.make_digest(config, posts, now=datetime(2027, 3, 4, tzinfo=UTC))
+    digest = pipeline.make_digest(config, posts, clock=lambda: datetime(2027, 3, 4, tzinfo=UTC))
     site = tmp_path / "out" / "site"
     render_site(digest, site)
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["site"]

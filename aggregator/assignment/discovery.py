@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from aggregator.assignment.settings import AssignmentSettings, DiscoverySettings
 from aggregator.assignment.text import HALLWAY_PHRASES, LIVE_POSTING_WORDS, STOPWORDS, tokenize
+from aggregator.clock import conference_zone
 from aggregator.models import Conference, Session, Thread
 
 TOPIC_SIMILARITY = 0.2  # cosine a thread needs with a topic to join it
@@ -41,7 +42,7 @@ def discover_sessions(
     live = sorted((t for t in threads if t.root.source != "feed"), key=lambda t: t.started_at)
     words = {t.id: Counter(tokenize(_text(t), ignored)) for t in live}
     idf = _idf(words.values())
-    zone = _zone(conference.timezone)
+    zone = conference_zone(conference.timezone)
     sessions: list[Session] = []
     for burst in _bursts(live, tuning):
         for topic in _topics(burst, words, idf, tuning.min_threads):
@@ -131,9 +132,3 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 def _text(thread: Thread) -> str:
     return "\n".join(p.searchable_text() for p in thread.own_posts)
 
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")

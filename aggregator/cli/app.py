@@ -12,22 +12,18 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from aggregator import __version__, pipeline
+from aggregator import __version__, pipeline, runs
 from aggregator.cli.progress import ProgressDisplay
 from aggregator.config.model import DEFAULT_CONFIG, Config, load_config
-from aggregator.curation import Overrides
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
 from aggregator.models import post_to_dict
-from aggregator.programme import is_remote
-from aggregator.store.lock import run_lock
 from aggregator.store.sqlite import Store
 
 EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
@@ -159,27 +155,26 @@ pass_settings = click.make_pass_decorator(Settings)
 @handle_errors
 def check(settings: Settings) -> None:
     """Validate sources.yaml and the programme; print a summary. No network for posts."""
-    config = settings.config()
-    schedule = pipeline.load_schedule(config, offline=True)
-    conference, sessions = schedule.conference, schedule.sessions
-    rooms = sorted({s.room for s in sessions if s.room})
-    days = sorted({s.start.astimezone(pipeline.zone(conference)).date() for s in sessions})
+    click.echo(describe_text(runs.describe(settings.config())))
+
+
+def describe_text(described: runs.Description) -> str:
+    tags = ", ".join("#" + t for t in described.hashtags)
     lines = [
-        f"config:     {config.config_path}",
-        f"conference: {conference.name} ({', '.join('#' + t for t in conference.hashtags)}; {conference.timezone})",
-        f"programme:  {len(sessions)} sessions in {len(rooms)} rooms over {len(days)} days",
+        f"config:     {described.config_path}",
+        f"conference: {described.name} ({tags}; {described.timezone})",
+        f"programme:  {described.sessions} sessions in {len(described.rooms)} rooms over {len(described.days)} days",
     ]
-    if is_remote(config.programme):
-        lines.append(f"            from {config.programme} (remote: read when collecting; `check` shows the saved copy)")
-    if conference.start and conference.end:
-        lines.append(f"time span:  {conference.start.isoformat()} to {conference.end.isoformat()}")
-    lines.append(f"sources:    {len(config.sources)}")
-    lines.extend(f"  - {s.label()}{'' if s.enabled else ' (disabled)'}" for s in config.sources)
-    lines.append(f"output:     {config.output}")
-    lines.append(f"data:       {config.data_dir}")
-    overrides = Overrides.from_config(config.overrides)
-    lines.extend(f"warning:    overrides.{problem}" for problem in overrides.unknown_pin_targets({s.id for s in sessions}))
-    click.echo("\n".join(lines))
+    if described.programme_is_remote:
+        lines.append(f"            from {described.programme} (remote: read when collecting; `check` shows the saved copy)")
+    if described.start and described.end:
+        lines.append(f"time span:  {described.start.isoformat()} to {described.end.isoformat()}")
+    lines.append(f"sources:    {len(described.sources)}")
+    lines.extend(f"  - {s.label}{'' if s.enabled else ' (disabled)'}" for s in described.sources)
+    lines.append(f"output:     {described.output}")
+    lines.append(f"data:       {described.data_dir}")
+    lines.extend(f"warning:    {warning}" for warning in described.warnings)
+    return "\n".join(lines)
 
 
 @cli.command()
@@ -190,8 +185,8 @@ def check(settings: Settings) -> None:
 def collect(settings: Settings, sources: tuple[str, ...]) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
-    with _locked_store(config, "collect") as store:
-        report = _collect(settings, config, store, sources, pipeline.load_schedule(config))
+    with ProgressDisplay(enabled=not settings.quiet) as display:
+        report = runs.collect(config, only=sources, progress=display.update)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
@@ -202,8 +197,8 @@ def collect(settings: Settings, sources: tuple[str, ...]) -> None:
 def build(settings: Settings) -> None:
     """Render the site from the store into the output folder (atomically)."""
     config = settings.config()
-    with _locked_store(config, "build") as store:
-        _build(settings, config, store, pipeline.load_schedule(config))
+    report = runs.build(config)
+    _say_built(settings, config, report)
 
 
 @cli.command()
@@ -213,39 +208,15 @@ def build(settings: Settings) -> None:
 def run(settings: Settings) -> None:
     """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
     config = settings.config()
-    pipeline.require_sources(config)
-    schedule = pipeline.load_schedule(config)
-    with _locked_store(config, "run") as store:
-        report = _collect(settings, config, store, (), schedule)
-        _build(settings, config, store, schedule)
+    with ProgressDisplay(enabled=not settings.quiet) as display:
+        report = runs.run(config, progress=display.update)
+    _say_built(settings, config, report.built)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
-def _collect(
-    settings: Settings, config: Config, store: Store, only: tuple[str, ...], schedule: pipeline.Schedule
-) -> pipeline.CollectReport:
-    with ProgressDisplay(enabled=not settings.quiet) as display:
-        report = pipeline.collect(config, store, only=only, progress=display.update, schedule=schedule)
-    return report
-
-
-def _build(settings: Settings, config: Config, store: Store, schedule: pipeline.Schedule) -> None:
-    result = pipeline.build(config, store, schedule)
+def _say_built(settings: Settings, config: Config, report: pipeline.BuildReport) -> None:
     if not settings.quiet:
-        click.echo(f"site written to {config.output} ({result.site.pages} pages)")
-
-
-@contextmanager
-def _locked_store(config: Config, kind: str) -> Iterator[Store]:
-    """The store, held by this run alone; the run is recorded with how it ended."""
-    with run_lock(config.data_dir), Store(config.data_dir) as store:
-        run_id = store.start_run(kind)
-        try:
-            yield store
-        except BaseException as exc:
-            store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
-            raise
-        store.finish_run(run_id, "ok", {})
+        click.echo(f"site written to {config.output} ({report.site.pages} pages)")
 
 
 @cli.command()

@@ -11,6 +11,7 @@ source never stops the others.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import importlib
 import re
 from abc import ABC, abstractmethod
@@ -19,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aggregator.clock import Clock, conference_zone, in_zone, system_clock
 from aggregator.errors import SourceError
 from aggregator.models import Conference, Post
 
@@ -68,6 +69,10 @@ class SourceState:
     last_error: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def succeeded(self, at: datetime, **changes: Any) -> SourceState:
+        """This state after a successful read at ``at``, with ``changes`` applied."""
+        return dataclasses.replace(self, last_success=at, last_error="", **changes)
+
 
 @dataclass(frozen=True)
 class CollectContext:
@@ -75,12 +80,15 @@ class CollectContext:
 
     conference: Conference
     data_dir: Path  # the store's folder: collectors may keep files here (e.g. a login session)
-    window_start: datetime | None = None  # collect posts from this moment...
-    window_end: datetime | None = None  # ...to this one (None: no bound)
+    # the pipeline's collection window (UTC), computed once per run for every source: posts
+    # from window_start to window_end (None: no bound); see conference_window
+    window_start: datetime | None = None
+    window_end: datetime | None = None
     # this source's live (not deleted) posts, for a deletion check; the pipeline adds to the first
     # Bluesky source's those of Bluesky sources no longer configured
     stored_ids: Callable[[], list[str]] = lambda: []
     progress: Callable[[int], None] = lambda advanced: None  # called with how many items were read
+    now: Clock = system_clock
     timeout: float = 20.0
     max_pages: int = 200  # a safety bound on pagination loops
 
@@ -128,18 +136,29 @@ def collector_for(options: SourceOptions, context: CollectContext) -> Collector:
     return load_builtin_collectors()[options.type](options, context)
 
 
+DEFAULT_MARGIN = timedelta(days=2)
+
+
+def conference_window(
+    conference: Conference, margin: timedelta = DEFAULT_MARGIN
+) -> tuple[datetime | None, datetime | None]:
+    """The conference's dates widened by ``margin`` (no bounds when it has no dates)."""
+    if conference.start is None or conference.end is None:
+        return None, None
+    return conference.start - margin, conference.end + margin
+
+
 def collection_window(
     context: CollectContext, since: datetime | None, until: datetime | None, margin: timedelta
 ) -> tuple[datetime | None, datetime | None]:
-    """The moments (UTC) to collect between: a source's own ``since``/``until`` first, then the
-    pipeline's window, then the conference dates widened by ``margin``."""
+    """The moments (UTC) a source with its own ``since``/``until``/``margin`` collects between:
+    its ``since``/``until`` first, then the conference dates widened by its margin, then the
+    pipeline's window."""
     conference = context.conference
-    start = end = None
-    if conference.start is not None and conference.end is not None:
-        start, end = conference.start - margin, conference.end + margin
+    start, end = conference_window(conference, margin)
     return (
-        in_utc(since or context.window_start or start, conference.timezone),
-        in_utc(until or context.window_end or end, conference.timezone),
+        in_utc(since or start or context.window_start, conference.timezone),
+        in_utc(until or end or context.window_end, conference.timezone),
     )
 
 
@@ -148,9 +167,7 @@ def in_utc(moment: datetime | None, timezone: str) -> datetime | None:
     as the programme's own times are."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return moment.astimezone(UTC)
+    return in_zone(moment, conference_zone(timezone)).astimezone(UTC)
 
 
 def matches_hashtags(post_tags: Iterable[str], wanted: Iterable[str]) -> bool:

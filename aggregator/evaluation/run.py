@@ -93,8 +93,8 @@ def evaluate_set(set_dir: Path, workdir: Path, output: Path | None = None) -> Ev
     config = config_for_set(set_dir, workdir)
     with Store(config.data_dir) as store:
         schedule = pipeline.load_schedule(config)
-        report = pipeline.collect(config, store, schedule=schedule)
-        pipeline.build(config, store, schedule)
+        report = pipeline.collect_sources(config, store, schedule=schedule)
+        pipeline.build_site(config, store, schedule)
     lines = [source.summary() for source in report.sources]
     site = config.output
     if output is not None:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aggregator.clock import known_zone
 from aggregator.sanitize import html_to_text, is_safe_url
 
 _CLOCK_DURATION = re.compile(r"^(?:(?P<days>\d+):(?=\d+:\d+:\d+$))?(?P<hours>\d+):(?P<minutes>\d{1,2})(?::(?P<seconds>\d{1,2}))?$")
@@ -58,13 +58,7 @@ def plain_text(value: Any) -> str:
 
 def zone(name: str) -> tzinfo | None:
     """The IANA zone called ``name``, None when empty or unknown."""
-    name = name.strip()
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    return known_zone(name)
 
 
 def parse_duration(value: Any) -> timedelta | None:

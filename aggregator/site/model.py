@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aggregator.clock import conference_zone
 from aggregator.models import Digest, Post, Session, Thread
 
 _PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
@@ -54,7 +54,7 @@ class SiteModel:
     def __init__(self, digest: Digest) -> None:
         self.digest = digest
         self.conference = digest.conference
-        self.timezone = conference_timezone(digest.conference.timezone)
+        self.timezone = conference_zone(digest.conference.timezone)
 
     @cached_property
     def sessions(self) -> tuple[SessionView, ...]:
@@ -139,12 +139,6 @@ def safe_slug(identifier: str) -> str:
     readable = _UNSAFE_SLUG_CHARS.sub("-", identifier.lower()).strip("-_")[:60]
     return f"{readable}-{_short_hash(identifier)}" if readable else f"session-{_short_hash(identifier)}"
 
-
-def conference_timezone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _short_hash(text: str) -> str:

@@ -23,11 +23,12 @@ import jinja2
 from markupsafe import Markup
 
 from aggregator import PROJECT_URL
+from aggregator.clock import conference_zone
 from aggregator.models import Digest, Post
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site.exports import export_model
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
-from aggregator.site.model import SessionView, SiteModel, conference_timezone
+from aggregator.site.model import SessionView, SiteModel
 from aggregator.site.publish import publish_atomically
 
 STATIC_DIR = "static"
@@ -79,7 +80,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
         lstrip_blocks=True,
         finalize=_drop_control_characters,
     )
-    environment.filters.update(_display_filters(conference_timezone(digest.conference.timezone)))
+    environment.filters.update(_display_filters(conference_zone(digest.conference.timezone)))
     environment.filters.update(FEED_FILTERS)
     environment.globals.update(
         conference=digest.conference,

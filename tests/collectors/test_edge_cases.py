@@ -197,10 +197,10 @@ def test_posts_of_a_removed_bluesky_source_are_rechecked_by_the_first_bluesky_so
         sources=_bluesky_source(fake.url, "first", "shelfcon") + _bluesky_source(fake.url, "second", "other"),
     )
     with Store(data_dir) as store:
-        pipeline.collect(load_config(write_config(before)), store)
+        pipeline.collect_sources(load_config(write_config(before)), store)
         fake.delete(orphan)
 
-        pipeline.collect(load_config(write_config(after)), store)
+        pipeline.collect_sources(load_config(write_config(after)), store)
 
         assert orphan not in store.post_ids()
     checked = [call["uris"] for call in fake.called("app.bsky.feed.getPosts")]

@@ -65,11 +65,11 @@ def test_an_author_who_opts_in_again_is_published_again(harness: Harness, write_
     uri = tagged(fake, alice, "Notes from the plenary #shelfcon")
     config = bluesky_config(write_config, fake)
     with Store(config.data_dir) as store:
-        pipeline.collect(config, store)
+        pipeline.collect_sources(config, store)
         assert store.posts() == []
         alice.description = "Librarian"
 
-        pipeline.collect(config, store)
+        pipeline.collect_sources(config, store)
 
         assert [post.id for post in store.posts()] == [uri]
 
@@ -80,12 +80,12 @@ def test_a_post_deleted_upstream_stays_deleted(harness: Harness, write_config) -
     uri = tagged(fake, alice, "Regrettable #shelfcon")
     config = bluesky_config(write_config, fake)
     with Store(config.data_dir) as store:
-        pipeline.collect(config, store)
+        pipeline.collect_sources(config, store)
         deleted = fake.posts.pop(uri)
-        pipeline.collect(config, store)
+        pipeline.collect_sources(config, store)
         fake.posts[uri] = deleted  # a stale copy (an AppView lagging behind) shows it again
 
-        pipeline.collect(config, store)
+        pipeline.collect_sources(config, store)
 
         assert store.posts() == []
 

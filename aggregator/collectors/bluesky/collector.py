@@ -12,12 +12,11 @@ that ``getPosts`` no longer returns.
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -163,14 +162,14 @@ class BlueskyCollector(Collector):
         self.context.progress(len(views))
         verdict = self.publisher.judge(views, profiles=())
         notes = (f"replayed {len(views)} posts from {self.options.path}",)
-        return CollectResult(verdict.posts, _finished(state), verdict.withheld, notes, withheld=verdict.withheld)
+        return CollectResult(verdict.posts, state.succeeded(self.context.now()), verdict.withheld, notes, withheld=verdict.withheld)
 
     def _live(self, reader: ServiceReader, state: SourceState) -> CollectResult:
         newest: dict[str, str] = dict(state.extra.get("newest", {}))
         unfinished: dict[str, list[dict[str, str]]] = {k: list(v) for k, v in state.extra.get("unfinished", {}).items()}
         matching = _unique(self._matching(reader, newest, unfinished))
         rechecked, gone = self._recheck(reader)
-        threads, followed = self._with_threads(reader, [*matching, *_recent(rechecked)], state)
+        threads, followed = self._with_threads(reader, [*matching, *_recent(rechecked, self.context.now())], state)
         views = _unique([*matching, *threads])
         profiles = tuple(reader.profiles(_actors([*views, *rechecked])))
         verdict = self.publisher.judge(views, profiles=profiles)
@@ -185,7 +184,7 @@ class BlueskyCollector(Collector):
         )
         cursor = max(newest.values(), default=state.cursor)
         return CollectResult(
-            verdict.posts, _finished(state, cursor=cursor, extra=extra), deleted, notes, withheld=withheld
+            verdict.posts, state.succeeded(self.context.now(), cursor=cursor, extra=extra), deleted, notes, withheld=withheld
         )
 
     def _matching(
@@ -252,7 +251,7 @@ class BlueskyCollector(Collector):
         """Thread posts around the matching ones, and the threads to keep following next run."""
         if self.options.replies == "none":
             return [], {}
-        now = datetime.now(UTC)
+        now = self.context.now()
         followed = {uri: when for uri, when in state.extra.get("threads", {}).items()
                     if datetime.fromisoformat(when) >= now - FOLLOW_THREADS}  # fmt: skip
         queue = [*followed, *(v.uri for v in sorted(matching, key=sort_time) if may_continue(v))]
@@ -323,10 +322,10 @@ def _moment(iso: str) -> datetime | None:
     return datetime.fromisoformat(iso) if iso else None
 
 
-def _recent(views: Iterable[PostView]) -> list[PostView]:
+def _recent(views: Iterable[PostView], now: datetime) -> list[PostView]:
     """Stored posts recent enough that their threads may still grow (a reply since the last run
     shows in a fresh reply count even when the search no longer returns the tagged post)."""
-    horizon = datetime.now(UTC) - FOLLOW_THREADS
+    horizon = now - FOLLOW_THREADS
     recent = []
     for view in views:
         try:
@@ -350,7 +349,3 @@ def _actors(views: Iterable[PostView]) -> list[str]:
         if quoted is not None:
             actors[quoted.author.did] = None
     return list(actors)
-
-
-def _finished(state: SourceState, **changes: Any) -> SourceState:
-    return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="", **changes)

@@ -11,7 +11,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -110,7 +110,7 @@ class FeedCollector(Collector):
             fetched = self._fetch(state)
             if fetched is None:
                 unchanged = ("not modified since the last run (HTTP 304)",)
-                return CollectResult(posts=(), state=_succeeded(state), notes=unchanged)
+                return CollectResult(posts=(), state=state.succeeded(self.context.now()), notes=unchanged)
             document, new_state = fetched
             documents = [document]
         notes: list[str] = []
@@ -119,7 +119,7 @@ class FeedCollector(Collector):
         if len(kept) < len(entries):
             notes.append(f"{len(entries) - len(kept)} of {len(entries)} entries left out by the source's filters")
         self.context.progress(len(entries))
-        return CollectResult(posts=_unique(kept), state=_succeeded(new_state), notes=tuple(notes))
+        return CollectResult(posts=_unique(kept), state=new_state.succeeded(self.context.now()), notes=tuple(notes))
 
     def _fetch(self, state: SourceState) -> tuple[FeedDocument, SourceState] | None:
         """GET the feed, conditionally; None when the server says it has not changed."""
@@ -243,10 +243,6 @@ def _conditional_headers(state: SourceState) -> Mapping[str, str]:
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     return headers
-
-
-def _succeeded(state: SourceState) -> SourceState:
-    return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="")
 
 
 def _unique(posts: Iterable[Post]) -> tuple[Post, ...]:

@@ -14,7 +14,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -316,7 +316,7 @@ class MastodonCollector(Collector):
             run.threads_read.update(run.pool.add_all(context.descendants, server.base_url))
 
     def _still_open(self, run: _Run) -> list[dict[str, str]]:
-        horizon = datetime.now(UTC) - timedelta(hours=self.options.recheck_hours)
+        horizon = self.context.now() - timedelta(hours=self.options.recheck_hours)
         recent = [uri for uri in run.seeds if uri in run.pool and status_time(run.pool.get(uri)) >= horizon]
         recent.sort(key=lambda uri: status_time(run.pool.get(uri)), reverse=True)
         open_threads = []
@@ -352,7 +352,7 @@ class MastodonCollector(Collector):
         deleted = tuple(dict.fromkeys([*run.deleted, *opted]))
         withheld = tuple(uri for uri in deleted if uri not in run.deleted)
         return CollectResult(
-            posts=posts, state=_succeeded(state), deleted=deleted, notes=tuple(notes), withheld=withheld
+            posts=posts, state=state.succeeded(self.context.now()), deleted=deleted, notes=tuple(notes), withheld=withheld
         )
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
@@ -408,7 +408,3 @@ def _combined(failures: list[SourceError]) -> SourceError:
 def _id_order(status_id: str) -> tuple[int, str]:
     # Snowflake ids are decimal strings of growing length; compare them as numbers would.
     return len(status_id), status_id
-
-
-def _succeeded(state: SourceState) -> SourceState:
-    return dataclasses.replace(state, last_success=datetime.now(UTC), last_error="")

@@ -1,0 +1,190 @@
+"""The library's front door: ``run``, ``collect``, ``build`` and ``describe`` a configured conference.
+
+Each one that writes takes the data folder's lock before anything else (a remote programme is
+read only once the lock is held, so overlapping cron runs never pile up), opens the store and
+records the run with its real outcome: ``ok``, ``sources-failed`` (some source failed, the rest
+went on) or ``failed`` (with the error). The CLI is a thin layer over these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from aggregator.clock import Clock, conference_zone, system_clock
+from aggregator.config import Config, load_config
+from aggregator.curation import Overrides
+from aggregator.pipeline import (
+    BuildReport,
+    CollectReport,
+    Progress,
+    Schedule,
+    build_site,
+    collect_sources,
+    load_schedule,
+    require_sources,
+)
+from aggregator.programme import is_remote
+from aggregator.store import Store, run_lock
+
+RUN_OK, RUN_SOURCES_FAILED, RUN_FAILED = "ok", "sources-failed", "failed"
+
+ConfigLike: TypeAlias = Config | str | Path
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one ``run`` did: the collection, then the build."""
+
+    collected: CollectReport
+    built: BuildReport
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.collected.failed)
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    label: str
+    type: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class Description:
+    """What ``aggregator check`` prints: the configuration and programme as the tool reads them."""
+
+    config_path: Path | None
+    name: str
+    hashtags: tuple[str, ...]
+    timezone: str
+    sessions: int
+    rooms: tuple[str, ...]
+    days: tuple[date, ...]
+    start: datetime | None
+    end: datetime | None
+    programme: str
+    programme_is_remote: bool
+    sources: tuple[SourceSummary, ...]
+    output: Path
+    data_dir: Path
+    warnings: tuple[str, ...]
+
+
+def as_config(config: ConfigLike) -> Config:
+    """A validated configuration: given as is, or read from the sources.yaml at that path."""
+    return config if isinstance(config, Config) else load_config(Path(config))
+
+
+@contextmanager
+def recorded_run(config: Config, kind: str, clock: Clock = system_clock) -> Iterator[RecordedRun]:
+    """The store, held by this process alone, with the run recorded as it ends.
+
+    Raises :class:`~aggregator.errors.LockedError` when another run holds the data folder.
+    """
+    with run_lock(config.data_dir), Store(config.data_dir) as store:
+        run = RecordedRun(store, store.start_run(kind))
+        try:
+            yield run
+        except BaseException as exc:
+            store.finish_run(run.run_id, RUN_FAILED, {"error": f"{type(exc).__name__}: {exc}"})
+            raise
+        store.finish_run(run.run_id, run.status, run.detail)
+
+
+@dataclass
+class RecordedRun:
+    """An open store and the record of the run using it; the outcome is filled in as it goes."""
+
+    store: Store
+    run_id: int
+    status: str = RUN_OK
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def collected(self, report: CollectReport) -> None:
+        failed = [source.name for source in report.failed]
+        if failed:
+            self.status = RUN_SOURCES_FAILED
+        self.detail.update(sources=len(report.sources), failed=failed, new=sum(s.new for s in report.sources))
+
+    def built(self, report: BuildReport) -> None:
+        self.detail.update(pages=report.site.pages)
+
+
+def run(
+    config: ConfigLike, *, progress: Progress | None = None, clock: Clock = system_clock
+) -> RunReport:
+    """Collect every enabled source, then build the site: the job for cron.
+
+    A source that fails is logged, recorded and reported in the result (``failed``); the site is
+    still built from what the store holds.
+    """
+    config = as_config(config)
+    require_sources(config)
+    with recorded_run(config, "run", clock) as recorded:
+        schedule = load_schedule(config)
+        collected = collect_sources(config, recorded.store, progress=progress, schedule=schedule, clock=clock)
+        recorded.collected(collected)
+        built = build_site(config, recorded.store, schedule, clock)
+        recorded.built(built)
+    return RunReport(collected, built)
+
+
+def collect(
+    config: ConfigLike,
+    *,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+    clock: Clock = system_clock,
+) -> CollectReport:
+    """Read every enabled source (or the ``only`` ones, by label) into the store."""
+    config = as_config(config)
+    with recorded_run(config, "collect", clock) as recorded:
+        schedule = load_schedule(config)
+        report = collect_sources(config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock)
+        recorded.collected(report)
+    return report
+
+
+def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
+    """Render the site from the store into the output folder (atomically); reads no network for posts."""
+    config = as_config(config)
+    with recorded_run(config, "build", clock) as recorded:
+        report = build_site(config, recorded.store, load_schedule(config), clock)
+        recorded.built(report)
+    return report
+
+
+def describe(config: ConfigLike) -> Description:
+    """The configuration and its programme as read (a remote programme from its saved copy)."""
+    config = as_config(config)
+    schedule = load_schedule(config, offline=True)
+    return _description(config, schedule)
+
+
+def _description(config: Config, schedule: Schedule) -> Description:
+    conference, sessions = schedule.conference, schedule.sessions
+    zone = conference_zone(conference.timezone)
+    overrides = Overrides.from_config(config.overrides)
+    return Description(
+        config_path=config.config_path,
+        name=conference.name,
+        hashtags=conference.hashtags,
+        timezone=conference.timezone,
+        sessions=len(sessions),
+        rooms=tuple(sorted({s.room for s in sessions if s.room})),
+        days=tuple(sorted({s.start.astimezone(zone).date() for s in sessions})),
+        start=conference.start,
+        end=conference.end,
+        programme=config.programme,
+        programme_is_remote=is_remote(config.programme),
+        sources=tuple(SourceSummary(s.label(), s.type, s.enabled) for s in config.sources),
+        output=config.output,
+        data_dir=config.data_dir,
+        warnings=tuple(f"overrides.{problem}" for problem in overrides.unknown_pin_targets({s.id for s in sessions})),
+    )
