@@ -18,10 +18,6 @@ class ProgrammeError(AggregatorError):
 class SourceError(AggregatorError):
     """One source failed; the others carry on. Exit code 1 once the site is built."""
 
-    def __init__(self, message: str, *, retryable: bool = False) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-
 
 class AuthError(SourceError):
     """The service refused our credentials, or needs some it was not given."""
@@ -31,8 +27,8 @@ class RateLimited(SourceError):
     """The service asked us to slow down for longer than we are willing to wait."""
 
     def __init__(self, message: str, *, reset_after: float | None = None) -> None:
-        super().__init__(message, retryable=True)
-        self.reset_after = reset_after
+        super().__init__(message)
+        self.reset_after = reset_after  # seconds until the service takes requests again, when it said
 
 
 class StoreError(AggregatorError):

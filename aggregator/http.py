@@ -72,7 +72,7 @@ def request(
             last_problem = f"HTTP {response.status_code}"
         if attempt + 1 < policy.attempts:
             sleep(backoff_delay(attempt, policy))
-    raise SourceError(f"{url}: {last_problem} after {policy.attempts} attempts", retryable=True)
+    raise SourceError(f"{url}: {last_problem} after {policy.attempts} attempts")
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy) -> float:

@@ -82,10 +82,6 @@ class Post:
     source_names: tuple[str, ...] = ()  # every configured source that yielded it (provenance)
     canonical_url: str = ""  # the original this post is a copy of (e.g. a bridged fediverse or blog post)
 
-    @property
-    def is_reply(self) -> bool:
-        return bool(self.reply_parent)
-
     def searchable_text(self) -> str:
         """Everything a reader (or the assignment engine) could match on."""
         parts = [self.title, self.text]
@@ -200,9 +196,6 @@ class Digest:
     sessions: tuple[Session, ...]
     placements: tuple[Placement, ...]
     generated_at: datetime
-
-    def threads_for(self, session_id: str | None) -> tuple[Placement, ...]:
-        return tuple(p for p in self.placements if p.session_id == session_id)
 
 
 def post_to_dict(post: Post) -> dict[str, Any]:

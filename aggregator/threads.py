@@ -14,16 +14,16 @@ from typing import Literal
 
 from aggregator.models import Post, Thread
 
-RepliesMode = Literal["self", "separate", "none"]
+RepliesMode = Literal["conversation", "separate", "none"]
 """What happens to replies by people other than the thread's author:
 
-- ``self``: kept in the thread as conversation (marked in ``Thread.conversation``);
+- ``conversation``: kept in the thread as conversation (marked in ``Thread.conversation``);
 - ``separate``: each such reply starts its own thread (which may carry its own continuations);
 - ``none``: dropped (the thread author's own answers to them are kept).
 """
 
 
-def build_threads(posts: Iterable[Post], replies: RepliesMode = "self") -> list[Thread]:
+def build_threads(posts: Iterable[Post], replies: RepliesMode = "conversation") -> list[Thread]:
     """Group posts into threads, oldest thread first; every kept post lands in exactly one thread."""
     unique = _deduplicate(posts)
     parent_of = _link_parents(unique)
@@ -100,7 +100,7 @@ def _collect_thread(root: Post, children: Mapping[str, list[Post]], replies: Rep
         for child in children.get(post.id, ()):
             if child.author.id == root.author.id:
                 members.append(child)
-            elif replies == "self":
+            elif replies == "conversation":
                 members.append(child)
                 conversation.add(child.id)
             elif replies == "separate":

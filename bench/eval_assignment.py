@@ -41,7 +41,7 @@ def main() -> None:
         config = config_for_set(args.set_dir, Path(workdir))
         config = config.model_copy(update={"assignment": _settings(config.assignment, args.set)})
         with Store(config.data_dir) as store:
-            pipeline.collect(config, store)
+            pipeline.collect_sources(config, store)
             posts = store.posts()
     if args.shift:
         posts = [replace(p, created_at=p.created_at + timedelta(minutes=args.shift)) for p in posts]

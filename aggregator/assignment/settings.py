@@ -7,12 +7,15 @@ hallway weight set the starting odds.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aggregator.patterns import RegexPattern
+
+log = logging.getLogger(__name__)
 
 
 class SignalWeights(BaseModel):
@@ -55,9 +58,9 @@ class AssignmentSettings(BaseModel):
         2.0, ge=1.0, description="below the threshold, a session this many times likelier than any alternative still wins"
     )
     favourite_min: float = Field(0.05, ge=0.0, le=1.0, description="...as long as its confidence reaches this")
-    replies: Literal["self", "separate", "none"] = Field(
-        "self",
-        description="others' replies: kept in the thread as conversation (self), threads of their own (separate), or dropped (none)",
+    replies: Literal["conversation", "separate", "none"] = Field(
+        "conversation",
+        description="others' replies: kept in the thread as conversation, threads of their own (separate), or dropped (none)",
     )
     lead_minutes: int = Field(15, ge=0, description="posts this long before a session starts may already be about it")
     reflection_minutes: int = Field(30, ge=0, description="posts this long after a session ends may still be about it")
@@ -88,6 +91,14 @@ class AssignmentSettings(BaseModel):
     discovery: DiscoverySettings = Field(
         DiscoverySettings(), description="grouping posts into time-bursts when no programme is configured"
     )
+
+    @field_validator("replies", mode="before")
+    @classmethod
+    def _old_spelling_of_conversation(cls, value: object) -> object:
+        if value == "self":  # before 0.2 'self' meant what a source's `replies: self` does not
+            log.warning("assignment.replies: 'self' is deprecated, write 'conversation' (same meaning)")
+            return "conversation"
+        return value
 
     @field_validator("session_code_patterns")
     @classmethod

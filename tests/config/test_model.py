@@ -92,3 +92,19 @@ def test_overrides_can_live_in_their_own_file(write_config, tmp_path) -> None:
 def test_conference_dates_must_be_dates(write_config) -> None:
     message = error_of(write_config, VALID.replace('  timezone: "America/Chicago"', '  timezone: "America/Chicago"\n  start: "2027-13-01"'))
     assert ":5: conference.start: Value error, expected a date such as 2027-03-02" in message
+
+
+def test_assignment_replies_self_still_reads_as_conversation_with_a_warning(
+    write_config, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write_config(
+        """
+        conference: {name: Old Con, hashtags: ["#old"]}
+        assignment: {replies: self}
+        """
+    )
+
+    config = load_config(path)
+
+    assert config.assignment.replies == "conversation"
+    assert "write 'conversation'" in caplog.text

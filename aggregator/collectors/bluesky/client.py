@@ -63,7 +63,7 @@ class XrpcError(SourceError):
     """An XRPC call answered with an error body (``{"error": ..., "message": ...}``)."""
 
     def __init__(self, message: str, *, status: int, error: str) -> None:
-        super().__init__(message, retryable=status >= 500)
+        super().__init__(message)
         self.status = status
         self.error = error
 

@@ -45,7 +45,7 @@ from aggregator.collectors.bluesky.client import (
     credentials_from_env,
 )
 from aggregator.collectors.bluesky.embeds import embed_parts
-from aggregator.collectors.bluesky.publication import Publisher
+from aggregator.collectors.bluesky.publication import PublicationPolicy
 from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReader, Window, sort_time
 from aggregator.collectors.bluesky.replay import replayed_views
 from aggregator.collectors.bluesky.threads import may_continue
@@ -147,7 +147,7 @@ class BlueskyCollector(Collector):
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:
         super().__init__(options, context)
         self.window = collection_window(self.options, context)
-        self.publisher = Publisher(self.options.sensitive, self.options.exclude_authors)
+        self.publisher = PublicationPolicy(self.options.sensitive, self.options.exclude_authors)
 
     def collect(self, state: SourceState) -> CollectResult:
         if self.options.path is not None:

@@ -36,7 +36,7 @@ class Verdict:
     withheld: tuple[str, ...]  # ids that must not be published (and must be tombstoned if stored)
 
 
-class Publisher:
+class PublicationPolicy:
     def __init__(self, sensitive: SensitivePolicy, exclude_authors: Iterable[str]) -> None:
         self.sensitive = sensitive
         self.excluded = [re.compile(pattern, re.IGNORECASE) for pattern in exclude_authors]

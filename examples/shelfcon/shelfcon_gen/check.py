@@ -72,8 +72,12 @@ def _facet_problems(uri: str, record: dict[str, Any], handles: dict[str, str]) -
         shown = data[facet["index"]["byteStart"]: facet["index"]["byteEnd"]].decode("utf-8", errors="replace")
         feature = facet["features"][0]
         kind = feature["$type"].rsplit("#", 1)[-1]
-        expected = {"tag": lambda: "#" + feature["tag"], "mention": lambda: "@" + handles.get(feature["did"], "?"),
-                    "link": lambda: short_link(feature["uri"])}[kind]()
+        if kind == "tag":
+            expected = "#" + feature["tag"]
+        elif kind == "mention":
+            expected = "@" + handles.get(feature["did"], "?")
+        else:
+            expected = short_link(feature["uri"])
         if shown != expected:
             problems.append(f"{uri}: {kind} facet covers {shown!r}, expected {expected!r}")
     return problems

@@ -164,7 +164,7 @@ class _Variety:
         if quotes_only:
             lines = quoted
         else:
-            lines = [line for pair in zip(quoted, talk.notes) for line in pair]
+            lines = [line for pair in zip(quoted, talk.notes, strict=False) for line in pair]
             lines += [line for line in quoted + list(talk.notes) if line not in lines]
         start = self._next("line:" + talk.key)
         for offset in range(len(lines)):
@@ -268,7 +268,7 @@ def build_thread(spec: ThreadSpec, variety: _Variety, rng: random.Random) -> lis
     clue = spec.clue if spec.clue is not None else bool(spec.talk) and spec.style != "time"
     root_key = f"{spec.key}-1"
     drafts = []
-    for n, ((text, image, card), moment) in enumerate(zip(texts, times), 1):
+    for n, ((text, image, card), moment) in enumerate(zip(texts, times, strict=True), 1):
         drafts.append(Draft(
             key=f"{spec.key}-{n}", source=spec.source, author=spec.author, at=moment, text=text,
             label=label, clue=clue,
