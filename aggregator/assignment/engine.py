@@ -173,7 +173,7 @@ class AssignmentEngine:
         }
 
     def _attended_before(self, moment: datetime, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
-        """"Still thinking about that talk" comes from someone who was in it, soon after it ended
+        """ "Still thinking about that talk" comes from someone who was in it, soon after it ended
         (within the reflection window): sessions the author sat in earlier that day are no evidence."""
         return {
             index: f"same author confidently in this session (thread {thread_id}), just ended"
@@ -403,7 +403,11 @@ def _decide(
 ) -> Placement:
     best = ranked[0] if ranked else None
     threshold = settings.threshold
-    if best is not None and best.score > hallway and (best.score >= threshold or _clear_favourite(ranked, hallway, settings)):
+    if (
+        best is not None
+        and best.score > hallway
+        and (best.score >= threshold or _clear_favourite(ranked, hallway, settings))
+    ):
         evidence = [s.name for s in best.signals if s.score > 0]
         reason = " + ".join(dict.fromkeys(evidence)) or "time"
         return Placement(thread, best.session_id, best.score, f"{reason} ({best.score:.2f})", tuple(ranked))

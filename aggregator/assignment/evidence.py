@@ -14,10 +14,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from aggregator.assignment.settings import SignalWeights
-from aggregator.assignment.text import STOPWORDS, phrase_form
+from aggregator.assignment.text import STOPWORDS, phrase_form, without_urls
 from aggregator.models import Post, Session, Signal, Thread
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -36,16 +36,43 @@ def compact_form(text: str) -> str:
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL, or None when it does not parse ("http://[host]...", a bad port):
+    an unreadable address is no evidence, and never an error."""
+    try:
+        parts = urlsplit(url.strip().casefold() if "://" in url else f"//{url.strip().casefold()}")
+        parts.port  # noqa: B018 - raises on a bad port, which later readers would trip over
+    except ValueError:
+        return None
+    return parts
+
+
 def normalize_url(url: str) -> str:
-    parts = urlsplit(url.strip().casefold())
-    host = parts.netloc.removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
+    """Host (without www.) and path, case-folded: "" for an address that does not parse."""
+    parts = _split(url)
+    if parts is None:
+        return ""
+    return f"{parts.netloc.removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
 def _page_key(url: str) -> str:
     """The last path segment of a URL when it is specific enough to name one page (a slug or code)."""
-    segment = urlsplit(url if "://" in url else f"//{url}").path.rstrip("/").rsplit("/", 1)[-1].casefold()
+    parts = _split(url)
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1] if parts else ""
     return segment if len(segment) >= 5 and not segment.isdigit() and "." not in segment else ""
+
+
+_SOCIAL_PROFILE = re.compile(
+    r"^(?:(?:mobile\.)?twitter\.com|x\.com)/(?!i/|search|hashtag)([\w]{2,})(?:/|$)"
+    r"|^bsky\.app/profile/([\w.-]+)"
+    r"|^[\w.-]+/@([\w]+)(?:/|$)"
+)
+
+
+def linked_account(link: str) -> str:
+    """The account a link to a post or profile names (a quoted post's address names its author)."""
+    match = _SOCIAL_PROFILE.match(link)
+    return next((group for group in match.groups() if group), "") if match else ""
 
 
 def _words(text: str) -> list[str]:
@@ -68,14 +95,16 @@ class ThreadClues:
     def of(cls, thread: Thread, code_patterns: Sequence[re.Pattern[str]] = ()) -> ThreadClues:
         posts = thread.own_posts
         text = "\n".join(p.searchable_text() for p in posts)
+        prose = without_urls(text)
+        links = frozenset(normalize_url(u) for u in _links(posts, text)) - {""}
         return cls(
             text=text,
-            phrases=phrase_form(text),
-            words=tuple(_words(text)),
-            links=frozenset(normalize_url(u) for u in _links(posts, text)),
+            phrases=phrase_form(prose),
+            words=tuple(_words(prose)),
+            links=links,
             hashtags=frozenset(t.casefold().lstrip("#") for p in posts for t in p.hashtags)
             | frozenset(m.casefold() for m in _HASHTAG.findall(text)),
-            handles=frozenset(key for h in _handles(posts, text) for key in _handle_keys(h)) - {""},
+            handles=frozenset(key for h in _handles(posts, text, links) for key in _handle_keys(h)) - {""},
             codes=frozenset(m.casefold() for pattern in code_patterns for m in _first_groups(pattern, text)),
         )
 
@@ -281,9 +310,10 @@ def _links(posts: Iterable[Post], text: str) -> set[str]:
     return links
 
 
-def _handles(posts: Iterable[Post], text: str) -> set[str]:
+def _handles(posts: Iterable[Post], text: str, links: Iterable[str]) -> set[str]:
     handles = {m for p in posts for m in p.mentions if not m.startswith("did:")}
-    handles.update(_HANDLE.findall(text))
+    handles.update(_HANDLE.findall(without_urls(text)))
+    handles.update(filter(None, map(linked_account, links)))
     return handles
 
 

@@ -52,7 +52,9 @@ class AssignmentSettings(BaseModel):
 
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="below this confidence a thread goes to the hallway")
     favourite_ratio: float = Field(
-        2.0, ge=1.0, description="below the threshold, a session this many times likelier than any alternative still wins"
+        2.0,
+        ge=1.0,
+        description="below the threshold, a session this many times likelier than any alternative still wins",
     )
     favourite_min: float = Field(0.05, ge=0.0, le=1.0, description="...as long as its confidence reaches this")
     replies: Literal["self", "separate", "none"] = Field(

@@ -20,6 +20,9 @@ from aggregator.models import Session
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+URL = re.compile(r"(?<![\w@])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"['’]")
 
 
 def _word_list(text: str) -> list[str]:
@@ -150,6 +153,38 @@ REFLECTION_PHRASES = frozenset(
 """Words that look back at a talk that is over: the post is a reflection, not live coverage."""
 
 
+URL_WORDS = frozenset(
+    _word_list(
+        """
+        http https www com org net io html htm php asp aspx jsp cgi index status statuses post posts blob tree
+        master main raw edit view watch embed share sharing usp pub file files pdf content contents web user
+        users profile amp ref utm source p d u s t en de fr es
+        """
+    )
+)
+"""Pieces of addresses that name a kind of page, not what it is about: a link is evidence through
+the rest of its path (a repository, a package, a slug), never through these."""
+
+
+def url_words(url: str) -> str:
+    """What a URL's path says, as words: no scheme, host, query or fragment, none of URL_WORDS.
+
+    Parsed by hand, not with urllib: any string a post holds ("http://[", "http://%zz") must
+    give words or nothing, never an error."""
+    rest = _SCHEME.sub("", url, count=1)
+    path = rest.split("?", 1)[0].split("#", 1)[0]
+    segments = path.split("/")[1:] if "/" in path else []
+    words = (w for segment in segments for w in _NON_WORD.sub(" ", segment).split())
+    return " ".join(w for w in words if w.casefold() not in URL_WORDS and not w.isdigit())
+
+
+def without_urls(text: str) -> str:
+    """``text`` with each address replaced by the words of its path (see :func:`url_words`)."""
+    if "/" not in text and "www." not in text.casefold():
+        return text
+    return URL.sub(lambda m: f" {url_words(m.group())} ", text)
+
+
 def phrase_form(text: str) -> str:
     """Case-folded words separated by single spaces, padded, for whole-word phrase search."""
     words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
@@ -200,10 +235,18 @@ def _factor(term: str) -> float:
 
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", without_urls(text)).casefold()
     return [
-        w for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded)) if len(w) > 1 and w not in stopwords
+        w
+        for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded))
+        if len(w) > 1 and w not in stopwords and not _only_stopwords(w, stopwords)
     ]
+
+
+def _only_stopwords(word: str, stopwords: frozenset[str]) -> bool:
+    """A contraction of stopwords ("don't", "it's", "i'll") is a stopword too; "l'analyse" is not."""
+    parts = _APOSTROPHE.split(word)
+    return len(parts) > 1 and all(len(p) <= 1 or p in stopwords for p in parts)
 
 
 class TextIndex:

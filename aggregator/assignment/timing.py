@@ -108,7 +108,9 @@ class TimeIndex:
         return [
             other
             for other in self.candidates(moment)
-            if other != index and self.sessions[other].room == previous.room and self.sessions[other].start >= previous.end
+            if other != index
+            and self.sessions[other].room == previous.room
+            and self.sessions[other].start >= previous.end
         ]
 
 
