@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
+from aggregator.assignment.handles import SpeakerAccounts
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
 from aggregator.assignment.timing import TimeIndex
@@ -76,7 +77,8 @@ class AssignmentEngine:
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
-        features = {t.id: self._features(t) for t in threads}
+        accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
+        features = {t.id: self._features(t, accounts) for t in threads}
         owner = {p.id: t.id for t in threads for p in t.posts}
         order = _dependency_order(threads, owner)
         first = self._pass(order, features, owner, overrides, continuity={}, earlier=None)
@@ -84,11 +86,11 @@ class AssignmentEngine:
         final = self._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
         return tuple(final[t.id] for t in threads)
 
-    def _features(self, thread: Thread) -> _Features:
+    def _features(self, thread: Thread, accounts: SpeakerAccounts) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
-        named = self.evidence.named(clues)
+        named = self.evidence.named(clues, accounts)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
         return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
 

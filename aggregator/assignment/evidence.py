@@ -16,9 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
+from aggregator.assignment.handles import (
+    Speaker,
+    SpeakerAccounts,
+    account_local_part,
+    compact_form,
+    speaker_variants,
+)
 from aggregator.assignment.settings import SignalWeights
-from aggregator.assignment.text import STOPWORDS, phrase_form, without_urls
-from aggregator.models import Post, Session, Signal, Thread
+from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, without_urls
+from aggregator.models import Author, Post, Session, Signal, Thread
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UNICODE)
@@ -27,13 +34,7 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s[–—-]\s|\|)\s*")
 ROOM_CONTEXT = frozenset({"in", "im", "at", "room", "raum", "saal", "hall", "halle", "stage", "bühne"})
 MIN_PHRASE_CHARS = 8  # shorter single-word titles ("Go") would match ordinary text
-MIN_HANDLE_PREFIX = 5  # '@olegolt' may stand for 'Ole Goltermann'; '@ben' does not stand for 'Benjamin'
 MAX_PHRASE_WORDS = 16  # longer titles are matched by their main part
-
-
-def compact_form(text: str) -> str:
-    """Letters and digits only, case-folded: 'Ole Goltermann' and '@olegoltermann' meet here."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _split(url: str) -> SplitResult | None:
@@ -90,6 +91,8 @@ class ThreadClues:
     hashtags: frozenset[str]
     handles: frozenset[str]  # compact local parts of mentioned accounts
     codes: frozenset[str]  # session codes found by the configured patterns
+    author: Author
+    own_talk: str  # the phrase in which the author speaks of their own talk ("my slides"), if any
 
     @classmethod
     def of(cls, thread: Thread, code_patterns: Sequence[re.Pattern[str]] = ()) -> ThreadClues:
@@ -106,6 +109,8 @@ class ThreadClues:
             | frozenset(m.casefold() for m in _HASHTAG.findall(text)),
             handles=frozenset(key for h in _handles(posts, text, links) for key in _handle_keys(h)) - {""},
             codes=frozenset(m.casefold() for pattern in code_patterns for m in _first_groups(pattern, text)),
+            author=thread.author,
+            own_talk=_own_talk_phrase(prose),
         )
 
 
@@ -157,9 +162,9 @@ class ProgrammeEvidence:
         for phrase in self.phrases:
             first, *rest = phrase.split()
             self.longest_from[first] = max(self.longest_from.get(first, 0), 1 + len(rest))
-        self.names, self.name_prefixes = _handle_tables(sessions)
+        self.accounts = SpeakerAccounts.of(sessions)
 
-    def named(self, clues: ThreadClues) -> Named:
+    def named(self, clues: ThreadClues, accounts: SpeakerAccounts | None = None) -> Named:
         """Every session the thread names, wherever it is in time, with the signals that name it."""
         w = self.weights
         found = Named()
@@ -174,14 +179,21 @@ class ProgrammeEvidence:
             found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
+        accounts = accounts or self.accounts
         for handle in clues.handles:
-            by_speaker: dict[str, set[int]] = defaultdict(set)
-            for index, speaker in self._speaker_accounts(handle):
-                by_speaker[speaker].add(index)
-            for speaker, indices in by_speaker.items():
+            for speaker, indices in _by_name(accounts.speakers_for(handle)).items():
                 found.add(indices, Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+        if clues.own_talk:
+            self._own_talk(clues, accounts, found)
         self._phrases_in(clues, found)
         return found
+
+    def _own_talk(self, clues: ThreadClues, accounts: SpeakerAccounts, found: Named) -> None:
+        """"My talk", "my slides" from an author who is one of the programme's speakers."""
+        speakers = accounts.author_is(clues.author) | accounts.known.get(_author_key(clues.author), frozenset())
+        for speaker, indices in _by_name(speakers).items():
+            detail = f"{speaker} on their own talk ({clues.own_talk})"
+            found.add(indices, Signal("speaker", self.weights.own_talk, detail))
 
     def _phrases_in(self, clues: ThreadClues, found: Named) -> None:
         weight = {"title": self.weights.title, "speaker": self.weights.speaker}
@@ -213,14 +225,6 @@ class ProgrammeEvidence:
             for start, end, phrase in spans
             if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
         ]
-
-    def _speaker_accounts(self, handle: str) -> set[tuple[int, str]]:
-        matches = set(self.names.get(handle, ()))
-        if len(handle) >= MIN_HANDLE_PREFIX:
-            matches.update(self.name_prefixes.get(handle, ()))  # the handle shortens a name
-        for length in range(MIN_HANDLE_PREFIX, len(handle)):
-            matches.update(self.names.get(handle[:length], ()))  # the handle extends a name
-        return matches
 
     def room_signal(self, session: Session) -> Signal:
         return Signal("room", self.weights.room, f"names the room {session.room}")
@@ -268,14 +272,9 @@ def _title_phrases(title: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def _speaker_variants(name: str) -> set[str]:
-    variants = {name, re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name), *re.split(r"\s*[|/,]\s*", name)}
-    return {v.strip() for v in variants if v.strip()}
-
-
 def _speaker_phrases(name: str) -> list[str]:
     phrases = []
-    for variant in _speaker_variants(name):
+    for variant in speaker_variants(name):
         words = phrase_form(variant).split()
         if not words or all(w in STOPWORDS for w in words):
             continue
@@ -284,23 +283,22 @@ def _speaker_phrases(name: str) -> list[str]:
     return phrases
 
 
-_Accounts = dict[str, set[tuple[int, str]]]
+def _own_talk_phrase(prose: str) -> str:
+    """The words in which the author speaks of their own talk; hashtags between them do not
+    count ("my #useR2019 talk")."""
+    phrases = phrase_form(_HASHTAG.sub(" ", prose))
+    return next((p for p in OWN_TALK_PHRASES if f" {p} " in phrases), "")
 
 
-def _handle_tables(sessions: Sequence[Session]) -> tuple[_Accounts, _Accounts]:
-    """Compact speaker names, and their prefixes from MIN_HANDLE_PREFIX letters (a handle may shorten a name)."""
-    names: _Accounts = defaultdict(set)
-    prefixes: _Accounts = defaultdict(set)
-    for index, session in enumerate(sessions):
-        for name in session.speakers:
-            for variant in _speaker_variants(name):
-                compact = compact_form(variant)
-                if len(compact) < 3:
-                    continue
-                names[compact].add((index, name.strip()))
-                for length in range(MIN_HANDLE_PREFIX, len(compact)):
-                    prefixes[compact[:length]].add((index, name.strip()))
-    return names, prefixes
+def _by_name(speakers: Iterable[Speaker]) -> dict[str, set[int]]:
+    by_name: dict[str, set[int]] = defaultdict(set)
+    for index, name in speakers:
+        by_name[name].add(index)
+    return by_name
+
+
+def _author_key(author: Author) -> str:
+    return compact_form(account_local_part(author.handle))
 
 
 def _links(posts: Iterable[Post], text: str) -> set[str]:
@@ -317,20 +315,13 @@ def _handles(posts: Iterable[Post], text: str, links: Iterable[str]) -> set[str]
     return handles
 
 
-_SERVICE_SUFFIXES = ("bsky.social", "bsky.team", "mastodon.social")
-
-
 def _handle_keys(handle: str) -> set[str]:
     """Compact forms a mentioned account may share with a speaker's name: '@ole.bsky.social' and
     '@ole@chaos.social' give 'ole'; a custom domain '@maria.schmidt.net' gives 'maria' and 'mariaschmidt'."""
-    local, _, server = handle.lstrip("@").partition("@")
-    if server:
-        return {compact_form(local)}
-    for suffix in _SERVICE_SUFFIXES:
-        if local.casefold().endswith("." + suffix):
-            return {compact_form(local[: -len(suffix) - 1])}
+    server = handle.lstrip("@").partition("@")[2]
+    local = account_local_part(handle)
     labels = local.split(".")
-    if len(labels) == 1:
+    if server or len(labels) == 1:
         return {compact_form(local)}
     return {compact_form(labels[0]), compact_form("".join(labels[:-1]))}
 

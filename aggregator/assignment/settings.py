@@ -26,6 +26,9 @@ class SignalWeights(BaseModel):
     hashtag: float = Field(9.0, ge=0.0, description="the post carries the session's own hashtag or code")
     speaker: float = Field(3.5, ge=0.0, description="the post names one of the session's speakers")
     handle: float = Field(3.5, ge=0.0, description="the post mentions an account that looks like a speaker's")
+    own_talk: float = Field(
+        6.0, ge=0.0, description="a speaker (by display name) speaks of their own talk: 'my slides', 'my talk'"
+    )
     room: float = Field(2.5, ge=0.0, description="the post names the session's room")
     inherit: float = Field(
         5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes"

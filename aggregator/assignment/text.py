@@ -127,6 +127,10 @@ HALLWAY_PHRASES = frozenset(
         registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
         first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
         see you next year|weather|reception|sponsor booth|booth|networking
+        sponsor|sponsors|sponsored|exhibitor|exhibitors|our stand|our desk|visit us|come visit|come see us|find us
+        recruiting|we re hiring|we are hiring|hiring|job|jobs|job fair|job offer|careers|vacancy|apply now
+        giveaway|raffle|retweet|retweet this|contest|quiz|quizz|poster|posters|poster session|fomo|jomo
+        livestream|live stream|schedule|programme
         mittagessen|mittag|abendessen|frühstück|kaffee|kaffeeschlange|kaffeepause|bier|anmeldung|schlange|heimreise
         garderobe|wetter|flur|auf dem flur|veranstaltungsort|namensschild|steckdose|anreise|zugfahrt
         déjeuner|dîner|petit déjeuner|pause café|café|apéro|bière|soirée|file d attente|vestiaire
@@ -183,6 +187,21 @@ def without_urls(text: str) -> str:
     if "/" not in text and "www." not in text.casefold():
         return text
     return URL.sub(lambda m: f" {url_words(m.group())} ", text)
+
+
+OWN_TALK_PHRASES = tuple(
+    _phrase_list(
+        """
+        my talk|my slides|my lightning talk|my presentation|my keynote|my session|my workshop|my deck
+        our talk|our slides|our presentation|our workshop|i m speaking|i am speaking|i ll be speaking
+        i will be speaking|i m presenting|i am presenting|i ll be presenting|i will be presenting|i presented
+        mein vortrag|meinen vortrag|meinem vortrag|meine folien|meine slides|unser vortrag|unsere folien
+        ma présentation|mon exposé|ma conférence|mes slides|mes diapos|notre présentation
+        mi charla|mi presentación|mis diapositivas|nuestra charla
+        """
+    )
+)
+"""An author speaking of their own talk: with an author who is a speaker, the talk is theirs."""
 
 
 def phrase_form(text: str) -> str:
