@@ -180,7 +180,7 @@ class AssignmentEngine:
         return {
             index: f"same author confidently in this session (thread {thread_id}), just ended"
             for index, thread_id in anchors
-            if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection
+            if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection_of(self.sessions[index])
         }
 
     def _stayed(self, features: _Features, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
@@ -308,10 +308,9 @@ class AssignmentEngine:
         named = features.named
         for index, signals in named.signals.items():
             totals[index] += sum(s.score for s in signals)
-        if named.rooms:
-            for index in totals:
-                if self.sessions[index].room in named.rooms:
-                    totals[index] += weights.room
+        if named.rooms or named.tracks:
+            for index in nearby:
+                totals[index] += sum(s.score for s in self.evidence.context_signals(named, self.sessions[index]))
         if reference is not None and reference.session_index in totals:
             totals[reference.session_index] += weights.inherit * reference.confidence
         for index in continuity:
@@ -365,8 +364,8 @@ class AssignmentEngine:
         if similarity > 0:
             signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
         signals.extend(named.signals.get(index, ()))
-        if named.rooms and session.room in named.rooms:
-            signals.append(self.evidence.room_signal(session))
+        if not distant:
+            signals.extend(self.evidence.context_signals(named, session))
         if reference is not None and reference.session_index == index:
             signals.append(
                 Signal(

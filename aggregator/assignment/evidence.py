@@ -120,6 +120,7 @@ class Named:
 
     signals: dict[int, list[Signal]] = field(default_factory=lambda: defaultdict(list))
     rooms: set[str] = field(default_factory=set)
+    tracks: set[str] = field(default_factory=set)  # named tracks or session blocks ("the text mining session")
     clues: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # ids of every clue naming a session
 
     def add(self, indices: Iterable[int], signal: Signal) -> None:
@@ -163,6 +164,10 @@ class ProgrammeEvidence:
             first, *rest = phrase.split()
             self.longest_from[first] = max(self.longest_from.get(first, 0), 1 + len(rest))
         self.accounts = SpeakerAccounts.of(sessions)
+        self.track_tags: dict[str, set[str]] = defaultdict(set)  # '#datamining' for the track 'Data mining'
+        for session in sessions:
+            if len(compact_form(session.track)) >= MIN_PHRASE_CHARS:
+                self.track_tags[compact_form(session.track)].add(session.track)
 
     def named(self, clues: ThreadClues, accounts: SpeakerAccounts | None = None) -> Named:
         """Every session the thread names, wherever it is in time, with the signals that name it."""
@@ -177,6 +182,7 @@ class ProgrammeEvidence:
                 )
         for tag in clues.hashtags:
             found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
+            found.tracks.update(self.track_tags.get(compact_form(tag), ()))
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
         accounts = accounts or self.accounts
@@ -200,6 +206,8 @@ class ProgrammeEvidence:
         for phrase in self._longest_matches(clues):
             if phrase.kind == "room":
                 found.rooms.add(phrase.detail)
+            elif phrase.kind == "track":
+                found.tracks.add(phrase.detail)
             else:
                 found.add(phrase.indices, Signal(phrase.kind, weight[phrase.kind], phrase.detail))
 
@@ -226,8 +234,15 @@ class ProgrammeEvidence:
             if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
         ]
 
-    def room_signal(self, session: Session) -> Signal:
-        return Signal("room", self.weights.room, f"names the room {session.room}")
+    def context_signals(self, named: Named, session: Session) -> list[Signal]:
+        """The room or the track a thread names, for a session there (counted only near its time:
+        "water refill next to Saal 1 is broken" days later is about no session in Saal 1)."""
+        signals = []
+        if session.room and session.room in named.rooms:
+            signals.append(Signal("room", self.weights.room, f"names the room {session.room}"))
+        if session.track and session.track in named.tracks:
+            signals.append(Signal("track", self.weights.track, f"names the track {session.track}"))
+        return signals
 
 
 def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
@@ -244,11 +259,13 @@ def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
         if session.room:
             collected[("room", phrase_form(session.room).strip())].append(index)
             display[("room", phrase_form(session.room).strip())] = session.room
+        if session.track:
+            collected[("track", phrase_form(session.track).strip())].append(index)
+            display[("track", phrase_form(session.track).strip())] = session.track
     table: dict[str, _Phrase] = {}
-    # titles first, then speakers, then rooms: one phrase keeps the strongest meaning
-    for (kind, phrase), indices in sorted(
-        collected.items(), key=lambda item: ("title", "speaker", "room").index(item[0][0])
-    ):
+    # titles first, then speakers, rooms, tracks: one phrase keeps the strongest meaning
+    kinds = ("title", "speaker", "room", "track")
+    for (kind, phrase), indices in sorted(collected.items(), key=lambda item: kinds.index(item[0][0])):
         if phrase in table or not phrase:
             continue
         one_word = len(phrase.split()) == 1

@@ -29,7 +29,10 @@ class SignalWeights(BaseModel):
     own_talk: float = Field(
         6.0, ge=0.0, description="a speaker (by display name) speaks of their own talk: 'my slides', 'my talk'"
     )
-    room: float = Field(2.5, ge=0.0, description="the post names the session's room")
+    room: float = Field(2.5, ge=0.0, description="the post names the session's room (near the session's time)")
+    track: float = Field(
+        2.0, ge=0.0, description="the post names the session's track or block, 'the text mining session' (near its time)"
+    )
     inherit: float = Field(
         5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes"
     )
