@@ -24,7 +24,7 @@ from aggregator.assignment.handles import (
     speaker_variants,
 )
 from aggregator.assignment.settings import SignalWeights
-from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, without_urls
+from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, split_scripts, without_urls
 from aggregator.models import Author, Post, Session, Signal, Thread
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -77,7 +77,7 @@ def linked_account(link: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text)).split()
+    return _NON_WORD.sub(" ", split_scripts(unicodedata.normalize("NFKC", text))).split()
 
 
 @dataclass(frozen=True)

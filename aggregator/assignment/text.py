@@ -23,6 +23,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 URL = re.compile(r"(?<![\w@])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"['’]")
+# Scripts written without spaces between words: Han, Hiragana, Katakana (with the half-width
+# forms), Hangul syllables. Python counts their letters as word characters, so "Jim Hesterのglue
+# パッケージ" would otherwise be the two words "jim" and "hesterのglueパッケージ".
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]+")
 
 
 def _word_list(text: str) -> list[str]:
@@ -204,9 +208,20 @@ OWN_TALK_PHRASES = tuple(
 """An author speaking of their own talk: with an author who is a speaker, the talk is theirs."""
 
 
+def split_scripts(text: str) -> str:
+    """``text`` with a space around each run of an unspaced script (CJK), so the Latin names and
+    terms inside it are words of their own."""
+    return _UNSPACED.sub(lambda m: f" {m.group()} ", text) if _UNSPACED.search(text) else text
+
+
+def _bigrams(run: str) -> str:
+    """A run of an unspaced script as its overlapping character pairs (the usual CJK search terms)."""
+    return " ".join(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+
+
 def phrase_form(text: str) -> str:
     """Case-folded words separated by single spaces, padded, for whole-word phrase search."""
-    words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    words = _NON_WORD.sub(" ", split_scripts(unicodedata.normalize("NFKC", text).casefold())).split()
     return f" {' '.join(words)} "
 
 
@@ -255,6 +270,8 @@ def _factor(term: str) -> float:
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
     folded = unicodedata.normalize("NFKC", without_urls(text)).casefold()
+    if _UNSPACED.search(folded):
+        folded = _UNSPACED.sub(lambda m: f" {_bigrams(m.group())} ", folded)
     return [
         w
         for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded))
