@@ -78,3 +78,26 @@ def test_a_named_track_picks_the_talk_running_in_that_block() -> None:
 def test_a_room_name_far_from_its_sessions_is_no_evidence() -> None:
     post = make_post("room", "zoe", at("16:30"), "The water refill next to room Forum is broken")
     assert filed(post)["room"] is None
+
+
+def test_a_programme_clock_off_by_an_hour_is_estimated_and_used() -> None:
+    from datetime import timedelta
+
+    from aggregator.assignment.timing import estimate_offset
+
+    named = [(s.start + timedelta(minutes=65 + k % 10), s) for k, s in enumerate(PARALLEL * 3)]
+    assert estimate_offset(named) == timedelta(minutes=60)
+    assert estimate_offset([(s.start + timedelta(minutes=5), s) for s in PARALLEL * 3]) == timedelta(0)
+    assert estimate_offset(named[:3]) == timedelta(0)  # too few to tell
+
+
+def test_explain_reports_the_clock_offset() -> None:
+    from datetime import timedelta
+
+    posts = [
+        make_post(f"p{n}", f"u{n}", (s.start + timedelta(minutes=62 + n)).isoformat(), f"Now: {s.title}!")
+        for n, s in enumerate(PARALLEL * 3)
+    ]
+    result = assign(build_threads(posts), SESSIONS, CONFERENCE, AssignmentSettings())
+    details = [s.detail for p in result for c in p.candidates for s in c.signals if s.name == "time"]
+    assert any("programme clock taken as +60 min off" in d for d in details)

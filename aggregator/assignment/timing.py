@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aggregator.models import Session
@@ -122,6 +123,40 @@ class TimeIndex:
             and self.sessions[other].room == previous.room
             and self.sessions[other].start >= previous.end
         ]
+
+
+MAX_OFFSET = timedelta(hours=3)
+OFFSET_STEP = timedelta(minutes=5)
+MIN_OFFSET_THREADS = 12  # fewer threads naming a session say nothing reliable about the clock
+OFFSET_GAIN = 1.5  # an offset must fit this many times more of them than the programme's own clock
+LIVE_SLACK = timedelta(minutes=10)  # live posts trail the end of a talk by a few minutes
+
+
+def estimate_offset(named: Sequence[tuple[datetime, Session]]) -> timedelta:
+    """How far the programme's clock is off, from threads that name one session each (by title,
+    speaker, handle, link): the shift that puts the most of them inside their session's time.
+
+    Zero unless a shift fits clearly more of them than the programme as published (a programme
+    read in the wrong time zone, a day that ran an hour late)."""
+    if len(named) < MIN_OFFSET_THREADS:
+        return timedelta(0)
+
+    def fitting(offset: timedelta) -> int:
+        return sum(1 for moment, s in named if s.start + offset <= moment <= s.end + offset + LIVE_SLACK)
+
+    steps = int(MAX_OFFSET / OFFSET_STEP)
+    scores = {OFFSET_STEP * k: fitting(OFFSET_STEP * k) for k in range(-steps, steps + 1)}
+    top = max(scores.values())
+    if top < max(MIN_OFFSET_THREADS / 2, OFFSET_GAIN * scores[timedelta(0)]):
+        return timedelta(0)
+    # every shift that fits as many: the middle one sits the posts best inside their sessions
+    best = [shift for shift, score in scores.items() if score == top]
+    return best[len(best) // 2]
+
+
+def shifted(sessions: Sequence[Session], offset: timedelta) -> tuple[Session, ...]:
+    """The sessions as they really ran, ``offset`` later than the programme says."""
+    return tuple(replace(s, start=s.start + offset, end=s.end + offset) for s in sessions)
 
 
 def _plenaries(sessions: Sequence[Session]) -> frozenset[str]:
