@@ -14,17 +14,19 @@ with one thread is likely still there with the next).
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
+from aggregator.assignment.handles import SpeakerAccounts
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
-from aggregator.assignment.timing import TimeIndex
+from aggregator.assignment.timing import TimeIndex, estimate_offset, shifted
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
 
@@ -74,21 +76,41 @@ class AssignmentEngine:
         self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
+        self.offset = timedelta(0)  # how much later than the programme says the sessions are taken to run
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
-        features = {t.id: self._features(t) for t in threads}
+        accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
+        features = {t.id: self._features(t, accounts) for t in threads}
         owner = {p.id: t.id for t in threads for p in t.posts}
         order = _dependency_order(threads, owner)
-        first = self._pass(order, features, owner, overrides, continuity={}, earlier=None)
-        anchors = self._anchors(first)
-        final = self._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
+        offset = estimate_offset(self._named_once(features.values()))
+        engine = self._retimed(offset) if offset else self
+        first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
+        anchors = engine._anchors(first)
+        final = engine._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
         return tuple(final[t.id] for t in threads)
 
-    def _features(self, thread: Thread) -> _Features:
+    def _named_once(self, features: Iterable[_Features]) -> list[tuple[datetime, Session]]:
+        """(start, session) of every thread that names exactly one session: what the clock is checked on."""
+        return [
+            (f.thread.started_at, self.sessions[next(iter(f.named.signals))])
+            for f in features
+            if len(f.named.signals) == 1
+        ]
+
+    def _retimed(self, offset: timedelta) -> AssignmentEngine:
+        """This engine with the programme's clock moved by ``offset`` (text and evidence tables kept)."""
+        engine = copy.copy(self)
+        engine.sessions = shifted(self.sessions, offset)
+        engine.time = TimeIndex(engine.sessions, self.settings.lead_minutes, self.settings.reflection_minutes)
+        engine.offset = offset
+        return engine
+
+    def _features(self, thread: Thread, accounts: SpeakerAccounts) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
-        named = self.evidence.named(clues)
+        named = self.evidence.named(clues, accounts)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
         return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
 
@@ -173,12 +195,12 @@ class AssignmentEngine:
         }
 
     def _attended_before(self, moment: datetime, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
-        """"Still thinking about that talk" comes from someone who was in it, soon after it ended
+        """ "Still thinking about that talk" comes from someone who was in it, soon after it ended
         (within the reflection window): sessions the author sat in earlier that day are no evidence."""
         return {
             index: f"same author confidently in this session (thread {thread_id}), just ended"
             for index, thread_id in anchors
-            if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection
+            if self.sessions[index].end < moment <= self.sessions[index].end + self.time.reflection_of(self.sessions[index])
         }
 
     def _stayed(self, features: _Features, anchors: Sequence[tuple[int, str]]) -> dict[int, str]:
@@ -306,10 +328,9 @@ class AssignmentEngine:
         named = features.named
         for index, signals in named.signals.items():
             totals[index] += sum(s.score for s in signals)
-        if named.rooms:
-            for index in totals:
-                if self.sessions[index].room in named.rooms:
-                    totals[index] += weights.room
+        if named.rooms or named.tracks:
+            for index in nearby:
+                totals[index] += sum(s.score for s in self.evidence.context_signals(named, self.sessions[index]))
         if reference is not None and reference.session_index in totals:
             totals[reference.session_index] += weights.inherit * reference.confidence
         for index in continuity:
@@ -355,6 +376,8 @@ class AssignmentEngine:
         time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
+        if self.offset:
+            time_detail += f"; programme clock taken as {_minutes(self.offset):+d} min off"
         signals = [Signal("time", math.log(prior), time_detail)]
         if distant:
             similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
@@ -363,8 +386,8 @@ class AssignmentEngine:
         if similarity > 0:
             signals.append(Signal("text", weights.text * similarity, "shares: " + ", ".join(matched[:6])))
         signals.extend(named.signals.get(index, ()))
-        if named.rooms and session.room in named.rooms:
-            signals.append(self.evidence.room_signal(session))
+        if not distant:
+            signals.extend(self.evidence.context_signals(named, session))
         if reference is not None and reference.session_index == index:
             signals.append(
                 Signal(
@@ -403,7 +426,11 @@ def _decide(
 ) -> Placement:
     best = ranked[0] if ranked else None
     threshold = settings.threshold
-    if best is not None and best.score > hallway and (best.score >= threshold or _clear_favourite(ranked, hallway, settings)):
+    if (
+        best is not None
+        and best.score > hallway
+        and (best.score >= threshold or _clear_favourite(ranked, hallway, settings))
+    ):
         evidence = [s.name for s in best.signals if s.score > 0]
         reason = " + ".join(dict.fromkeys(evidence)) or "time"
         return Placement(thread, best.session_id, best.score, f"{reason} ({best.score:.2f})", tuple(ranked))
@@ -424,6 +451,10 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _minutes(delta: timedelta) -> int:
+    return round(delta.total_seconds() / 60)
 
 
 def _softmax(scores: Sequence[float]) -> list[float]:

@@ -14,11 +14,18 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+from aggregator.assignment.handles import (
+    Speaker,
+    SpeakerAccounts,
+    account_local_part,
+    compact_form,
+    speaker_variants,
+)
 from aggregator.assignment.settings import SignalWeights
-from aggregator.assignment.text import STOPWORDS, phrase_form
-from aggregator.models import Post, Session, Signal, Thread
+from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, split_scripts, without_urls
+from aggregator.models import Author, Post, Session, Signal, Thread
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UNICODE)
@@ -27,29 +34,50 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _TITLE_SPLIT = re.compile(r"\s*(?::|\s[–—-]\s|\|)\s*")
 ROOM_CONTEXT = frozenset({"in", "im", "at", "room", "raum", "saal", "hall", "halle", "stage", "bühne"})
 MIN_PHRASE_CHARS = 8  # shorter single-word titles ("Go") would match ordinary text
-MIN_HANDLE_PREFIX = 5  # '@olegolt' may stand for 'Ole Goltermann'; '@ben' does not stand for 'Benjamin'
 MAX_PHRASE_WORDS = 16  # longer titles are matched by their main part
 
 
-def compact_form(text: str) -> str:
-    """Letters and digits only, case-folded: 'Ole Goltermann' and '@olegoltermann' meet here."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL, or None when it does not parse ("http://[host]...", a bad port):
+    an unreadable address is no evidence, and never an error."""
+    try:
+        parts = urlsplit(url.strip().casefold() if "://" in url else f"//{url.strip().casefold()}")
+        parts.port  # noqa: B018 - raises on a bad port, which later readers would trip over
+    except ValueError:
+        return None
+    return parts
 
 
 def normalize_url(url: str) -> str:
-    parts = urlsplit(url.strip().casefold())
-    host = parts.netloc.removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
+    """Host (without www.) and path, case-folded: "" for an address that does not parse."""
+    parts = _split(url)
+    if parts is None:
+        return ""
+    return f"{parts.netloc.removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
 def _page_key(url: str) -> str:
     """The last path segment of a URL when it is specific enough to name one page (a slug or code)."""
-    segment = urlsplit(url if "://" in url else f"//{url}").path.rstrip("/").rsplit("/", 1)[-1].casefold()
+    parts = _split(url)
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1] if parts else ""
     return segment if len(segment) >= 5 and not segment.isdigit() and "." not in segment else ""
 
 
+_SOCIAL_PROFILE = re.compile(
+    r"^(?:(?:mobile\.)?twitter\.com|x\.com)/(?!i/|search|hashtag)([\w]{2,})(?:/|$)"
+    r"|^bsky\.app/profile/([\w.-]+)"
+    r"|^[\w.-]+/@([\w]+)(?:/|$)"
+)
+
+
+def linked_account(link: str) -> str:
+    """The account a link to a post or profile names (a quoted post's address names its author)."""
+    match = _SOCIAL_PROFILE.match(link)
+    return next((group for group in match.groups() if group), "") if match else ""
+
+
 def _words(text: str) -> list[str]:
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text)).split()
+    return _NON_WORD.sub(" ", split_scripts(unicodedata.normalize("NFKC", text))).split()
 
 
 @dataclass(frozen=True)
@@ -63,20 +91,26 @@ class ThreadClues:
     hashtags: frozenset[str]
     handles: frozenset[str]  # compact local parts of mentioned accounts
     codes: frozenset[str]  # session codes found by the configured patterns
+    author: Author
+    own_talk: str  # the phrase in which the author speaks of their own talk ("my slides"), if any
 
     @classmethod
     def of(cls, thread: Thread, code_patterns: Sequence[re.Pattern[str]] = ()) -> ThreadClues:
         posts = thread.own_posts
         text = "\n".join(p.searchable_text() for p in posts)
+        prose = without_urls(text)
+        links = frozenset(normalize_url(u) for u in _links(posts, text)) - {""}
         return cls(
             text=text,
-            phrases=phrase_form(text),
-            words=tuple(_words(text)),
-            links=frozenset(normalize_url(u) for u in _links(posts, text)),
+            phrases=phrase_form(prose),
+            words=tuple(_words(prose)),
+            links=links,
             hashtags=frozenset(t.casefold().lstrip("#") for p in posts for t in p.hashtags)
             | frozenset(m.casefold() for m in _HASHTAG.findall(text)),
-            handles=frozenset(key for h in _handles(posts, text) for key in _handle_keys(h)) - {""},
+            handles=frozenset(key for h in _handles(posts, text, links) for key in _handle_keys(h)) - {""},
             codes=frozenset(m.casefold() for pattern in code_patterns for m in _first_groups(pattern, text)),
+            author=thread.author,
+            own_talk=_own_talk_phrase(prose),
         )
 
 
@@ -86,6 +120,7 @@ class Named:
 
     signals: dict[int, list[Signal]] = field(default_factory=lambda: defaultdict(list))
     rooms: set[str] = field(default_factory=set)
+    tracks: set[str] = field(default_factory=set)  # named tracks or session blocks ("the text mining session")
     clues: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # ids of every clue naming a session
 
     def add(self, indices: Iterable[int], signal: Signal) -> None:
@@ -128,9 +163,13 @@ class ProgrammeEvidence:
         for phrase in self.phrases:
             first, *rest = phrase.split()
             self.longest_from[first] = max(self.longest_from.get(first, 0), 1 + len(rest))
-        self.names, self.name_prefixes = _handle_tables(sessions)
+        self.accounts = SpeakerAccounts.of(sessions)
+        self.track_tags: dict[str, set[str]] = defaultdict(set)  # '#datamining' for the track 'Data mining'
+        for session in sessions:
+            if len(compact_form(session.track)) >= MIN_PHRASE_CHARS:
+                self.track_tags[compact_form(session.track)].add(session.track)
 
-    def named(self, clues: ThreadClues) -> Named:
+    def named(self, clues: ThreadClues, accounts: SpeakerAccounts | None = None) -> Named:
         """Every session the thread names, wherever it is in time, with the signals that name it."""
         w = self.weights
         found = Named()
@@ -143,22 +182,32 @@ class ProgrammeEvidence:
                 )
         for tag in clues.hashtags:
             found.add(self.by_tag.get(tag, ()), Signal("hashtag", w.hashtag, f"#{tag}"))
+            found.tracks.update(self.track_tags.get(compact_form(tag), ()))
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
+        accounts = accounts or self.accounts
         for handle in clues.handles:
-            by_speaker: dict[str, set[int]] = defaultdict(set)
-            for index, speaker in self._speaker_accounts(handle):
-                by_speaker[speaker].add(index)
-            for speaker, indices in by_speaker.items():
+            for speaker, indices in _by_name(accounts.speakers_for(handle)).items():
                 found.add(indices, Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+        if clues.own_talk:
+            self._own_talk(clues, accounts, found)
         self._phrases_in(clues, found)
         return found
+
+    def _own_talk(self, clues: ThreadClues, accounts: SpeakerAccounts, found: Named) -> None:
+        """"My talk", "my slides" from an author who is one of the programme's speakers."""
+        speakers = accounts.author_is(clues.author) | accounts.known.get(_author_key(clues.author), frozenset())
+        for speaker, indices in _by_name(speakers).items():
+            detail = f"{speaker} on their own talk ({clues.own_talk})"
+            found.add(indices, Signal("speaker", self.weights.own_talk, detail))
 
     def _phrases_in(self, clues: ThreadClues, found: Named) -> None:
         weight = {"title": self.weights.title, "speaker": self.weights.speaker}
         for phrase in self._longest_matches(clues):
             if phrase.kind == "room":
                 found.rooms.add(phrase.detail)
+            elif phrase.kind == "track":
+                found.tracks.add(phrase.detail)
             else:
                 found.add(phrase.indices, Signal(phrase.kind, weight[phrase.kind], phrase.detail))
 
@@ -185,16 +234,15 @@ class ProgrammeEvidence:
             if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
         ]
 
-    def _speaker_accounts(self, handle: str) -> set[tuple[int, str]]:
-        matches = set(self.names.get(handle, ()))
-        if len(handle) >= MIN_HANDLE_PREFIX:
-            matches.update(self.name_prefixes.get(handle, ()))  # the handle shortens a name
-        for length in range(MIN_HANDLE_PREFIX, len(handle)):
-            matches.update(self.names.get(handle[:length], ()))  # the handle extends a name
-        return matches
-
-    def room_signal(self, session: Session) -> Signal:
-        return Signal("room", self.weights.room, f"names the room {session.room}")
+    def context_signals(self, named: Named, session: Session) -> list[Signal]:
+        """The room or the track a thread names, for a session there (counted only near its time:
+        "water refill next to Saal 1 is broken" days later is about no session in Saal 1)."""
+        signals = []
+        if session.room and session.room in named.rooms:
+            signals.append(Signal("room", self.weights.room, f"names the room {session.room}"))
+        if session.track and session.track in named.tracks:
+            signals.append(Signal("track", self.weights.track, f"names the track {session.track}"))
+        return signals
 
 
 def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
@@ -211,11 +259,13 @@ def _phrase_table(sessions: Sequence[Session]) -> dict[str, _Phrase]:
         if session.room:
             collected[("room", phrase_form(session.room).strip())].append(index)
             display[("room", phrase_form(session.room).strip())] = session.room
+        if session.track:
+            collected[("track", phrase_form(session.track).strip())].append(index)
+            display[("track", phrase_form(session.track).strip())] = session.track
     table: dict[str, _Phrase] = {}
-    # titles first, then speakers, then rooms: one phrase keeps the strongest meaning
-    for (kind, phrase), indices in sorted(
-        collected.items(), key=lambda item: ("title", "speaker", "room").index(item[0][0])
-    ):
+    # titles first, then speakers, rooms, tracks: one phrase keeps the strongest meaning
+    kinds = ("title", "speaker", "room", "track")
+    for (kind, phrase), indices in sorted(collected.items(), key=lambda item: kinds.index(item[0][0])):
         if phrase in table or not phrase:
             continue
         one_word = len(phrase.split()) == 1
@@ -239,14 +289,9 @@ def _title_phrases(title: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def _speaker_variants(name: str) -> set[str]:
-    variants = {name, re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name), *re.split(r"\s*[|/,]\s*", name)}
-    return {v.strip() for v in variants if v.strip()}
-
-
 def _speaker_phrases(name: str) -> list[str]:
     phrases = []
-    for variant in _speaker_variants(name):
+    for variant in speaker_variants(name):
         words = phrase_form(variant).split()
         if not words or all(w in STOPWORDS for w in words):
             continue
@@ -255,23 +300,22 @@ def _speaker_phrases(name: str) -> list[str]:
     return phrases
 
 
-_Accounts = dict[str, set[tuple[int, str]]]
+def _own_talk_phrase(prose: str) -> str:
+    """The words in which the author speaks of their own talk; hashtags between them do not
+    count ("my #useR2019 talk")."""
+    phrases = phrase_form(_HASHTAG.sub(" ", prose))
+    return next((p for p in OWN_TALK_PHRASES if f" {p} " in phrases), "")
 
 
-def _handle_tables(sessions: Sequence[Session]) -> tuple[_Accounts, _Accounts]:
-    """Compact speaker names, and their prefixes from MIN_HANDLE_PREFIX letters (a handle may shorten a name)."""
-    names: _Accounts = defaultdict(set)
-    prefixes: _Accounts = defaultdict(set)
-    for index, session in enumerate(sessions):
-        for name in session.speakers:
-            for variant in _speaker_variants(name):
-                compact = compact_form(variant)
-                if len(compact) < 3:
-                    continue
-                names[compact].add((index, name.strip()))
-                for length in range(MIN_HANDLE_PREFIX, len(compact)):
-                    prefixes[compact[:length]].add((index, name.strip()))
-    return names, prefixes
+def _by_name(speakers: Iterable[Speaker]) -> dict[str, set[int]]:
+    by_name: dict[str, set[int]] = defaultdict(set)
+    for index, name in speakers:
+        by_name[name].add(index)
+    return by_name
+
+
+def _author_key(author: Author) -> str:
+    return compact_form(account_local_part(author.handle))
 
 
 def _links(posts: Iterable[Post], text: str) -> set[str]:
@@ -281,26 +325,20 @@ def _links(posts: Iterable[Post], text: str) -> set[str]:
     return links
 
 
-def _handles(posts: Iterable[Post], text: str) -> set[str]:
+def _handles(posts: Iterable[Post], text: str, links: Iterable[str]) -> set[str]:
     handles = {m for p in posts for m in p.mentions if not m.startswith("did:")}
-    handles.update(_HANDLE.findall(text))
+    handles.update(_HANDLE.findall(without_urls(text)))
+    handles.update(filter(None, map(linked_account, links)))
     return handles
-
-
-_SERVICE_SUFFIXES = ("bsky.social", "bsky.team", "mastodon.social")
 
 
 def _handle_keys(handle: str) -> set[str]:
     """Compact forms a mentioned account may share with a speaker's name: '@ole.bsky.social' and
     '@ole@chaos.social' give 'ole'; a custom domain '@maria.schmidt.net' gives 'maria' and 'mariaschmidt'."""
-    local, _, server = handle.lstrip("@").partition("@")
-    if server:
-        return {compact_form(local)}
-    for suffix in _SERVICE_SUFFIXES:
-        if local.casefold().endswith("." + suffix):
-            return {compact_form(local[: -len(suffix) - 1])}
+    server = handle.lstrip("@").partition("@")[2]
+    local = account_local_part(handle)
     labels = local.split(".")
-    if len(labels) == 1:
+    if server or len(labels) == 1:
         return {compact_form(local)}
     return {compact_form(labels[0]), compact_form("".join(labels[:-1]))}
 

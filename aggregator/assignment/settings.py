@@ -29,7 +29,13 @@ class SignalWeights(BaseModel):
     hashtag: float = Field(9.0, ge=0.0, description="the post carries the session's own hashtag or code")
     speaker: float = Field(3.5, ge=0.0, description="the post names one of the session's speakers")
     handle: float = Field(3.5, ge=0.0, description="the post mentions an account that looks like a speaker's")
-    room: float = Field(2.5, ge=0.0, description="the post names the session's room")
+    own_talk: float = Field(
+        6.0, ge=0.0, description="a speaker (by display name) speaks of their own talk: 'my slides', 'my talk'"
+    )
+    room: float = Field(2.5, ge=0.0, description="the post names the session's room (near the session's time)")
+    track: float = Field(
+        2.0, ge=0.0, description="the post names the session's track or block, 'the text mining session' (near its time)"
+    )
     inherit: float = Field(
         5.0, ge=0.0, description="a reply or quote, times the confidence of what it answers or quotes"
     )
@@ -55,7 +61,9 @@ class AssignmentSettings(BaseModel):
 
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="below this confidence a thread goes to the hallway")
     favourite_ratio: float = Field(
-        2.0, ge=1.0, description="below the threshold, a session this many times likelier than any alternative still wins"
+        2.0,
+        ge=1.0,
+        description="below the threshold, a session this many times likelier than any alternative still wins",
     )
     favourite_min: float = Field(0.05, ge=0.0, le=1.0, description="...as long as its confidence reaches this")
     replies: Literal["conversation", "separate", "none"] = Field(

@@ -20,6 +20,13 @@ from aggregator.models import Session
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+URL = re.compile(r"(?<![\w@])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"['’]")
+# Scripts written without spaces between words: Han, Hiragana, Katakana (with the half-width
+# forms), Hangul syllables. Python counts their letters as word characters, so "Jim Hesterのglue
+# パッケージ" would otherwise be the two words "jim" and "hesterのglueパッケージ".
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]+")
 
 
 def _word_list(text: str) -> list[str]:
@@ -124,6 +131,10 @@ HALLWAY_PHRASES = frozenset(
         registration|queue|charging|charger|power bank|toilets|bathroom|meetup|meet up|say hi|dm me|ping me
         first time|from home|brain full|day 1 done|day 2 done|day 3 done|day 4 done|parallel sessions|so little time
         see you next year|weather|reception|sponsor booth|booth|networking
+        sponsor|sponsors|sponsored|exhibitor|exhibitors|our stand|our desk|visit us|come visit|come see us|find us
+        recruiting|we re hiring|we are hiring|hiring|job|jobs|job fair|job offer|careers|vacancy|apply now
+        giveaway|raffle|retweet|retweet this|contest|quiz|quizz|poster|posters|poster session|fomo|jomo
+        livestream|live stream|schedule|programme
         mittagessen|mittag|abendessen|frühstück|kaffee|kaffeeschlange|kaffeepause|bier|anmeldung|schlange|heimreise
         garderobe|wetter|flur|auf dem flur|veranstaltungsort|namensschild|steckdose|anreise|zugfahrt
         déjeuner|dîner|petit déjeuner|pause café|café|apéro|bière|soirée|file d attente|vestiaire
@@ -150,9 +161,67 @@ REFLECTION_PHRASES = frozenset(
 """Words that look back at a talk that is over: the post is a reflection, not live coverage."""
 
 
+URL_WORDS = frozenset(
+    _word_list(
+        """
+        http https www com org net io html htm php asp aspx jsp cgi index status statuses post posts blob tree
+        master main raw edit view watch embed share sharing usp pub file files pdf content contents web user
+        users profile amp ref utm source p d u s t en de fr es
+        """
+    )
+)
+"""Pieces of addresses that name a kind of page, not what it is about: a link is evidence through
+the rest of its path (a repository, a package, a slug), never through these."""
+
+
+def url_words(url: str) -> str:
+    """What a URL's path says, as words: no scheme, host, query or fragment, none of URL_WORDS.
+
+    Parsed by hand, not with urllib: any string a post holds ("http://[", "http://%zz") must
+    give words or nothing, never an error."""
+    rest = _SCHEME.sub("", url, count=1)
+    path = rest.split("?", 1)[0].split("#", 1)[0]
+    segments = path.split("/")[1:] if "/" in path else []
+    words = (w for segment in segments for w in _NON_WORD.sub(" ", segment).split())
+    return " ".join(w for w in words if w.casefold() not in URL_WORDS and not w.isdigit())
+
+
+def without_urls(text: str) -> str:
+    """``text`` with each address replaced by the words of its path (see :func:`url_words`)."""
+    if "/" not in text and "www." not in text.casefold():
+        return text
+    return URL.sub(lambda m: f" {url_words(m.group())} ", text)
+
+
+OWN_TALK_PHRASES = tuple(
+    _phrase_list(
+        """
+        my talk|my slides|my lightning talk|my presentation|my keynote|my session|my workshop|my deck
+        our talk|our slides|our presentation|our workshop|i m speaking|i am speaking|i ll be speaking
+        i will be speaking|i m presenting|i am presenting|i ll be presenting|i will be presenting|i presented
+        mein vortrag|meinen vortrag|meinem vortrag|meine folien|meine slides|unser vortrag|unsere folien
+        ma présentation|mon exposé|ma conférence|mes slides|mes diapos|notre présentation
+        mi charla|mi presentación|mis diapositivas|nuestra charla
+        """
+    )
+)
+"""An author speaking of their own talk: with an author who is a speaker, the talk is theirs."""
+
+
+def split_scripts(text: str) -> str:
+    """``text`` with a space around each run of an unspaced script (CJK), so the Latin names and
+    terms inside it are words of their own."""
+    return _UNSPACED.sub(lambda m: f" {m.group()} ", text) if _UNSPACED.search(text) else text
+
+
+def _bigrams(run: str) -> str:
+    """A run of an unspaced script as its overlapping character pairs (the usual CJK search terms)."""
+    return " ".join(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+
+
 def phrase_form(text: str) -> str:
     """Case-folded words separated by single spaces, padded, for whole-word phrase search."""
-    words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    words = _NON_WORD.sub(" ", split_scripts(unicodedata.normalize("NFKC", text).casefold())).split()
     return f" {' '.join(words)} "
 
 
@@ -200,10 +269,20 @@ def _factor(term: str) -> float:
 
 def tokenize(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded, accent-preserving word tokens without stopwords or one-letter words."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", without_urls(text)).casefold()
+    if _UNSPACED.search(folded):
+        folded = _UNSPACED.sub(lambda m: f" {_bigrams(m.group())} ", folded)
     return [
-        w for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded)) if len(w) > 1 and w not in stopwords
+        w
+        for w in (m.group().replace("’", "'") for m in _WORD.finditer(folded))
+        if len(w) > 1 and w not in stopwords and not _only_stopwords(w, stopwords)
     ]
+
+
+def _only_stopwords(word: str, stopwords: frozenset[str]) -> bool:
+    """A contraction of stopwords ("don't", "it's", "i'll") is a stopword too; "l'analyse" is not."""
+    parts = _APOSTROPHE.split(word)
+    return len(parts) > 1 and all(len(p) <= 1 or p in stopwords for p in parts)
 
 
 class TextIndex:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aggregator.models import Session
@@ -29,6 +30,9 @@ REFLECTIVE_UPCOMING = 0.1
 REFLECTIVE_FLOOR = 0.5  # prior at the end of the reflection window...
 REFLECTIVE_HALF_LIFE = 0.5  # ...then halving every this share of the window, up to the stretched reach
 DISTANT_HALF_LIFE = timedelta(hours=1)
+# A plenary (a keynote, the only session running while parallel rooms are otherwise in use) was
+# seen by everyone, and people write about it long after: its reflection window is this much longer.
+PLENARY_STRETCH = 3
 
 
 class TimeIndex:
@@ -42,13 +46,18 @@ class TimeIndex:
         self.order = regular
         self.starts = [sessions[i].start for i in regular]
         self.max_length = max((sessions[i].end - sessions[i].start for i in regular), default=timedelta(0))
+        self.plenary = _plenaries(sessions)
         self.reflective_reach = self.reflection * REFLECTIVE_STRETCH
+        self.longest_reach = self.reflective_reach * (PLENARY_STRETCH if self.plenary else 1)
         self.weight = _length_weights(sessions)
+
+    def reflection_of(self, session: Session) -> timedelta:
+        """How long after its end a post may still be about ``session`` (longer for a plenary)."""
+        return self.reflection * PLENARY_STRETCH if session.id in self.plenary else self.reflection
 
     def candidates(self, moment: datetime, reflective: bool = False) -> dict[int, float]:
         """Session index -> time prior (0 < prior <= 1) for every session whose window holds ``moment``."""
-        reach = self.reflective_reach if reflective else self.reflection
-        low = bisect.bisect_left(self.starts, moment - reach - self.max_length)
+        low = bisect.bisect_left(self.starts, moment - self.longest_reach - self.max_length)
         high = bisect.bisect_right(self.starts, moment + self.lead)
         found: dict[int, float] = {}
         for index in (*self.order[low:high], *self.long):
@@ -64,13 +73,14 @@ class TimeIndex:
         if moment <= session.end:
             return REFLECTIVE_RUNNING
         late = moment - session.end
-        if late > self.reflective_reach:
+        reflection = self.reflection_of(session)
+        if late > reflection * REFLECTIVE_STRETCH:
             return 0.0
-        if late <= self.reflection:
-            return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, self.reflection)
+        if late <= reflection:
+            return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, reflection)
         # Looking back comes mostly within the reflection window; a session ended long before is
         # "that talk" only if the text says so clearly.
-        return REFLECTIVE_FLOOR * 0.5 ** _share(late - self.reflection, self.reflection * REFLECTIVE_HALF_LIFE)
+        return REFLECTIVE_FLOOR * 0.5 ** _share(late - reflection, reflection * REFLECTIVE_HALF_LIFE)
 
     def prior(self, session: Session, moment: datetime) -> float:
         if session.start <= moment <= session.end:
@@ -81,15 +91,16 @@ class TimeIndex:
                 return 0.0
             return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self.lead)
         late = moment - session.end
-        if late > self.reflection:
+        reflection = self.reflection_of(session)
+        if late > reflection:
             return 0.0
-        return AFTER_END_CEILING - (AFTER_END_CEILING - AFTER_END_FLOOR) * _share(late, self.reflection)
+        return AFTER_END_CEILING - (AFTER_END_CEILING - AFTER_END_FLOOR) * _share(late, reflection)
 
     def distant_prior(self, session: Session, moment: datetime, floor: float) -> float:
         """Prior of a session outside the time window, reached by what the post names or quotes:
         after the reflection window it fades (halving every DISTANT_HALF_LIFE) down to ``floor``;
         a session still to come gets ``floor``."""
-        late = moment - session.end - self.reflection
+        late = moment - session.end - self.reflection_of(session)
         if late < timedelta(0):
             return floor
         return max(floor, AFTER_END_FLOOR * 0.5 ** (late / DISTANT_HALF_LIFE))
@@ -108,8 +119,61 @@ class TimeIndex:
         return [
             other
             for other in self.candidates(moment)
-            if other != index and self.sessions[other].room == previous.room and self.sessions[other].start >= previous.end
+            if other != index
+            and self.sessions[other].room == previous.room
+            and self.sessions[other].start >= previous.end
         ]
+
+
+MAX_OFFSET = timedelta(hours=3)
+OFFSET_STEP = timedelta(minutes=5)
+MIN_OFFSET_THREADS = 12  # fewer threads naming a session say nothing reliable about the clock
+OFFSET_GAIN = 1.5  # an offset must fit this many times more of them than the programme's own clock
+LIVE_SLACK = timedelta(minutes=10)  # live posts trail the end of a talk by a few minutes
+
+
+def estimate_offset(named: Sequence[tuple[datetime, Session]]) -> timedelta:
+    """How far the programme's clock is off, from threads that name one session each (by title,
+    speaker, handle, link): the shift that puts the most of them inside their session's time.
+
+    Zero unless a shift fits clearly more of them than the programme as published (a programme
+    read in the wrong time zone, a day that ran an hour late)."""
+    if len(named) < MIN_OFFSET_THREADS:
+        return timedelta(0)
+
+    def fitting(offset: timedelta) -> int:
+        return sum(1 for moment, s in named if s.start + offset <= moment <= s.end + offset + LIVE_SLACK)
+
+    steps = int(MAX_OFFSET / OFFSET_STEP)
+    scores = {OFFSET_STEP * k: fitting(OFFSET_STEP * k) for k in range(-steps, steps + 1)}
+    top = max(scores.values())
+    if top < max(MIN_OFFSET_THREADS / 2, OFFSET_GAIN * scores[timedelta(0)]):
+        return timedelta(0)
+    # every shift that fits as many: the middle one sits the posts best inside their sessions
+    best = [shift for shift, score in scores.items() if score == top]
+    return best[len(best) // 2]
+
+
+def shifted(sessions: Sequence[Session], offset: timedelta) -> tuple[Session, ...]:
+    """The sessions as they really ran, ``offset`` later than the programme says."""
+    return tuple(replace(s, start=s.start + offset, end=s.end + offset) for s in sessions)
+
+
+def _plenaries(sessions: Sequence[Session]) -> frozenset[str]:
+    """Ids of the sessions that run alone, in a programme where most run in parallel (keynotes,
+    a closing talk). A mostly single-track programme has none: there every talk runs alone.
+    All-day sessions (workshops, open spaces) do not count as running beside them."""
+    ordered = sorted((s for s in sessions if s.end - s.start <= LONG_SESSION), key=lambda s: s.start)
+    alone: list[str] = []
+    latest_end: datetime | None = None  # of the sessions starting before the current one
+    for position, session in enumerate(ordered):
+        after = ordered[position + 1] if position + 1 < len(ordered) else None
+        overlaps_earlier = latest_end is not None and latest_end > session.start
+        overlaps_later = after is not None and after.start < session.end
+        if not overlaps_earlier and not overlaps_later:
+            alone.append(session.id)
+        latest_end = session.end if latest_end is None else max(latest_end, session.end)
+    return frozenset(alone) if len(alone) < len(ordered) / 2 else frozenset()
 
 
 def _length_weights(sessions: Sequence[Session]) -> list[float]:

@@ -75,7 +75,7 @@ def test_time_window_with_lead_and_reflection() -> None:
     before = index.candidates(at("2026-05-20T09:50:00+02:00"))
     assert {CASE.sessions[i].id for i in before} == {"101", "102", "103", "104", "105", "106"}
     assert all(0 < p < 1 for p in before.values())
-    assert index.candidates(at("2026-05-20T12:30:00+02:00")) == {}
+    assert index.candidates(at("2026-05-20T16:00:00+02:00")) == {}
     looking_back = index.candidates(at("2026-05-20T10:30:00+02:00"), reflective=True)
     ids = {CASE.sessions[i].id: p for i, p in looking_back.items()}
     assert ids["101"] > ids["104"]
@@ -99,7 +99,7 @@ def test_looking_back_favours_the_talk_that_has_just_ended() -> None:
 def test_all_day_sessions_are_candidates_all_day() -> None:
     day = make_session("all", "Poster exhibition", "2026-05-20T08:00:00+02:00", "2026-05-20T18:00:00+02:00")
     index = TimeIndex((*CASE.sessions, day), lead_minutes=15, reflection_minutes=30)
-    found = index.candidates(datetime.fromisoformat("2026-05-20T12:30:00+02:00"))
+    found = index.candidates(datetime.fromisoformat("2026-05-20T16:00:00+02:00"))
     assert [index.sessions[i].id for i in found] == ["all"]
 
 

@@ -1,0 +1,129 @@
+"""Real posts name speakers by handle, and speakers post about their own talks (issue #8)."""
+
+from __future__ import annotations
+
+import pytest
+from assignment_fixtures import make_post, make_session
+
+from aggregator.assignment import AssignmentSettings, assign
+from aggregator.assignment.handles import SpeakerAccounts, compact_form
+from aggregator.models import Author, Conference, Post
+from aggregator.threads import build_threads
+
+SPEAKERS = ("Thomas Lumley", "Colin Gillespie", "Jennifer Bryan", "Davis Vaughan", "Jim Hester", "Hadley Wickham")
+PROGRAMME = tuple(
+    make_session(
+        f"s{n}",
+        f"Talk number {n}",
+        f"2019-07-10T{10 + n}:00:00+02:00",
+        f"2019-07-10T{10 + n}:30:00+02:00",
+        room="Hall",
+        speakers=(name,),
+    )
+    for n, name in enumerate(SPEAKERS)
+)
+
+
+def speakers_for(handle: str) -> set[str]:
+    accounts = SpeakerAccounts.of(PROGRAMME)
+    return {name for _, name in accounts.speakers_for(compact_form(handle))}
+
+
+@pytest.mark.parametrize(
+    ("handle", "speaker"),
+    [
+        ("tslumley", "Thomas Lumley"),  # initials + surname
+        ("csgillespie", "Colin Gillespie"),
+        ("JennyBryan", "Jennifer Bryan"),  # a short form of the first name + surname
+        ("dvaughan32", "Davis Vaughan"),  # initial + surname + digits
+        ("jimhester_", "Jim Hester"),
+        ("wickhamh", "Hadley Wickham"),  # surname + initial
+        ("hadleywickham", "Hadley Wickham"),
+    ],
+)
+def test_handles_that_spell_a_speakers_name(handle: str, speaker: str) -> None:
+    assert speakers_for(handle) == {speaker}
+
+
+@pytest.mark.parametrize("handle", ["ben", "rladies", "useR2019_Conf", "xbryan", "thomas", "lumleyfan"])
+def test_handles_that_do_not(handle: str) -> None:
+    assert speakers_for(handle) == set()
+
+
+# Two parallel talks; a third, by Mine, later in the day.
+SESSIONS = (
+    make_session(
+        "tidy",
+        "Enhancements to data tidying",
+        "2019-07-10T11:30:00+02:00",
+        "2019-07-10T11:48:00+02:00",
+        room="Concorde",
+        speakers=("Hadley Wickham",),
+        abstract="pivot functions for tidy data",
+    ),
+    make_session(
+        "box",
+        "Data Science in a Box",
+        "2019-07-10T11:30:00+02:00",
+        "2019-07-10T11:48:00+02:00",
+        room="Cassiopee",
+        speakers=("Mine Çetinkaya-Rundel",),
+        abstract="a course for teaching",
+    ),
+    make_session(
+        "late",
+        "Shiny in production",
+        "2019-07-10T16:00:00+02:00",
+        "2019-07-10T16:18:00+02:00",
+        room="Concorde",
+        speakers=("Romain François",),
+        abstract="deploying apps",
+    ),
+)
+CONFERENCE = Conference("useR!", ("user2019",), "Europe/Paris")
+
+
+def post_by(post_id: str, handle: str, display: str, time: str, text: str) -> Post:
+    post = make_post(post_id, handle, time, text)
+    return Post(**{**post.__dict__, "author": Author(f"acct:{handle}", handle, display)})
+
+
+def filed(posts: list[Post]) -> dict[str, str | None]:
+    result = assign(build_threads(posts), SESSIONS, CONFERENCE, AssignmentSettings())
+    return {p.thread.id: p.session_id for p in result}
+
+
+def test_an_account_whose_display_name_is_a_speakers_names_that_speaker() -> None:
+    own = post_by("own", "minebocek", "Mine Çetinkaya-Rundel 🦄", "2019-07-10T09:00:00+02:00", "Off to Toulouse!")
+    mention = make_post(
+        "m", "zoe", "2019-07-10T11:40:00+02:00", "Class design principles by @minebocek, cooking analogies"
+    )
+    assert filed([own, mention])["m"] == "box"
+
+
+def test_a_speaker_on_their_own_talk_hours_before_it() -> None:
+    promo = post_by(
+        "promo",
+        "romain_f",
+        "Romain Francois",
+        "2019-07-10T11:35:00+02:00",
+        "I'll use this timer to pace my #useR2019 talk",
+    )
+    assert filed([promo])["promo"] == "late"
+
+
+def test_my_talk_from_someone_who_is_no_speaker_names_nothing() -> None:
+    promo = post_by("promo", "zoe", "Zoe Example", "2019-07-10T11:35:00+02:00", "I'll use this timer to pace my talk")
+    assert filed([promo])["promo"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're hiring data scientists! Come visit us at our booth #useR2019",
+        "Twitter giveaway! Retweet this for a chance to win a signed book",
+        "Come and see our poster L94 about RCocoa, next to the coffee",
+    ],
+)
+def test_sponsors_jobs_giveaways_and_posters_are_hallway(text: str) -> None:
+    assert filed([make_post("h", "zoe", "2019-07-10T11:40:00+02:00", text)])["h"] is None
