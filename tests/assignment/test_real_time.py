@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from assignment_fixtures import make_post, make_session
-
 from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.timing import TimeIndex
 from aggregator.models import Conference, Post
 from aggregator.threads import build_threads
+from tests.assignment.builders import make_post, make_session
 
 DAY = "2019-07-10T"
 

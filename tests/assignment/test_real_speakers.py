@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from assignment_fixtures import make_post, make_session
 
 from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.handles import SpeakerAccounts, compact_form
 from aggregator.models import Author, Conference, Post
 from aggregator.threads import build_threads
+from tests.assignment.builders import make_post, make_session
 
 SPEAKERS = ("Thomas Lumley", "Colin Gillespie", "Jennifer Bryan", "Davis Vaughan", "Jim Hester", "Hadley Wickham")
 PROGRAMME = tuple(

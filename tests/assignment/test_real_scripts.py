@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from assignment_fixtures import make_post, make_session
-
 from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.text import phrase_form, tokenize
 from aggregator.models import Conference
 from aggregator.threads import build_threads
+from tests.assignment.builders import make_post, make_session
 
 SESSIONS = (
     make_session(

@@ -3,7 +3,6 @@ and never an error (issue #8)."""
 
 from __future__ import annotations
 
-from assignment_fixtures import make_post, make_session
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +11,7 @@ from aggregator.assignment.evidence import ThreadClues, linked_account, normaliz
 from aggregator.assignment.text import TextIndex, tokenize, url_words
 from aggregator.models import Conference, Thread
 from aggregator.threads import build_threads
+from tests.assignment.builders import make_post, make_session
 
 SESSIONS = (
     make_session(
