@@ -26,7 +26,7 @@ from aggregator.curation import Overrides
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
 from aggregator.lock import run_lock
 from aggregator.models import post_to_dict
-from aggregator.programme import is_remote
+from aggregator.programme import LoadedProgramme, is_remote
 from aggregator.progress import ProgressDisplay
 from aggregator.store import Store
 
@@ -151,16 +151,23 @@ def common_options(command: F) -> F:
 
 
 pass_settings = click.make_pass_decorator(Settings)
+accept_programme_option = click.option(
+    "--accept-programme",
+    is_flag=True,
+    help="Apply a downloaded programme even if it lost more than half the sessions of the saved copy.",
+)
 
 
 @cli.command()
 @common_options
+@accept_programme_option
 @pass_settings
 @handle_errors
-def check(settings: Settings) -> None:
-    """Validate sources.yaml and the programme; print a summary. No network for posts."""
+def check(settings: Settings, accept_programme: bool) -> None:
+    """Validate sources.yaml and the programme (a remote one is downloaded, the saved copy left
+    as it is); print a summary. No network for posts."""
     config = settings.config()
-    schedule = pipeline.load_schedule(config, offline=True)
+    schedule = pipeline.load_schedule(config, accept_programme=accept_programme, save=False)
     conference, sessions = schedule.conference, schedule.sessions
     rooms = sorted({s.room for s in sessions if s.room})
     days = sorted({s.start.astimezone(pipeline.zone(conference)).date() for s in sessions})
@@ -169,8 +176,7 @@ def check(settings: Settings) -> None:
         f"conference: {conference.name} ({', '.join('#' + t for t in conference.hashtags)}; {conference.timezone})",
         f"programme:  {len(sessions)} sessions in {len(rooms)} rooms over {len(days)} days",
     ]
-    if is_remote(config.programme):
-        lines.append(f"            from {config.programme} (remote: read when collecting; `check` shows the saved copy)")
+    lines.extend(_programme_lines(config, schedule.programme))
     if conference.start and conference.end:
         lines.append(f"time span:  {conference.start.isoformat()} to {conference.end.isoformat()}")
     lines.append(f"sources:    {len(config.sources)}")
@@ -182,16 +188,32 @@ def check(settings: Settings) -> None:
     click.echo("\n".join(lines))
 
 
+def _programme_lines(config: Config, loaded: LoadedProgramme | None) -> list[str]:
+    """Where the programme was read from, in which zone, and what went wrong with it."""
+    if loaded is None:
+        return []
+    lines = []
+    if is_remote(config.programme):
+        used = "downloaded now" if loaded.origin == "download" else "the saved copy was used"
+        lines.append(f"            from {config.programme} ({used})")
+    if loaded.zone_note:
+        lines.append(f"time zone:  {loaded.zone_note}")
+    lines.extend(f"warning:    {note}" for note in loaded.notes)
+    return lines
+
+
 @cli.command()
 @common_options
+@accept_programme_option
 @click.argument("sources", nargs=-1)
 @pass_settings
 @handle_errors
-def collect(settings: Settings, sources: tuple[str, ...]) -> None:
+def collect(settings: Settings, sources: tuple[str, ...], accept_programme: bool) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
+    schedule = pipeline.load_schedule(config, accept_programme=accept_programme)
     with _locked_store(config, "collect") as store:
-        report = _collect(settings, config, store, sources, pipeline.load_schedule(config))
+        report = _collect(settings, config, store, sources, schedule)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
@@ -208,13 +230,14 @@ def build(settings: Settings) -> None:
 
 @cli.command()
 @common_options
+@accept_programme_option
 @pass_settings
 @handle_errors
-def run(settings: Settings) -> None:
+def run(settings: Settings, accept_programme: bool) -> None:
     """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
     config = settings.config()
     pipeline.require_sources(config)
-    schedule = pipeline.load_schedule(config)
+    schedule = pipeline.load_schedule(config, accept_programme=accept_programme)
     with _locked_store(config, "run") as store:
         report = _collect(settings, config, store, (), schedule)
         _build(settings, config, store, schedule)

@@ -20,7 +20,7 @@ from aggregator.config import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
-from aggregator.programme import Programme, is_remote, load_programme
+from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
 from aggregator.site import SiteReport, render_site
 from aggregator.store import Store
 from aggregator.threads import build_threads
@@ -28,6 +28,7 @@ from aggregator.threads import build_threads
 log = logging.getLogger(__name__)
 
 PROGRAMME_CACHE = "programme.cache"  # the last programme read from a URL, used when it cannot be read
+PROGRAMME_HEALTH = "programme"  # the source-state row holding the remote programme's health
 Progress = Callable[[str, int], None]  # (source label, items read so far)
 
 
@@ -75,15 +76,19 @@ class Schedule:
 
     conference: Conference
     sessions: tuple[Session, ...]
+    programme: LoadedProgramme | None = None  # where the programme came from, and what went wrong
 
 
-def load_schedule(config: Config, offline: bool = False) -> Schedule:
+def load_schedule(config: Config, offline: bool = False, *, accept_programme: bool = False, save: bool = True) -> Schedule:
     """The conference as configured, its dates taken from the programme when there is one.
 
     ``offline``: never fetch a remote programme; use its saved copy if there is one.
+    ``accept_programme``: apply a download that lost more than half the sessions at once.
+    ``save``: let a good download replace the saved copy (`check` only looks).
     """
-    programme = _programme(config, offline)
-    sessions = programme.sessions if programme else ()
+    policy = CachePolicy(config.data_dir / PROGRAMME_CACHE, offline=offline, save=save, accept_shrink=accept_programme)
+    loaded = _programme(config, policy)
+    sessions = loaded.programme.sessions if loaded else ()
     start, end = _conference_span(config, sessions)
     conference = Conference(
         name=config.conference.name,
@@ -94,24 +99,22 @@ def load_schedule(config: Config, offline: bool = False) -> Schedule:
         end=end,
         description=config.conference.description,
     )
-    return Schedule(conference, sessions)
+    return Schedule(conference, sessions, loaded)
 
 
-def _programme(config: Config, offline: bool) -> Programme | None:
+def _programme(config: Config, policy: CachePolicy) -> LoadedProgramme | None:
     """The configured programme with the inline sessions merged in (either may be absent)."""
     if not config.programme and not config.sessions:
         return None
-    cache = config.data_dir / PROGRAMME_CACHE
-    source = config.programme
-    if offline and is_remote(source):
-        source = str(cache) if cache.is_file() else ""
-    return load_programme(
-        source,
-        config.base_dir,
-        timezone=config.conference.timezone,
+    zone_set = "timezone" in config.conference.model_fields_set
+    spec = ProgrammeSpec(
+        location=config.programme,
+        base_dir=config.base_dir,
+        timezone=config.conference.timezone if zone_set else None,
+        programme_format=config.programme_format,
         inline=config.sessions,
-        cache=cache,
     )
+    return read_programme(spec, policy)
 
 
 def _conference_span(config: Config, sessions: Sequence[Session]) -> tuple[datetime | None, datetime | None]:
@@ -136,10 +139,22 @@ def collect(
     progress: Progress | None = None,
     schedule: Schedule | None = None,
 ) -> CollectReport:
-    conference = (schedule or load_schedule(config)).conference
+    schedule = schedule or load_schedule(config)
+    _record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
-    reports = tuple(_collect_one(source, conference, config, store, progress) for source in selected)
+    reports = tuple(_collect_one(source, schedule.conference, config, store, progress) for source in selected)
     return CollectReport(reports)
+
+
+def _record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
+    """A remote programme's trouble (unusable download, held-back shrink) in the store's source
+    health, under the name "programme"; a good download clears it."""
+    if loaded is None:
+        return
+    if loaded.notes:
+        store.record_failure(PROGRAMME_HEALTH, "programme", "; ".join(loaded.notes))
+    elif loaded.origin == "download":
+        store.save_collected(PROGRAMME_HEALTH, "programme", (), (), SourceState())
 
 
 def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions, ...]:

@@ -11,7 +11,7 @@ import icalendar
 from aggregator.errors import ProgrammeError
 from aggregator.models import Session
 from aggregator.programme.lenient import as_list, digest_id, is_break, plain_text, safe_links, safe_url, text, unique
-from aggregator.programme.model import Programme, ProgrammeHeader, assemble, resolve_zone, session_end
+from aggregator.programme.model import Programme, ProgrammeHeader, assemble, programme_zone, session_end
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +23,15 @@ def parse_ical(data: bytes, source: str, timezone: str | None = None) -> Program
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
         raise ProgrammeError(f"{source}: not a readable iCalendar file: {exc}") from exc
-    zone_name, tz = resolve_zone(text(calendar.get("X-WR-TIMEZONE")), timezone or "")
+    choice = programme_zone((text(calendar.get("X-WR-TIMEZONE")),), timezone)
+    tz = choice.tz
+    events = [e for e in calendar.walk("VEVENT") if isinstance(e, icalendar.Event)]
     header = ProgrammeHeader(
         title=text(calendar.get("X-WR-CALNAME")) or text(calendar.get("NAME")),
-        timezone=zone_name,
+        timezone=choice.name,
+        zone_declared=choice.declared or not any(_is_floating(e.get("DTSTART")) for e in events),
         url=text(calendar.get("URL")) or text(calendar.get("SOURCE")),
     )
-    events = [e for e in calendar.walk("VEVENT") if isinstance(e, icalendar.Event)]
     sessions = [s for s in (_session(event, tz, source) for event in events) if s]
     return assemble(header, sessions, source=source)
 
@@ -64,6 +66,12 @@ def _moment(prop: Any, tz: tzinfo) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def _is_floating(prop: Any) -> bool:
+    """A time without a zone (neither TZID nor "Z"): only then does the conference zone matter."""
+    value = _value(prop)
+    return isinstance(value, datetime) and value.tzinfo is None
 
 
 def _end(event: icalendar.Event, start: datetime, tz: tzinfo, title: str, source: str) -> datetime:
