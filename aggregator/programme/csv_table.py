@@ -29,8 +29,8 @@ from aggregator.programme.lenient import (
     parse_duration,
     plain_text,
     safe_url,
+    split_names,
     text,
-    unique,
 )
 from aggregator.programme.model import Programme, ProgrammeHeader, assemble, programme_zone
 
@@ -172,7 +172,7 @@ def _session(row: _Row, tz: tzinfo, source: str) -> tuple[Session | None, list[s
             start=start,
             end=end,
             room=cells.get("room", ""),
-            speakers=_speakers(cells.get("speakers", "")),
+            speakers=split_names(cells.get("speakers", "")),
             abstract=plain_text(cells.get("abstract")),
             track=cells.get("track", ""),
             url=url,
@@ -239,11 +239,6 @@ def _clock(raw: str) -> time | None:
 
 def _is_clock(raw: str) -> bool:
     return _clock(raw) is not None
-
-
-def _speakers(cell: str) -> tuple[str, ...]:
-    separator = ";" if ";" in cell else ("|" if "|" in cell else ",")
-    return unique(name.strip() for line in cell.splitlines() for name in line.split(separator))
 
 
 def _key(name: str) -> str:
