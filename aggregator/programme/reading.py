@@ -55,17 +55,23 @@ def read_source(
 
 
 def detect_format(data: bytes, source: str) -> ProgrammeFormat:
+    return _detect(data, source)[0]
+
+
+def _detect(data: bytes, source: str) -> tuple[ProgrammeFormat, Any]:
+    """The format told by content, and the decoded JSON document when it is JSON (read once)."""
     head = _content_start(data)
     if _ICAL_START.match(head):
-        return "ical"
+        return "ical", None
     if head.startswith((b"{", b"[")):
-        return _json_format(_load_json(data, source))
+        document = _load_json(data, source)
+        return _json_format(document), document
     if _HTML_START.match(head):
         raise ProgrammeError(f"{source}: is an HTML page, not a programme export (check the address)")
     if _XML_START.match(head):
-        return "frab-xml"
+        return "frab-xml", None
     if looks_like_csv(data):
-        return "csv"
+        return "csv", None
     snippet = head[:40].decode("utf-8", "replace")
     raise ProgrammeError(
         f"{source}: not a frab XML, frab/pretalx JSON, pretalx API, Sessionize, iCalendar or CSV programme "
@@ -80,16 +86,20 @@ def parse_programme(
     unless ``programme_format`` names it."""
     if timezone and zone(timezone) is None:
         raise ProgrammeError(f"{source}: unknown time zone {timezone!r} (expected an IANA name like Europe/Berlin)")
-    kind = detect_format(data, source) if programme_format == "auto" else _named_format(programme_format, source)
     if _HTML_START.match(_content_start(data)):
         raise ProgrammeError(f"{source}: is an HTML page, not a programme export (check the address)")
+    if programme_format == "auto":
+        kind, document = _detect(data, source)
+    else:
+        kind, document = _named_format(programme_format, source), None
     if kind == "ical":
         return parse_ical(data, source, timezone)
     if kind == "frab-xml":
         return parse_frab_xml(data, source, timezone)
     if kind == "csv":
         return parse_csv(data, source, timezone)
-    document = _load_json(data, source)
+    if document is None:
+        document = _load_json(data, source)
     if kind == "sessionize":
         return parse_sessionize(document, source, timezone)
     if kind == "pretalx-api":
