@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -59,7 +59,7 @@ class LoadedProgramme:
     origin: Origin
     notes: tuple[str, ...] = ()  # what went wrong and what was used instead (already logged as warnings)
     zone_note: str = ""  # which zone the programme's times were read in, when it names none itself
-    pending: Path | None = field(default=None)  # a held-back download, when there is one
+    pending: Path | None = None  # a held-back download, when there is one
 
 
 def is_remote(source: str) -> bool:
