@@ -211,8 +211,8 @@ def _programme_lines(config: Config, loaded: LoadedProgramme | None) -> list[str
 def collect(settings: Settings, sources: tuple[str, ...], accept_programme: bool) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
-    schedule = pipeline.load_schedule(config, accept_programme=accept_programme)
     with _locked_store(config, "collect") as store:
+        schedule = pipeline.load_schedule(config, accept_programme=accept_programme)
         report = _collect(settings, config, store, sources, schedule)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 

@@ -13,6 +13,7 @@ The rules for a programme read from a URL (a conference site that goes bad must 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -180,7 +181,7 @@ def _pending_path(cache: Path) -> Path:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes never share one
     temporary.write_bytes(data)
     temporary.replace(path)
 
