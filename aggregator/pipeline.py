@@ -30,7 +30,7 @@ from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
-from aggregator.programme import Programme, is_remote, load_programme
+from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
 from aggregator.site.pages import SiteReport, render_site
 from aggregator.store.sqlite import Store
 from aggregator.threads import build_threads
@@ -38,6 +38,7 @@ from aggregator.threads import build_threads
 log = logging.getLogger(__name__)
 
 PROGRAMME_CACHE = "programme.cache"  # the last programme read from a URL, used when it cannot be read
+PROGRAMME_HEALTH = "programme"  # the source-state row holding the remote programme's health
 Progress = Callable[[str, int], None]  # (source label, items read so far)
 
 
@@ -85,15 +86,19 @@ class Schedule:
 
     conference: Conference
     sessions: tuple[Session, ...]
+    programme: LoadedProgramme | None = None  # where the programme came from, and what went wrong
 
 
-def load_schedule(config: Config, offline: bool = False) -> Schedule:
+def load_schedule(config: Config, offline: bool = False, *, accept_programme: bool = False, save: bool = True) -> Schedule:
     """The conference as configured, its dates taken from the programme when there is one.
 
     ``offline``: never fetch a remote programme; use its saved copy if there is one.
+    ``accept_programme``: apply a download that lost more than half the sessions at once.
+    ``save``: let a good download replace the saved copy (`check` only looks).
     """
-    programme = _programme(config, offline)
-    sessions = programme.sessions if programme else ()
+    policy = CachePolicy(config.data_dir / PROGRAMME_CACHE, offline=offline, save=save, accept_shrink=accept_programme)
+    loaded = _programme(config, policy)
+    sessions = loaded.programme.sessions if loaded else ()
     start, end = _conference_span(config, sessions)
     conference = Conference(
         name=config.conference.name,
@@ -104,24 +109,22 @@ def load_schedule(config: Config, offline: bool = False) -> Schedule:
         end=end,
         description=config.conference.description,
     )
-    return Schedule(conference, sessions)
+    return Schedule(conference, sessions, loaded)
 
 
-def _programme(config: Config, offline: bool) -> Programme | None:
+def _programme(config: Config, policy: CachePolicy) -> LoadedProgramme | None:
     """The configured programme with the inline sessions merged in (either may be absent)."""
     if not config.programme and not config.sessions:
         return None
-    cache = config.data_dir / PROGRAMME_CACHE
-    source = config.programme
-    if offline and is_remote(source):
-        source = str(cache) if cache.is_file() else ""
-    return load_programme(
-        source,
-        config.base_dir,
-        timezone=config.conference.timezone,
+    zone_set = "timezone" in config.conference.model_fields_set
+    spec = ProgrammeSpec(
+        location=config.programme,
+        base_dir=config.base_dir,
+        timezone=config.conference.timezone if zone_set else None,
+        programme_format=config.programme_format,
         inline=config.sessions,
-        cache=cache,
     )
+    return read_programme(spec, policy)
 
 
 def _conference_span(config: Config, sessions: Sequence[Session]) -> tuple[datetime | None, datetime | None]:
@@ -148,9 +151,10 @@ def collect_sources(
     clock: Clock = system_clock,
 ) -> CollectReport:
     """Read every enabled source (or the ``only`` ones) into ``store``, each on its own."""
-    conference = (schedule or load_schedule(config)).conference
+    schedule = schedule or load_schedule(config)
+    _record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
-    context = collect_context(config, conference, clock)
+    context = collect_context(config, schedule.conference, clock)
     reports = tuple(_collect_one(source, context, config, store, progress) for source in selected)
     return CollectReport(reports)
 
@@ -161,6 +165,17 @@ def collect_context(config: Config, conference: Conference, clock: Clock = syste
     return CollectContext(
         conference=conference, data_dir=config.data_dir, window_start=start, window_end=end, now=clock
     )
+
+
+def _record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
+    """A remote programme's trouble (unusable download, held-back shrink) in the store's source
+    health, under the name "programme"; a good download clears it."""
+    if loaded is None:
+        return
+    if loaded.notes:
+        store.record_failure(PROGRAMME_HEALTH, "programme", "; ".join(loaded.notes))
+    elif loaded.origin == "download":
+        store.save_collected(PROGRAMME_HEALTH, "programme", (), (), SourceState())
 
 
 def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions, ...]:

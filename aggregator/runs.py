@@ -70,6 +70,9 @@ class Description:
     end: datetime | None
     programme: str
     programme_is_remote: bool
+    programme_origin: str  # "file", "download", "saved copy", "inline", or "" (no programme)
+    zone_note: str  # the zone the programme's times were read in, when it names none itself
+    programme_notes: tuple[str, ...]  # what went wrong with it and what was used instead
     sources: tuple[SourceSummary, ...]
     output: Path
     data_dir: Path
@@ -117,7 +120,11 @@ class RecordedRun:
 
 
 def run(
-    config: ConfigLike, *, progress: Progress | None = None, clock: Clock = system_clock
+    config: ConfigLike,
+    *,
+    progress: Progress | None = None,
+    accept_programme: bool = False,
+    clock: Clock = system_clock,
 ) -> RunReport:
     """Collect every enabled source, then build the site: the job for cron.
 
@@ -127,7 +134,7 @@ def run(
     config = as_config(config)
     require_sources(config)
     with recorded_run(config, "run", clock) as recorded:
-        schedule = load_schedule(config)
+        schedule = load_schedule(config, accept_programme=accept_programme)
         collected = collect_sources(config, recorded.store, progress=progress, schedule=schedule, clock=clock)
         recorded.collected(collected)
         built = build_site(config, recorded.store, schedule, clock)
@@ -140,12 +147,16 @@ def collect(
     *,
     only: Sequence[str] = (),
     progress: Progress | None = None,
+    accept_programme: bool = False,
     clock: Clock = system_clock,
 ) -> CollectReport:
-    """Read every enabled source (or the ``only`` ones, by label) into the store."""
+    """Read every enabled source (or the ``only`` ones, by label) into the store.
+
+    ``accept_programme``: apply a downloaded programme that lost more than half its sessions at once.
+    """
     config = as_config(config)
     with recorded_run(config, "collect", clock) as recorded:
-        schedule = load_schedule(config)
+        schedule = load_schedule(config, accept_programme=accept_programme)
         report = collect_sources(config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock)
         recorded.collected(report)
     return report
@@ -160,15 +171,16 @@ def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
     return report
 
 
-def describe(config: ConfigLike) -> Description:
-    """The configuration and its programme as read (a remote programme from its saved copy)."""
+def describe(config: ConfigLike, *, accept_programme: bool = False) -> Description:
+    """The configuration and its programme as read now (a remote programme is downloaded, and
+    its saved copy left as it is)."""
     config = as_config(config)
-    schedule = load_schedule(config, offline=True)
+    schedule = load_schedule(config, accept_programme=accept_programme, save=False)
     return _description(config, schedule)
 
 
 def _description(config: Config, schedule: Schedule) -> Description:
-    conference, sessions = schedule.conference, schedule.sessions
+    conference, sessions, loaded = schedule.conference, schedule.sessions, schedule.programme
     zone = conference_zone(conference.timezone)
     overrides = Overrides.from_config(config.overrides)
     return Description(
@@ -183,6 +195,9 @@ def _description(config: Config, schedule: Schedule) -> Description:
         end=conference.end,
         programme=config.programme,
         programme_is_remote=is_remote(config.programme),
+        programme_origin=loaded.origin if loaded else "",
+        zone_note=loaded.zone_note if loaded else "",
+        programme_notes=loaded.notes if loaded else (),
         sources=tuple(SourceSummary(s.label(), s.type, s.enabled) for s in config.sources),
         output=config.output,
         data_dir=config.data_dir,

@@ -147,15 +147,22 @@ def common_options(command: F) -> F:
 
 
 pass_settings = click.make_pass_decorator(Settings)
+accept_programme_option = click.option(
+    "--accept-programme",
+    is_flag=True,
+    help="Apply a downloaded programme even if it lost more than half the sessions of the saved copy.",
+)
 
 
 @cli.command()
 @common_options
+@accept_programme_option
 @pass_settings
 @handle_errors
-def check(settings: Settings) -> None:
-    """Validate sources.yaml and the programme; print a summary. No network for posts."""
-    click.echo(describe_text(runs.describe(settings.config())))
+def check(settings: Settings, accept_programme: bool) -> None:
+    """Validate sources.yaml and the programme (a remote one is downloaded, the saved copy left
+    as it is); print a summary. No network for posts."""
+    click.echo(describe_text(runs.describe(settings.config(), accept_programme=accept_programme)))
 
 
 def describe_text(described: runs.Description) -> str:
@@ -166,7 +173,11 @@ def describe_text(described: runs.Description) -> str:
         f"programme:  {described.sessions} sessions in {len(described.rooms)} rooms over {len(described.days)} days",
     ]
     if described.programme_is_remote:
-        lines.append(f"            from {described.programme} (remote: read when collecting; `check` shows the saved copy)")
+        used = "downloaded now" if described.programme_origin == "download" else "the saved copy was used"
+        lines.append(f"            from {described.programme} ({used})")
+    if described.zone_note:
+        lines.append(f"time zone:  {described.zone_note}")
+    lines.extend(f"warning:    {note}" for note in described.programme_notes)
     if described.start and described.end:
         lines.append(f"time span:  {described.start.isoformat()} to {described.end.isoformat()}")
     lines.append(f"sources:    {len(described.sources)}")
@@ -177,16 +188,18 @@ def describe_text(described: runs.Description) -> str:
     return "\n".join(lines)
 
 
+
 @cli.command()
 @common_options
+@accept_programme_option
 @click.argument("sources", nargs=-1)
 @pass_settings
 @handle_errors
-def collect(settings: Settings, sources: tuple[str, ...]) -> None:
+def collect(settings: Settings, sources: tuple[str, ...], accept_programme: bool) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
     with ProgressDisplay(enabled=not settings.quiet) as display:
-        report = runs.collect(config, only=sources, progress=display.update)
+        report = runs.collect(config, only=sources, progress=display.update, accept_programme=accept_programme)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
 
@@ -203,13 +216,14 @@ def build(settings: Settings) -> None:
 
 @cli.command()
 @common_options
+@accept_programme_option
 @pass_settings
 @handle_errors
-def run(settings: Settings) -> None:
+def run(settings: Settings, accept_programme: bool) -> None:
     """Collect, then build: the job to run from cron. Exit 1 if a source failed."""
     config = settings.config()
     with ProgressDisplay(enabled=not settings.quiet) as display:
-        report = runs.run(config, progress=display.update)
+        report = runs.run(config, progress=display.update, accept_programme=accept_programme)
     _say_built(settings, config, report.built)
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 

@@ -19,7 +19,7 @@ from aggregator.collectors import SourceOptions, load_builtin_collectors, normal
 from aggregator.config.located_yaml import Location, YamlDocument, read_yaml
 from aggregator.curation import OverridesConfig
 from aggregator.errors import ConfigError
-from aggregator.programme import InlineSession
+from aggregator.programme import PROGRAMME_FORMATS, InlineSession
 
 DEFAULT_CONFIG = Path("sources.yaml")
 
@@ -79,7 +79,14 @@ class Config(BaseModel):
 
     conference: ConferenceConfig = Field(description="Who and when: name, hashtags, time zone, site address.")
     programme: str = Field(
-        "", description="The programme: a path or URL to frab XML, frab/pretalx JSON (schedule.json) or iCalendar."
+        "",
+        description="The programme: a path or URL to frab XML, frab/pretalx JSON (schedule.json), iCalendar (Sched, "
+        "Indico...), Sessionize JSON (https://sessionize.com/api/v2/ID/view/All), a CSV table, or a pretalx API "
+        "address (https://HOST/api/events/SLUG/).",
+    )
+    programme_format: str = Field(
+        "auto",
+        description=f"The programme's format when telling it by content is not wanted: one of {', '.join(PROGRAMME_FORMATS)}.",
     )
     sessions: tuple[InlineSession, ...] = Field((), description="Sessions written inline, added to the programme's.")
     sources: tuple[SourceOptions, ...] = Field((), description="Where posts come from; see the source types below.")
@@ -92,6 +99,15 @@ class Config(BaseModel):
     )
     base_dir: Path = Field(Path("."), exclude=True, description="(set by the loader) the config file's folder")
     config_path: Path | None = Field(None, exclude=True, description="(set by the loader) the config file")
+
+    @field_validator("programme_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in PROGRAMME_FORMATS:
+            hint = _closest(value, list(PROGRAMME_FORMATS))
+            suggestion = hint if hint.startswith("; did you mean") else ""
+            raise ValueError(f"unknown programme format {value!r}; expected one of {', '.join(PROGRAMME_FORMATS)}{suggestion}")
+        return value
 
     def source(self, label: str) -> SourceOptions:
         for source in self.sources:

@@ -10,18 +10,20 @@ from aggregator.errors import ProgrammeError
 from aggregator.models import Session
 from aggregator.programme.frab import EventContext, event_to_session
 from aggregator.programme.lenient import as_list, parse_date, parse_datetime, text, unique
-from aggregator.programme.model import Programme, ProgrammeDay, ProgrammeHeader, assemble, resolve_zone
+from aggregator.programme.model import Programme, ProgrammeDay, ProgrammeHeader, assemble, programme_zone
 
 
 def parse_frab_json(document: Any, source: str, timezone: str | None = None) -> Programme:
     conference = _conference(document, source)
-    zone_name, tz = resolve_zone(text(conference.get("time_zone_name")), text(conference.get("timezone")), timezone or "")
+    choice = programme_zone((text(conference.get("time_zone_name")), text(conference.get("timezone"))), timezone)
+    tz = choice.tz
     raw_days = [d for d in as_list(conference.get("days")) if isinstance(d, dict)]
     days = [_programme_day(day, tz) for day in raw_days]
     header = ProgrammeHeader(
         title=text(conference.get("title")),
         acronym=text(conference.get("acronym")),
-        timezone=zone_name,
+        timezone=choice.name,
+        zone_declared=choice.declared,
         url=text(conference.get("url")) or text(_schedule(document).get("base_url")),
         start=parse_datetime(conference.get("start"), tz),
         end=parse_datetime(conference.get("end"), tz),

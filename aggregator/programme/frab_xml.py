@@ -10,7 +10,7 @@ from aggregator.errors import ProgrammeError
 from aggregator.models import Session
 from aggregator.programme.frab import EventContext, event_to_session
 from aggregator.programme.lenient import parse_date, parse_datetime, text, unique
-from aggregator.programme.model import Programme, ProgrammeDay, ProgrammeHeader, assemble, resolve_zone
+from aggregator.programme.model import Programme, ProgrammeDay, ProgrammeHeader, assemble, programme_zone
 
 _SIMPLE_FIELDS = (
     "date", "start", "duration", "room", "slug", "url", "title", "subtitle", "language", "track", "type",
@@ -21,13 +21,15 @@ _SIMPLE_FIELDS = (
 def parse_frab_xml(data: bytes, source: str, timezone: str | None = None) -> Programme:
     root = _parse_root(data, source)
     conference = root.find("conference")
-    zone_name, tz = resolve_zone(_child_text(conference, "time_zone_name"), timezone or "")
+    choice = programme_zone((_child_text(conference, "time_zone_name"),), timezone)
+    tz = choice.tz
     day_elements = root.findall("day")
     days = [_programme_day(day, tz) for day in day_elements]
     header = ProgrammeHeader(
         title=_child_text(conference, "title"),
         acronym=_child_text(conference, "acronym"),
-        timezone=zone_name,
+        timezone=choice.name,
+        zone_declared=choice.declared,
         url=_child_text(conference, "url") or _child_text(conference, "base_url"),
         start=parse_datetime(_child_text(conference, "start"), tz),
         end=parse_datetime(_child_text(conference, "end"), tz),

@@ -143,6 +143,12 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
+def split_names(cell: str) -> tuple[str, ...]:
+    """Names in one cell or line: separated by ";" (or "|"), else by ","; one per line also works."""
+    separator = ";" if ";" in cell else ("|" if "|" in cell else ",")
+    return unique(name.strip() for line in cell.splitlines() for name in line.split(separator))
+
+
 def safe_url(value: Any) -> str:
     """The value when it is a link a page may hold (http, https, mailto), else ""."""
     url = text(value)

@@ -41,6 +41,7 @@ class Programme:
     rooms: tuple[str, ...]  # rooms that hold sessions, in programme order
     days: tuple[date, ...]
     day_bounds: tuple[ProgrammeDay, ...] = field(default=(), repr=False)
+    zone_declared: bool = True  # False: the programme names no zone; naive times were read in the caller's
 
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
@@ -71,6 +72,7 @@ class ProgrammeHeader:
     end: datetime | None = None
     rooms: tuple[str, ...] = ()  # declared room order
     days: tuple[ProgrammeDay, ...] = ()
+    zone_declared: bool = True
 
 
 def assemble(header: ProgrammeHeader, sessions: Iterable[Session], *, source: str = "") -> Programme:
@@ -90,6 +92,7 @@ def assemble(header: ProgrammeHeader, sessions: Iterable[Session], *, source: st
         rooms=rooms,
         days=(),
         day_bounds=header.days,
+        zone_declared=header.zone_declared,
     )
     return replace(programme, days=_days(programme, header.days))
 
@@ -108,6 +111,7 @@ def merge_sessions(programme: Programme, extra: Sequence[Session]) -> Programme:
         end=programme.end,
         rooms=programme.rooms,
         days=programme.day_bounds,
+        zone_declared=programme.zone_declared,
     )
     kept = [s for s in programme.sessions if s.id not in replaced]
     return assemble(header, [*kept, *extra], source="inline sessions")
@@ -123,6 +127,27 @@ def session_end(start: datetime, duration: timedelta | None, title: str, source:
     except OverflowError:  # ends after the year 9999
         log.warning("%s: session %r has a duration that ends past the calendar; kept with zero length", source, title)
         return start
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """The zone a programme's naive times are read in, and whether the programme named it itself."""
+
+    name: str
+    tz: tzinfo
+    declared: bool
+
+
+def programme_zone(declared: Iterable[str], fallback: str | None) -> ZoneChoice:
+    """The first known zone the programme names; else ``fallback`` (the conference's), else UTC."""
+    for name in declared:
+        tz = zone(name)
+        if tz is not None:
+            return ZoneChoice(name.strip(), tz, True)
+        if name.strip():
+            log.warning("unknown time zone %r ignored", name)
+    name, tz = resolve_zone(fallback or "")
+    return ZoneChoice(name, tz, False)
 
 
 def resolve_zone(*names: str) -> tuple[str, tzinfo]:

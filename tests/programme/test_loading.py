@@ -48,7 +48,7 @@ class TestErrors:
             load_programme("wrong-root.xml", DATA)
 
     def test_text_that_is_no_programme(self) -> None:
-        with pytest.raises(ProgrammeError, match=r"not-a-programme\.txt: not a frab XML, frab/pretalx JSON or iCalendar"):
+        with pytest.raises(ProgrammeError, match=r"not-a-programme\.txt: not a frab XML, frab/pretalx JSON, pretalx API, Sessionize, iCalendar or CSV"):
             load_programme("not-a-programme.txt", DATA)
 
     def test_html_page(self, tmp_path: Path) -> None:
