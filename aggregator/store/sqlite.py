@@ -213,7 +213,9 @@ class Store:
         addresses = [a for a in (post_id, url) if a]
         marks = ",".join("?" * len(addresses))
         copies = db.execute(
-            f"SELECT id FROM posts WHERE canonical_url IN ({marks}) AND id != ? AND duplicate_of IS NULL",
+            # `canonical_url != ''` lets the planner use the partial index for bound values (issue #13)
+            f"SELECT id FROM posts WHERE canonical_url IN ({marks}) AND canonical_url != '' AND id != ?"
+            " AND duplicate_of IS NULL",
             (*addresses, post_id),
         ).fetchall()
         for (copy,) in copies:
