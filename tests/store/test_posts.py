@@ -155,3 +155,13 @@ def test_ids_sort_the_same_on_every_engine(store: PostStore) -> None:
     posts = [make_post(1, id=f"https://example.org/{name}", url=f"https://example.org/{name}") for name in names]
     store.save_collected("feed", "feed", posts, [], SourceState())
     assert store.post_ids() == sorted(p.id for p in posts)  # byte order, whatever the database's locale
+
+
+def test_a_second_run_on_the_same_sources_is_refused(open_store) -> None:
+    from aggregator.errors import LockedError
+
+    first, second = open_store(), open_store()
+    with first.lock(["bsky"]), pytest.raises(LockedError, match="in use by"), second.lock(["bsky"]):
+        pass
+    with second.lock(["bsky"]):
+        pass
