@@ -27,8 +27,8 @@ from aggregator.curation import Overrides
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
 from aggregator.models import post_to_dict
 from aggregator.programme import is_remote
-from aggregator.store.lock import run_lock
-from aggregator.store.sqlite import Store
+from aggregator.store import PostStore as Store
+from aggregator.store import lock_scopes, open_store
 
 EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -190,7 +190,7 @@ def check(settings: Settings) -> None:
 def collect(settings: Settings, sources: tuple[str, ...]) -> None:
     """Fetch new posts from every source (or only the named SOURCES) into the store."""
     config = settings.config()
-    with _locked_store(config, "collect") as store:
+    with _locked_store(config, "collect", sources) as store:
         report = _collect(settings, config, store, sources, pipeline.load_schedule(config))
     sys.exit(EXIT_SOURCES_FAILED if report.failed else EXIT_OK)
 
@@ -236,9 +236,9 @@ def _build(settings: Settings, config: Config, store: Store, schedule: pipeline.
 
 
 @contextmanager
-def _locked_store(config: Config, kind: str) -> Iterator[Store]:
-    """The store, held by this run alone; the run is recorded with how it ended."""
-    with run_lock(config.data_dir), Store(config.data_dir) as store:
+def _locked_store(config: Config, kind: str, only: tuple[str, ...] = ()) -> Iterator[Store]:
+    """The store, its sources (and the build) held by this run alone; the run is recorded with how it ended."""
+    with open_store(config) as store, store.lock(lock_scopes(config, kind, only)):
         run_id = store.start_run(kind)
         try:
             yield store
@@ -296,7 +296,7 @@ def explain(settings: Settings, post_id: str) -> None:
     from aggregator.assignment import explain as explain_placement
 
     config = settings.config()
-    with Store(config.data_dir) as store:
+    with open_store(config) as store:
         digest = pipeline.make_digest(config, store.posts())
     click.echo(explain_placement(post_id, digest.placements, digest.sessions))
 

@@ -85,6 +85,12 @@ class Config(BaseModel):
     sources: tuple[SourceOptions, ...] = Field((), description="Where posts come from; see the source types below.")
     output: Path = Field(Path("output"), description="Folder the site is published into (replaced atomically).")
     data_dir: Path = Field(Path(".aggregator"), description="Folder for the database and saved logins.")
+    store: str = Field(
+        "sqlite",
+        description="Where posts are stored: `sqlite` (a file in `data_dir`) or a PostgreSQL URL "
+        "`postgresql://user@host/database`, for collectors on several machines; $AGGREGATOR_STORE overrides it. "
+        "Keep a password out of this file: use ~/.pgpass or $PGPASSWORD.",
+    )
     templates: Path | None = Field(None, description="Folder of your own Jinja2 templates overriding the built-in ones.")
     assignment: AssignmentSettings = Field(AssignmentSettings(), description="Tuning of the session assignment.")
     overrides: OverridesConfig = Field(
@@ -92,6 +98,14 @@ class Config(BaseModel):
     )
     base_dir: Path = Field(Path("."), exclude=True, description="(set by the loader) the config file's folder")
     config_path: Path | None = Field(None, exclude=True, description="(set by the loader) the config file")
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        value = value.strip()
+        if value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("expected 'sqlite' or a URL such as 'postgresql://backchannel@db.example/c4l27'")
+        return value
 
     def source(self, label: str) -> SourceOptions:
         for source in self.sources:

@@ -5,8 +5,18 @@ engine: the embedded SQLite file in the data folder (the default), or PostgreSQL
 """
 
 from aggregator.store.lock import run_lock
-from aggregator.store.opening import STORE_VARIABLE, open_store, store_url
+from aggregator.store.opening import STORE_VARIABLE, lock_scopes, open_store, store_url
 from aggregator.store.protocol import Blobs, PostStore, UpsertCounts
 from aggregator.store.sqlite import Store
 
-__all__ = ["STORE_VARIABLE", "Blobs", "PostStore", "Store", "UpsertCounts", "open_store", "run_lock", "store_url"]
+__all__ = [
+    "STORE_VARIABLE",
+    "Blobs",
+    "PostStore",
+    "Store",
+    "UpsertCounts",
+    "lock_scopes",
+    "open_store",
+    "run_lock",
+    "store_url",
+]
