@@ -53,7 +53,10 @@ class PostgresEngine(Engine):
                 f'{self.location}: PostgreSQL needs the psycopg driver: pip install "conference-backchannel[postgres]"'
             )
         try:
-            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name=_application_name())
+            # planned at each execution: a plan prepared while a table was still small would stay a scan
+            self._conn = psycopg.connect(
+                url, autocommit=True, connect_timeout=10, application_name=_application_name(), prepare_threshold=None
+            )
         except psycopg.Error as exc:
             raise self.error(exc, "cannot connect") from exc
         self.schema = self._current_schema()
