@@ -4,8 +4,8 @@ Chosen by ``store: postgresql://user@host/database`` in sources.yaml or $AGGREGA
 A conference gets its own database, or its own schema (``?options=-csearch_path%3Dc4l27``).
 Run locks are session advisory locks: they die with the connection, so with the process, and
 are scoped per source, so machines collecting different sources never wait for each other.
-Saved values (programme copy, login session) live in the ``blobs`` table, not on one
-machine's disk. Needs the optional driver: ``pip install "conference-backchannel[postgres]"``.
+Saved values go to the ``blobs`` table (:attr:`PostStore.blobs`), not to one machine's disk;
+the programme copy and the Bluesky session do not use it yet (they are files in data_dir). Needs the optional driver: ``pip install "conference-backchannel[postgres]"``.
 """
 
 from __future__ import annotations
