@@ -32,7 +32,15 @@ class RateLimited(SourceError):
 
 
 class StoreError(AggregatorError):
-    """The local database is unreadable or from a newer version of this tool."""
+    """The database is unreachable, unreadable, full or from a newer version of this tool.
+
+    ``retryable``: a conflict with a concurrent writer (deadlock, serialization failure) that
+    running the same transaction again resolves.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class BuildError(AggregatorError):

@@ -32,7 +32,7 @@ from aggregator.errors import AggregatorError, ConfigError
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
 from aggregator.site.pages import SiteReport, render_site
-from aggregator.store.sqlite import Store
+from aggregator.store import PostStore as Store  # any engine
 from aggregator.threads import build_threads
 
 log = logging.getLogger(__name__)

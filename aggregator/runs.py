@@ -29,7 +29,7 @@ from aggregator.pipeline import (
     require_sources,
 )
 from aggregator.programme import is_remote
-from aggregator.store import Store, run_lock
+from aggregator.store import PostStore, lock_scopes, open_store
 
 RUN_OK, RUN_SOURCES_FAILED, RUN_FAILED = "ok", "sources-failed", "failed"
 
@@ -85,12 +85,15 @@ def as_config(config: ConfigLike) -> Config:
 
 
 @contextmanager
-def recorded_run(config: Config, kind: str, clock: Clock = system_clock) -> Iterator[RecordedRun]:
-    """The store, held by this process alone, with the run recorded as it ends.
+def recorded_run(
+    config: Config, kind: str, clock: Clock = system_clock, only: Sequence[str] = ()
+) -> Iterator[RecordedRun]:
+    """The store, with what this run writes (its sources, the build) held by it alone, and the
+    run recorded as it ends.
 
-    Raises :class:`~aggregator.errors.LockedError` when another run holds the data folder.
+    Raises :class:`~aggregator.errors.LockedError` when another run holds them.
     """
-    with run_lock(config.data_dir), Store(config.data_dir) as store:
+    with open_store(config) as store, store.lock(lock_scopes(config, kind, only)):
         run = RecordedRun(store, store.start_run(kind))
         try:
             yield run
@@ -104,7 +107,7 @@ def recorded_run(config: Config, kind: str, clock: Clock = system_clock) -> Iter
 class RecordedRun:
     """An open store and the record of the run using it; the outcome is filled in as it goes."""
 
-    store: Store
+    store: PostStore
     run_id: int
     status: str = RUN_OK
     detail: dict[str, Any] = field(default_factory=dict)
@@ -155,7 +158,7 @@ def collect(
     ``accept_programme``: apply a downloaded programme that lost more than half its sessions at once.
     """
     config = as_config(config)
-    with recorded_run(config, "collect", clock) as recorded:
+    with recorded_run(config, "collect", clock, only) as recorded:
         schedule = load_schedule(config, accept_programme=accept_programme)
         report = collect_sources(config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock)
         recorded.collected(report)

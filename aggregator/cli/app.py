@@ -24,7 +24,7 @@ from aggregator.cli.progress import ProgressDisplay
 from aggregator.config.model import DEFAULT_CONFIG, Config, load_config
 from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
 from aggregator.models import post_to_dict
-from aggregator.store.sqlite import Store
+from aggregator.store import open_store
 
 EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -281,7 +281,7 @@ def explain(settings: Settings, post_id: str) -> None:
     from aggregator.assignment import explain as explain_placement
 
     config = settings.config()
-    with Store(config.data_dir) as store:
+    with open_store(config) as store:
         digest = pipeline.make_digest(config, store.posts())
     click.echo(explain_placement(post_id, digest.placements, digest.sessions))
 

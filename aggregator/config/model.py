@@ -92,6 +92,12 @@ class Config(BaseModel):
     sources: tuple[SourceOptions, ...] = Field((), description="Where posts come from; see the source types below.")
     output: Path = Field(Path("output"), description="Folder the site is published into (replaced atomically).")
     data_dir: Path = Field(Path(".aggregator"), description="Folder for the database and saved logins.")
+    store: str = Field(
+        "sqlite",
+        description="Where posts are stored: `sqlite` (a file in `data_dir`) or a PostgreSQL URL "
+        "`postgresql://user@host/database`, for collectors on several machines; $AGGREGATOR_STORE overrides it. "
+        "Keep a password out of this file: use ~/.pgpass or $PGPASSWORD.",
+    )
     templates: Path | None = Field(None, description="Folder of your own Jinja2 templates overriding the built-in ones.")
     assignment: AssignmentSettings = Field(AssignmentSettings(), description="Tuning of the session assignment.")
     overrides: OverridesConfig = Field(
@@ -107,6 +113,14 @@ class Config(BaseModel):
             hint = _closest(value, list(PROGRAMME_FORMATS))
             suggestion = hint if hint.startswith("; did you mean") else ""
             raise ValueError(f"unknown programme format {value!r}; expected one of {', '.join(PROGRAMME_FORMATS)}{suggestion}")
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        value = value.strip()
+        if value != "sqlite" and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("expected 'sqlite' or a URL such as 'postgresql://backchannel@db.example/c4l27'")
         return value
 
     def source(self, label: str) -> SourceOptions:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aggregator.collectors import SourceState
-from aggregator.store.sqlite import Store
-from tests.store.test_sqlite import bridged_copy, mastodon_original
+from aggregator.store.protocol import PostStore as Store
+from tests.store.builders import bridged_copy, mastodon_original
 
 
 def test_copy_of_an_original_deleted_before_the_copy_arrived_stays_hidden(store: Store) -> None:

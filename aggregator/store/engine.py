@@ -1,0 +1,127 @@
+"""What differs between database engines, behind one small interface.
+
+The store's SQL is written once, portably, with ``?`` placeholders (:mod:`aggregator.store.sql`);
+an :class:`Engine` runs it on its driver, translating what must be translated, and turns every
+driver error into a :class:`~aggregator.errors.StoreError` that names the real cause.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, ClassVar, Protocol
+
+from aggregator.errors import StoreError
+from aggregator.store.protocol import Blobs
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any]
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the store uses (sqlite3 and psycopg both provide it)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Engine(ABC):
+    """One open connection to one database."""
+
+    name: ClassVar[str]
+    # DDL that differs between engines, substituted into the migrations' {placeholders}
+    snippets: ClassVar[Mapping[str, str]]
+    begin_sql: ClassVar[str] = "BEGIN"
+    snapshot_sql: ClassVar[str] = "BEGIN"  # a read-only transaction: one consistent view, no write lock
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+    # --- to implement ------------------------------------------------------------------
+
+    @abstractmethod
+    def _run(self, sql: str, params: Params) -> Cursor:
+        """Run one statement on the driver (errors are the driver's own)."""
+
+    @abstractmethod
+    def _driver_errors(self) -> tuple[type[BaseException], ...]: ...
+
+    @abstractmethod
+    def describe(self, exc: BaseException) -> tuple[str, bool]:
+        """A driver error as (what happened, whether running the transaction again may succeed)."""
+
+    @abstractmethod
+    def in_transaction(self) -> bool: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def record_version(self, version: int, description: str, now: str) -> None:
+        """Inside the migration's transaction: the schema is now ``version``."""
+
+    @abstractmethod
+    def prepare_migration(self) -> None:
+        """Inside a migration's transaction, before reading the version: exclude other migrators."""
+
+    @abstractmethod
+    def lock(self, scopes: Iterable[str]) -> AbstractContextManager[None]: ...
+
+    @abstractmethod
+    def blobs(self) -> Blobs: ...
+
+    # --- shared ------------------------------------------------------------------------
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        try:
+            return self._run(sql, params)
+        except self._driver_errors() as exc:
+            raise self.error(exc) from exc
+
+    def error(self, exc: BaseException, doing: str = "") -> StoreError:
+        reason, retryable = self.describe(exc)
+        prefix = f"{self.location}: {doing}: " if doing else f"{self.location}: "
+        return StoreError(prefix + reason, retryable=retryable)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All or nothing. The error that broke the transaction is the one raised, even when the
+        engine already rolled back by itself (SQLite does on a full disk)."""
+        return self._transaction(self.begin_sql)
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Several reads that see the same state of the database, while collectors write."""
+        return self._transaction(self.snapshot_sql)
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        self.execute(begin)
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self._run("COMMIT", ())
+        except self._driver_errors() as exc:
+            self._rollback()
+            raise self.error(exc, "cannot commit") from exc
+
+    def _rollback(self) -> None:
+        if not self.in_transaction():
+            return
+        try:
+            self._run("ROLLBACK", ())
+        except self._driver_errors() as exc:  # the error being raised is the one that matters
+            log.warning("%s: rollback failed too: %s", self.location, self.describe(exc)[0])

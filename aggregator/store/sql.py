@@ -1,0 +1,399 @@
+"""The store's logic and SQL, written once for every engine.
+
+Every collect of a source is one transaction, so a crash leaves either the whole result or
+none of it. Upserts are idempotent and keyed by the post's original id, so the same post
+arriving twice (again, or from another source) is stored once with every provenance. Writes
+use ``INSERT … ON CONFLICT`` and conditional ``UPDATE``s, never a read followed by a write, so
+several collectors may write at once (PostgreSQL); a transaction that lost a race with another
+one (a deadlock) is run again. Every statement a save runs per post is an index lookup
+(tests/store/test_query_plans.py proves it on both engines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self, TypeVar
+
+from aggregator.collectors import SourceState
+from aggregator.errors import StoreError
+from aggregator.models import Post, post_from_dict, post_to_dict
+from aggregator.sanitize import well_formed
+from aggregator.store.engine import Engine
+from aggregator.store.migrations import MIGRATIONS, migrate
+from aggregator.store.protocol import REASON_DELETED, REASON_OPTED_OUT, Blobs, PostStore, UpsertCounts
+
+T = TypeVar("T")
+ATTEMPTS = 3  # a transaction that lost a race with a concurrent writer is run again this often
+
+POST_COLUMNS = "source, author_id, created_at, data, content_hash, updated_at, url, canonical_url"
+INSERT_POST = (
+    f"INSERT INTO posts (id, {POST_COLUMNS}, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO NOTHING"
+)
+# Changed, or withheld (opted out) and now allowed again; a post deleted upstream never comes back.
+UPDATE_CHANGED_POST = (
+    "UPDATE posts SET source = ?, author_id = ?, created_at = ?, data = ?, content_hash = ?, updated_at = ?,"
+    " url = ?, canonical_url = ?, deleted_at = NULL, deleted_reason = NULL"
+    f" WHERE id = ? AND (deleted_reason IS NULL OR deleted_reason != '{REASON_DELETED}')"
+    " AND (content_hash != ? OR deleted_reason IS NOT NULL)"
+)
+ADD_PROVENANCE = "INSERT INTO provenance (post_id, source_name) VALUES (?, ?) ON CONFLICT DO NOTHING"
+FIND_ORIGINAL = (
+    # A deleted original counts too: its copy (a bridge lagging behind) must not show it again.
+    "SELECT id FROM posts WHERE (id = ? OR url = ?) AND id != ? AND duplicate_of IS NULL"
+    " ORDER BY deleted_at IS NOT NULL LIMIT 1"
+)
+# `canonical_url != ''` lets the planner use the partial index for bound values (issue #13).
+FIND_COPIES = (
+    "SELECT id FROM posts WHERE canonical_url IN ({marks}) AND canonical_url != '' AND id != ? AND duplicate_of IS NULL"
+)
+MARK_COPY = "UPDATE posts SET duplicate_of = ? WHERE id = ?"
+LEND_PROVENANCE = (
+    "INSERT INTO provenance (post_id, source_name) SELECT ?, source_name FROM provenance WHERE post_id = ?"
+    " ON CONFLICT DO NOTHING"
+)
+TOMBSTONE = (
+    "UPDATE posts SET data = NULL, content_hash = '', deleted_at = ?, deleted_reason = ?"
+    " WHERE id = ? AND deleted_at IS NULL"
+)
+INSERT_TOMBSTONE = (
+    "INSERT INTO posts (id, source, author_id, created_at, first_seen, updated_at, deleted_at, deleted_reason)"
+    " VALUES (?, '', '', '', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+)
+LIVE = "deleted_at IS NULL AND duplicate_of IS NULL"
+RUN_COLUMNS = ("id", "kind", "started_at", "finished_at", "status", "detail")
+WRITE_STATE = (
+    "INSERT INTO source_state (name, type, etag, last_modified, cursor, last_success, last_attempt,"
+    " last_error, extra) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)"
+    " ON CONFLICT (name) DO UPDATE SET type = excluded.type, etag = excluded.etag,"
+    " last_modified = excluded.last_modified, cursor = excluded.cursor,"
+    " last_success = excluded.last_success, last_attempt = excluded.last_attempt,"
+    " last_error = '', extra = excluded.extra"
+)
+RECORD_FAILURE = (
+    "INSERT INTO source_state (name, type, last_attempt, last_error) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error"
+)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A post as the posts table holds it."""
+
+    id: str
+    source: str
+    author_id: str
+    created_at: str
+    payload: str
+    digest: str
+    url: str
+    canonical_url: str
+
+    @classmethod
+    def of(cls, post: Post) -> _Row:
+        data = _map_strings(post_to_dict(post))  # lone surrogates (JSON allows them) cannot be stored
+        data["source_names"] = []  # provenance lives in its own table
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return cls(
+            id=data["id"],
+            source=post.source,
+            author_id=data["author"]["id"],
+            created_at=_iso(post.created_at),
+            payload=payload,
+            digest=hashlib.sha256(payload.encode()).hexdigest(),
+            url=data["url"],
+            canonical_url=data["canonical_url"],
+        )
+
+    def values(self, now: str) -> tuple[str, ...]:
+        """In the order of POST_COLUMNS."""
+        return (self.source, self.author_id, self.created_at, self.payload, self.digest, now, self.url,
+                self.canonical_url)  # fmt: skip
+
+
+class SqlStore(PostStore):
+    """A :class:`PostStore` on any :class:`Engine`; the schema is brought up to date on opening."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self._engine.location
+
+    @property
+    def schema_version(self) -> int:
+        return self._engine.schema_version()
+
+    @property
+    def known_schema_version(self) -> int:
+        return len(MIGRATIONS)
+
+    @property
+    def blobs(self) -> Blobs:
+        return self._engine.blobs()
+
+    def lock(self, scopes: Iterable[str] = ()) -> AbstractContextManager[None]:
+        return self._engine.lock(scopes)
+
+    def close(self) -> None:
+        self._engine.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """Run ``work`` in one transaction, again when it lost a race with a concurrent writer."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._engine.transaction():
+                    return work()
+            except StoreError as exc:
+                if not exc.retryable or attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    # --- posts -------------------------------------------------------------------------
+
+    def save_collected(
+        self,
+        source_name: str,
+        source_type: str,
+        posts: Iterable[Post],
+        deleted: Iterable[str],
+        state: SourceState,
+        deleted_reason: str = REASON_DELETED,
+        withheld: Iterable[str] = (),
+    ) -> UpsertCounts:
+        """Store one source's result and its new state in a single transaction.
+
+        ``withheld`` (a part of ``deleted``) are tombstoned as opted out: they may come back.
+        """
+        rows = sorted(map(_Row.of, posts), key=lambda row: row.id)  # one lock order for every writer
+        opted_out = sorted({well_formed(i) for i in withheld})
+        gone = sorted({i for i in map(well_formed, deleted) if i not in opted_out})
+
+        def work() -> UpsertCounts:
+            now = _now()
+            outcomes = [self._upsert(row, source_name, now) for row in rows]
+            tombstoned = self._tombstone(gone, deleted_reason, now) + self._tombstone(opted_out, REASON_OPTED_OUT, now)
+            self._write_state(source_name, source_type, state, now)
+            return UpsertCounts(
+                new=outcomes.count("new"),
+                updated=outcomes.count("updated"),
+                unchanged=outcomes.count("unchanged"),
+                tombstoned=tombstoned,
+            )
+
+        return self._write(work)
+
+    def _upsert(self, row: _Row, source_name: str, now: str) -> str:
+        run = self._engine.execute
+        if run(INSERT_POST, (row.id, *row.values(now), now)).rowcount:
+            outcome = "new"
+        elif run(UPDATE_CHANGED_POST, (*row.values(now), row.id, row.digest)).rowcount:
+            outcome = "updated"
+        elif self._deleted_upstream(row.id):
+            return "unchanged"  # deleted upstream: a stale copy elsewhere must not resurrect it
+        else:
+            outcome = "unchanged"
+        run(ADD_PROVENANCE, (row.id, source_name))
+        self._link_copies(row)
+        return outcome
+
+    def _deleted_upstream(self, post_id: str) -> bool:
+        found = self._engine.execute("SELECT deleted_reason FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return found is not None and found[0] == REASON_DELETED
+
+    def _link_copies(self, row: _Row) -> None:
+        """Store a post and its copies once: a copy points at its original and lends it its provenance."""
+        run = self._engine.execute
+        if row.canonical_url:
+            original = run(FIND_ORIGINAL, (row.canonical_url, row.canonical_url, row.id)).fetchone()
+            if original:
+                self._mark_copy(row.id, original[0])
+        addresses = [a for a in (row.id, row.url) if a]
+        copies = run(FIND_COPIES.format(marks=_marks(len(addresses))), (*addresses, row.id)).fetchall()
+        for (copy,) in copies:
+            self._mark_copy(copy, row.id)
+
+    def _mark_copy(self, copy: str, original: str) -> None:
+        self._engine.execute(MARK_COPY, (original, copy))
+        self._engine.execute(LEND_PROVENANCE, (original, copy))
+
+    def _tombstone(self, ids: Iterable[str], reason: str, now: str) -> int:
+        """Forget a post's content but remember that it is gone, so it never comes back by accident."""
+        count = 0
+        for post_id in ids:
+            changed = self._engine.execute(TOMBSTONE, (now, reason, post_id)).rowcount
+            if changed == 0:
+                self._engine.execute(INSERT_TOMBSTONE, (post_id, now, now, now, reason))
+            count += changed
+        return count
+
+    def tombstone(self, ids: Iterable[str], reason: str = REASON_DELETED) -> int:
+        chosen = sorted(set(ids))
+        return self._write(lambda: self._tombstone(chosen, reason, _now()))
+
+    def posts(self, since: datetime | None = None, until: datetime | None = None) -> list[Post]:
+        """Every live post (tombstones excluded), oldest first, with its provenance filled in."""
+        query = f"SELECT id, data FROM posts WHERE {LIVE}"
+        args: list[Any] = []
+        if since is not None:
+            query += " AND created_at >= ?"
+            args.append(_iso(since))
+        if until is not None:
+            query += " AND created_at <= ?"
+            args.append(_iso(until))
+        with self._engine.snapshot():
+            provenance = self._provenance()
+            rows = self._engine.execute(query + " ORDER BY created_at, id", args).fetchall()
+        posts = []
+        for post_id, payload in rows:
+            data = json.loads(payload)
+            data["source_names"] = provenance.get(post_id, [])
+            posts.append(post_from_dict(data))
+        return posts
+
+    def _provenance(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = {}
+        for post_id, source_name in self._engine.execute("SELECT post_id, source_name FROM provenance ORDER BY 2"):
+            names.setdefault(post_id, []).append(source_name)
+        return names
+
+    def post_ids(self, source_name: str | None = None) -> list[str]:
+        if source_name is None:
+            rows = self._engine.execute(f"SELECT id FROM posts WHERE {LIVE} ORDER BY created_at, id")
+        else:
+            rows = self._engine.execute(
+                "SELECT p.id FROM posts p JOIN provenance v ON v.post_id = p.id"
+                " WHERE v.source_name = ? AND p.deleted_at IS NULL ORDER BY p.created_at, p.id",
+                (source_name,),
+            )
+        return [row[0] for row in rows]
+
+    def orphan_ids(self, service: str, owners: Iterable[str]) -> list[str]:
+        """Live posts from ``service`` (a Post.source, e.g. 'bluesky') that none of the ``owners``
+        (source names) collected: their own sources were removed from the configuration."""
+        names = list(owners)
+        owned = f"v.source_name IN ({_marks(len(names))})" if names else "1 = 0"
+        rows = self._engine.execute(
+            "SELECT p.id FROM posts p WHERE p.source = ? AND p.deleted_at IS NULL AND NOT EXISTS"
+            f" (SELECT 1 FROM provenance v WHERE v.post_id = p.id AND {owned}) ORDER BY p.created_at, p.id",
+            (service, *names),
+        )
+        return [row[0] for row in rows]
+
+    def count(self, include_deleted: bool = False) -> int:
+        where = "" if include_deleted else f" WHERE {LIVE}"
+        return int(self._engine.execute("SELECT COUNT(*) FROM posts" + where).fetchone()[0])
+
+    # --- runs (for logs now, health pages later) ---------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        def work() -> int:
+            cursor = self._engine.execute(
+                "INSERT INTO runs (kind, started_at) VALUES (?, ?) RETURNING id", (kind, _now())
+            )
+            return int(cursor.fetchall()[0][0])
+
+        return self._write(work)
+
+    def finish_run(self, run_id: int, status: str, detail: dict[str, Any]) -> None:
+        text = json.dumps(detail, sort_keys=True, default=str)
+        self._write(
+            lambda: self._engine.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?", (_now(), status, text, run_id)
+            )
+        )
+
+    def last_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        cursor = self._engine.execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(zip(RUN_COLUMNS, row, strict=True)) for row in cursor]
+
+    # --- source state ----------------------------------------------------------------
+
+    def state(self, source_name: str) -> SourceState:
+        row = self._engine.execute(
+            "SELECT etag, last_modified, cursor, last_success, last_error, extra FROM source_state WHERE name = ?",
+            (source_name,),
+        ).fetchone()
+        if row is None:
+            return SourceState()
+        return SourceState(
+            etag=row[0],
+            last_modified=row[1],
+            cursor=row[2],
+            last_success=datetime.fromisoformat(row[3]) if row[3] else None,
+            last_error=row[4],
+            extra=json.loads(row[5]),
+        )
+
+    def record_failure(self, source_name: str, source_type: str, error: str) -> None:
+        values = (source_name, source_type, _now(), error)
+        self._write(lambda: self._engine.execute(RECORD_FAILURE, values))
+
+    def _write_state(self, name: str, source_type: str, state: SourceState, now: str) -> None:
+        extra = json.dumps(state.extra, sort_keys=True, default=str)
+        self._engine.execute(
+            WRITE_STATE, (name, source_type, state.etag, state.last_modified, state.cursor, now, now, extra)
+        )
+
+
+class TableBlobs:
+    """Saved values in the ``blobs`` table, for engines where the data folder is not shared."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def load(self, key: str) -> bytes | None:
+        row = self._engine.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def save(self, key: str, value: bytes) -> None:
+        with self._engine.transaction():
+            self._engine.execute(
+                "INSERT INTO blobs (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, _now()),
+            )
+
+    def forget(self, key: str) -> None:
+        with self._engine.transaction():
+            self._engine.execute("DELETE FROM blobs WHERE key = ?", (key,))
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _map_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return well_formed(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_map_strings(item) for item in value)
+    return value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(moment: datetime) -> str:
+    """UTC ISO text: sorts chronologically as a string."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
