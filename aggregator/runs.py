@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.config import Config, load_config
 from aggregator.curation import Overrides
+from aggregator.http import network_session
 from aggregator.pipeline import (
     BuildReport,
     CollectReport,
@@ -87,7 +88,7 @@ def recorded_run(config: Config, kind: str, clock: Clock = system_clock) -> Iter
 
     Raises :class:`~aggregator.errors.LockedError` when another run holds the data folder.
     """
-    with run_lock(config.data_dir), Store(config.data_dir) as store:
+    with run_lock(config.data_dir), Store(config.data_dir) as store, network_session(config.network):
         run = RecordedRun(store, store.start_run(kind))
         try:
             yield run

@@ -10,7 +10,7 @@ from typing import Literal
 import httpx
 
 from aggregator.errors import ProgrammeError, SourceError
-from aggregator.http import make_client, raise_for_status, request
+from aggregator.http import make_client, network_settings, raise_for_status, request
 from aggregator.programme.frab_json import parse_frab_json
 from aggregator.programme.frab_xml import parse_frab_xml
 from aggregator.programme.ical import parse_ical
@@ -67,7 +67,7 @@ def _fetch(url: str, client: httpx.Client | None) -> bytes:
     owned = client is None
     http = make_client() if client is None else client
     try:
-        response = request(http, "GET", url)
+        response = request(http, "GET", url, max_bytes=network_settings().max_programme_bytes)
         raise_for_status(response, "programme")
         return response.content
     except (SourceError, httpx.HTTPError) as exc:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +81,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 # Opted-out posts come back to life if the author opts in again; deleted ones never do.
+RATE_LIMITED_UNTIL = "rate_limited_until"  # SourceState.rate_limited_until, kept in the extra JSON
 REASON_DELETED = "deleted"
 REASON_OPTED_OUT = "opted-out"
 
@@ -134,13 +135,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction. A database error (disk full, read-only folder...) is a StoreError naming
+        its real cause: SQLite may already have rolled back, so a failing ROLLBACK must not hide it."""
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._rollback()
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise StoreError(f"{self.path}: cannot write to the database: {exc}") from exc
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):  # the error being raised says more than a failed rollback
+                self._db.execute("ROLLBACK")
 
     # --- posts -------------------------------------------------------------------------
 
@@ -331,23 +343,29 @@ class Store:
         ).fetchone()
         if row is None:
             return SourceState()
+        extra = json.loads(row[5])
         return SourceState(
             etag=row[0],
             last_modified=row[1],
             cursor=row[2],
             last_success=datetime.fromisoformat(row[3]) if row[3] else None,
             last_error=row[4],
-            extra=json.loads(row[5]),
+            rate_limited_until=_moment(extra.pop(RATE_LIMITED_UNTIL, None)),
+            extra=extra,
         )
 
-    def record_failure(self, source_name: str, source_type: str, error: str) -> None:
+    def record_failure(
+        self, source_name: str, source_type: str, error: str, rate_limited_until: datetime | None = None
+    ) -> None:
+        """Note a failed read; ``rate_limited_until`` (kept in ``extra``) when a server asked us to wait."""
         now = _now()
+        until = _iso(rate_limited_until) if rate_limited_until else None
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO source_state (name, type, last_attempt, last_error) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt,"
-                " last_error = excluded.last_error",
-                (source_name, source_type, now, error),
+                "INSERT INTO source_state (name, type, last_attempt, last_error, extra) VALUES (?, ?, ?, ?,"
+                " json_object(?, ?)) ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt,"
+                " last_error = excluded.last_error, extra = json_set(extra, '$.' || ?, ?)",
+                (source_name, source_type, now, error, RATE_LIMITED_UNTIL, until, RATE_LIMITED_UNTIL, until),
             )
 
     def _write_state(
@@ -368,9 +386,24 @@ class Store:
                 state.cursor,
                 now,
                 now,
-                json.dumps(state.extra, sort_keys=True, default=str),
+                json.dumps(_extra_with_typed_fields(state), sort_keys=True, default=str),
             ),
         )
+
+
+def _extra_with_typed_fields(state: SourceState) -> dict[str, Any]:
+    """``extra`` with the typed fields kept inside its JSON (no schema change for them)."""
+    extra = {key: value for key, value in state.extra.items() if key != RATE_LIMITED_UNTIL}
+    if state.rate_limited_until is not None:
+        extra[RATE_LIMITED_UNTIL] = _iso(state.rate_limited_until)
+    return extra
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def _map_strings(value: Any) -> Any:
