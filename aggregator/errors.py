@@ -31,6 +31,14 @@ class RateLimited(SourceError):
         self.reset_after = reset_after  # seconds until the service takes requests again, when it said
 
 
+class DeadlineExceeded(SourceError):
+    """A request or a whole source took longer than its deadline (``network.timeout``/``deadline``)."""
+
+
+class ResponseTooLarge(SourceError):
+    """An answer grew past the size cap of its kind (``network.max_*_mb``); reading stopped there."""
+
+
 class StoreError(AggregatorError):
     """The database is unreachable, unreadable, full or from a newer version of this tool.
 

@@ -1,28 +1,83 @@
-"""HTTP for every collector: one client shape, polite headers, bounded retries.
+"""HTTP for every collector: one client shape, polite headers, bounded retries, bounded time and size.
 
 Retries 5xx answers, timeouts and connection errors with jittered exponential backoff;
 honours 429 with ``Retry-After`` or ``RateLimit-Reset`` (seconds or epoch) when the wait is
 within ``max_wait``, and raises :class:`RateLimited` otherwise.
+
+Nothing a server does can hold a run or fill the memory:
+
+- every request has one total deadline (``network.timeout``, connect to last body byte), enforced
+  at each socket read, so a server dripping one byte every second is cut off on time;
+- every source has an overall deadline (``network.deadline``), retries and waits included;
+- every answer is streamed and refused once its decompressed size passes the cap of its kind
+  (feed, JSON API, programme): a gzip bomb costs at most one decoded chunk past the cap.
+
+A run opens one :func:`network_session`: one SSL context and one connection pool shared by every
+client of the run (connections to a host are reused across sources). Without a session each
+client has its own.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import random
+import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpcore
 import httpx
+from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator import USER_AGENT
-from aggregator.errors import RateLimited, SourceError
+from aggregator.errors import DeadlineExceeded, RateLimited, ResponseTooLarge, SourceError
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+MIB = 1024 * 1024
+
+
+class NetworkSettings(BaseModel):
+    """`network:` in sources.yaml: how long and how much any server may take."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds one request may take in all (connecting, waiting, reading the answer)."
+    )
+    deadline: float = Field(
+        120.0, gt=0, description="Seconds one source may take in all, retries and waits included; then it fails."
+    )
+    read_timeout: float = Field(20.0, gt=0, description="Seconds of silence on a connection before a request is retried.")
+    max_feed_mb: float = Field(8.0, gt=0, description="Largest RSS/Atom feed read, in MB once decompressed.")
+    max_json_mb: float = Field(16.0, gt=0, description="Largest answer of a JSON API (Bluesky, Mastodon), in MB decompressed.")
+    max_programme_mb: float = Field(32.0, gt=0, description="Largest programme download, in MB decompressed.")
+    max_post_kb: float = Field(
+        100.0, gt=0, description="Text kept per post and per field, in KB; longer posts are shortened and link to the original."
+    )
+
+    @property
+    def max_feed_bytes(self) -> int:
+        return int(self.max_feed_mb * MIB)
+
+    @property
+    def max_json_bytes(self) -> int:
+        return int(self.max_json_mb * MIB)
+
+    @property
+    def max_programme_bytes(self) -> int:
+        return int(self.max_programme_mb * MIB)
+
+    @property
+    def max_post_chars(self) -> int:
+        return int(self.max_post_kb * 1024)
 
 
 @dataclass(frozen=True)
@@ -33,9 +88,56 @@ class RetryPolicy:
     max_wait: float = 120.0  # the longest a 429 may make us wait before giving up
 
 
-def make_client(timeout: float = 20.0, headers: Mapping[str, str] | None = None) -> httpx.Client:
+@dataclass(frozen=True)
+class _Scope:
+    settings: NetworkSettings
+    source_ends: float = math.inf  # time.monotonic() by which the current source must be done
+
+
+_scope: ContextVar[_Scope] = ContextVar("network_scope", default=_Scope(NetworkSettings()))  # noqa: B039 (frozen)
+_request_ends: ContextVar[float] = ContextVar("request_ends", default=math.inf)
+_shared_transport: ContextVar[httpx.BaseTransport | None] = ContextVar("shared_transport", default=None)
+
+
+def network_settings() -> NetworkSettings:
+    """The limits in force here (the run's, narrowed by the current source's)."""
+    return _scope.get().settings
+
+
+@contextmanager
+def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[None]:
+    """One run's network: these limits, one SSL context and one connection pool for every client."""
+    transport = _deadline_transport(httpx.create_ssl_context())
+    scope_token = _scope.set(_Scope(settings))
+    transport_token = _shared_transport.set(_Unclosable(transport))
+    try:
+        yield
+    finally:
+        _shared_transport.reset(transport_token)
+        _scope.reset(scope_token)
+        transport.close()
+
+
+@contextmanager
+def source_scope(timeout: float | None = None, deadline: float | None = None) -> Iterator[None]:
+    """One source's time: its own request ``timeout`` and overall ``deadline`` (None: the run's)."""
+    settings = network_settings()
+    changes = {key: value for key, value in (("timeout", timeout), ("deadline", deadline)) if value is not None}
+    settings = settings.model_copy(update=changes) if changes else settings
+    token = _scope.set(_Scope(settings, time.monotonic() + settings.deadline))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def make_client(timeout: float | None = None, headers: Mapping[str, str] | None = None) -> httpx.Client:
+    """A client with the project's headers; ``timeout`` bounds silence, the deadlines bound the rest."""
+    silence = network_settings().read_timeout if timeout is None else timeout
+    shared = _shared_transport.get()
     return httpx.Client(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        timeout=httpx.Timeout(silence, connect=min(silence, 10.0)),
+        transport=shared if shared is not None else _deadline_transport(httpx.create_ssl_context()),
         follow_redirects=True,
         max_redirects=10,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -49,20 +151,34 @@ def request(
     *,
     policy: RetryPolicy = RetryPolicy(),
     sleep: Callable[[float], None] = time.sleep,
+    max_bytes: int | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send a request, retrying what is worth retrying. Returns any non-retryable answer as is."""
+    """Send a request, retrying what is worth retrying. Returns any non-retryable answer as is, read whole.
+
+    ``max_bytes`` caps the decompressed answer (default: the JSON API cap). Raises
+    :class:`SourceError` (or a subclass: deadline, size, rate limit) with the URL in the message.
+    """
+    scope = _scope.get()
+    cap = scope.settings.max_json_bytes if max_bytes is None else max_bytes
     last_problem = ""
     for attempt in range(policy.attempts):
+        _require_time_left(scope, url)
         try:
-            response = client.request(method, url, **kwargs)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            response = _read_capped(client, method, url, cap, scope, kwargs)
+        except httpx.TimeoutException as exc:
+            last_problem = _timeout_problem(exc, scope)
+        except httpx.TransportError as exc:
             last_problem = f"{type(exc).__name__}: {exc}"
+        except httpx.TooManyRedirects:
+            raise SourceError(f"{url}: too many redirects (more than {client.max_redirects}, or a loop)") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a broken answer or address: no retry helps
+            raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from None
         else:
             if response.status_code == 429:
                 wait = rate_limit_wait(response.headers)
-                if wait is None or wait > policy.max_wait:
-                    raise RateLimited(f"{url}: rate limited (HTTP 429), reset in {wait or '?'} s", reset_after=wait)
+                if wait is None or wait > policy.max_wait or wait >= _time_left(scope):
+                    raise RateLimited(f"{url}: rate limited (HTTP 429), reset in {_seconds(wait)} s", reset_after=wait)
                 log.info("rate limited by %s; waiting %.1f s", httpx.URL(url).host, wait)
                 sleep(wait + random.uniform(0, 0.5))
                 last_problem = "HTTP 429"
@@ -71,8 +187,69 @@ def request(
                 return response
             last_problem = f"HTTP {response.status_code}"
         if attempt + 1 < policy.attempts:
-            sleep(backoff_delay(attempt, policy))
+            delay = backoff_delay(attempt, policy)
+            if delay >= _time_left(scope):
+                raise DeadlineExceeded(
+                    f"{url}: {last_problem}; the source's deadline of {_seconds(scope.settings.deadline)} s "
+                    "leaves no time to retry"
+                )
+            sleep(delay)
     raise SourceError(f"{url}: {last_problem} after {policy.attempts} attempts")
+
+
+def _read_capped(
+    client: httpx.Client, method: str, url: str, cap: int, scope: _Scope, kwargs: dict[str, Any]
+) -> httpx.Response:
+    """The whole answer, read within the request deadline and refused past ``cap`` decompressed bytes."""
+    ends = min(time.monotonic() + scope.settings.timeout, scope.source_ends)
+    token = _request_ends.set(ends)
+    try:
+        with client.stream(method, url, **kwargs) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > cap:
+                    raise ResponseTooLarge(
+                        f"{url}: the answer passed the cap of {_size(cap)} (decompressed); stopped reading"
+                    )
+        return _buffered(response, bytes(body))
+    finally:
+        _request_ends.reset(token)
+
+
+def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
+    """A complete response holding the already decoded ``body``, for the callers' .json() and .text."""
+    headers = [
+        (name, value)
+        for name, value in streamed.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        streamed.status_code, headers=headers, content=body, request=streamed.request, history=streamed.history
+    )
+
+
+def _timeout_problem(exc: httpx.TimeoutException, scope: _Scope) -> str:
+    if _request_ends.get() <= time.monotonic() or isinstance(exc, _DeadlineTimeouts):
+        return f"no complete answer within {_seconds(scope.settings.timeout)} s"
+    return f"{type(exc).__name__}: {exc or 'timed out'}"
+
+
+def _time_left(scope: _Scope) -> float:
+    return scope.source_ends - time.monotonic()
+
+
+def _require_time_left(scope: _Scope, url: str) -> None:
+    if _time_left(scope) <= 0:
+        raise DeadlineExceeded(f"{url}: the source's deadline of {_seconds(scope.settings.deadline)} s passed")
+
+
+def _seconds(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def _size(count: int) -> str:
+    return f"{count / MIB:g} MB" if count >= MIB else f"{count / 1024:g} KB"
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy) -> float:
@@ -89,7 +266,7 @@ def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> flo
             return float(retry_after)
         try:
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     reset = headers.get("ratelimit-reset")
     if reset and reset.strip().isdigit():
@@ -105,3 +282,92 @@ def raise_for_status(response: httpx.Response, what: str) -> None:
         return
     snippet = response.text[:200].strip().replace("\n", " ")
     raise SourceError(f"{what}: HTTP {response.status_code} from {response.request.url}: {snippet}")
+
+
+# --- the request deadline, enforced at every socket operation ------------------------------------
+
+_DeadlineTimeouts = (httpcore.ReadTimeout, httpcore.WriteTimeout, httpcore.ConnectTimeout)
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float:
+    """``timeout`` shortened to what is left of the current request's deadline."""
+    left = _request_ends.get() - time.monotonic()
+    if left <= 0:
+        raise error("the request's total deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_tcp(host, port, bounded, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_unix_socket(path, bounded, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _deadline_transport(ssl_context: ssl.SSLContext) -> httpx.HTTPTransport:
+    """httpx's transport over a connection pool whose every socket operation honours the deadline."""
+    limits = httpx.Limits()
+    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
+    # httpx offers no hook for the network backend; its pool is httpcore's public ConnectionPool.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_DeadlineBackend(),
+    )
+    return transport
+
+
+class _Unclosable(httpx.BaseTransport):
+    """The run's shared transport as one client sees it: closing the client leaves it open."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        pass

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 
 from aggregator.assignment import assign, discover_sessions
@@ -26,9 +26,11 @@ from aggregator.collectors import (
     collector_for,
     conference_window,
 )
+from aggregator.collectors.bounds import bounded_post
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
-from aggregator.errors import AggregatorError, ConfigError
+from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
+from aggregator.http import network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
 from aggregator.site.pages import SiteReport, render_site
@@ -198,21 +200,29 @@ def _collect_one(
             progress(name, seen)
 
     context = dataclasses.replace(shared, stored_ids=lambda: _stored_ids(store, config, source), progress=advance)
+    state = store.state(name)
+    if state.resting(context.now()):
+        return _resting(source, name, state)
     try:
-        result = collector_for(source, context).collect(store.state(name))
-        counts = store.save_collected(
-            name, source.type, result.posts, result.deleted, result.state, withheld=result.withheld
-        )
+        with source_scope(source.timeout, source.deadline):
+            result = collector_for(source, context).collect(state)
+        posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
+        counts = store.save_collected(name, source.type, posts, result.deleted, result.state, withheld=result.withheld)
+    except StoreError:
+        raise  # the data folder itself failed: no other source can be stored either
+    except RateLimited as exc:
+        until = context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
+        return _failed(store, source, name, str(exc), started, rate_limited_until=until)
     except AggregatorError as exc:
         return _failed(store, source, name, str(exc), started)
     except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
-        log.exception("%s: unexpected error", name)
-        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {exc}", started)
+        log.debug("%s: unexpected error", name, exc_info=True)  # the traceback, under --verbose only
+        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {_one_line(exc)}", started)
     report = SourceReport(
         name=name,
         type=source.type,
         ok=True,
-        read=len(result.posts),
+        read=len(posts),
         new=counts.new,
         updated=counts.updated,
         deleted=counts.tombstoned,
@@ -221,6 +231,20 @@ def _collect_one(
     )
     log.info("%s", report.summary())
     return report
+
+
+def _resting(source: SourceOptions, name: str, state: SourceState) -> SourceReport:
+    """A source skipped because its server's rate limit has not reset yet: a note, not a failure."""
+    assert state.rate_limited_until is not None
+    note = f"skipped: rate limited by its server until {state.rate_limited_until.isoformat(timespec='seconds')}"
+    report = SourceReport(name=name, type=source.type, ok=True, notes=(note,))
+    log.warning("%s", report.summary())
+    return report
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + "…" if len(text) > 300 else text
 
 
 def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str]:
@@ -239,8 +263,15 @@ def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str
     return [*own, *(post_id for post_id in orphans if post_id not in known)]
 
 
-def _failed(store: Store, source: SourceOptions, name: str, error: str, started: float) -> SourceReport:
-    store.record_failure(name, source.type, error)
+def _failed(
+    store: Store,
+    source: SourceOptions,
+    name: str,
+    error: str,
+    started: float,
+    rate_limited_until: datetime | None = None,
+) -> SourceReport:
+    store.record_failure(name, source.type, error, rate_limited_until=rate_limited_until)
     report = SourceReport(name=name, type=source.type, ok=False, seconds=time.monotonic() - started, error=error)
     log.error("%s", report.summary())
     return report
@@ -271,8 +302,18 @@ def make_digest(
 def build_site(
     config: Config, store: Store, schedule: Schedule | None = None, clock: Clock = system_clock
 ) -> BuildReport:
-    """Render the site from what ``store`` holds into the output folder (atomically)."""
-    digest = make_digest(config, store.posts(), clock=clock, schedule=schedule)
+    """Render the site from what ``store`` holds into the output folder (atomically).
+
+    Raises :class:`BuildError` for anything that goes wrong on the way, a bug included: the
+    previous site stays, and the exit code says the build failed.
+    """
+    try:
+        digest = make_digest(config, store.posts(), clock=clock, schedule=schedule)
+    except AggregatorError:
+        raise
+    except Exception as exc:
+        log.debug("the build failed", exc_info=True)
+        raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {_one_line(exc)}") from exc
     site = render_site(digest, config.output, templates_dir=config.templates)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
@@ -291,5 +332,7 @@ def require_sources(config: Config) -> None:
 
 def dry_collect(config: Config, source: SourceOptions, clock: Clock = system_clock) -> CollectResult:
     """What a source yields right now, from a fresh state, stored nowhere (`aggregator dump`)."""
-    context = collect_context(config, load_schedule(config).conference, clock)
-    return collector_for(source, context).collect(SourceState())
+    with network_session(config.network):
+        context = collect_context(config, load_schedule(config).conference, clock)
+        with source_scope(source.timeout, source.deadline):
+            return collector_for(source, context).collect(SourceState())

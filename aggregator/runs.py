@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.config import Config, load_config
 from aggregator.curation import Overrides
+from aggregator.http import network_session
 from aggregator.pipeline import (
     BuildReport,
     CollectReport,
@@ -93,7 +94,11 @@ def recorded_run(
 
     Raises :class:`~aggregator.errors.LockedError` when another run holds them.
     """
-    with open_store(config) as store, store.lock(lock_scopes(config, kind, only)):
+    with (
+        open_store(config) as store,
+        store.lock(lock_scopes(config, kind, only)),
+        network_session(config.network),
+    ):
         run = RecordedRun(store, store.start_run(kind))
         try:
             yield run

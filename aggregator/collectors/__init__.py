@@ -30,6 +30,9 @@ from aggregator.models import Conference, Post
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
 
 
+COMMON_KEYS = frozenset({"type", "name", "path", "enabled", "timeout", "deadline"})
+
+
 class SourceOptions(BaseModel):
     """Keys every source accepts. Each collector subclasses this with its own keys."""
 
@@ -43,6 +46,12 @@ class SourceOptions(BaseModel):
         None, description="A saved response, or a folder of them, in the service's own format, read instead of the network."
     )
     enabled: bool = Field(True, description="Set to false to keep a source in the file without collecting it.")
+    timeout: float | None = Field(
+        None, gt=0, description="Seconds one request of this source may take in all (default: `network.timeout`)."
+    )
+    deadline: float | None = Field(
+        None, gt=0, description="Seconds this source may take in all, retries included (default: `network.deadline`)."
+    )
 
     def label(self) -> str:
         if self.name:
@@ -53,7 +62,7 @@ class SourceOptions(BaseModel):
         """What distinguishes this source from another of the same type (for its default name)."""
         if self.path is not None:
             return str(self.path)
-        values = self.model_dump(exclude={"type", "name", "path", "enabled"}, exclude_defaults=True)
+        values = self.model_dump(exclude=set(COMMON_KEYS), exclude_defaults=True)
         first = next(iter(values.values()), "")
         return ",".join(map(str, first)) if isinstance(first, (list, tuple)) else str(first)
 
@@ -67,11 +76,17 @@ class SourceState:
     cursor: str = ""  # service-specific: newest seen id/time, pagination cursor...
     last_success: datetime | None = None
     last_error: str = ""
+    # a server's 429 asked us to stay away until then (its Retry-After or RateLimit-Reset)
+    rate_limited_until: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def succeeded(self, at: datetime, **changes: Any) -> SourceState:
         """This state after a successful read at ``at``, with ``changes`` applied."""
-        return dataclasses.replace(self, last_success=at, last_error="", **changes)
+        return dataclasses.replace(self, last_success=at, last_error="", rate_limited_until=None, **changes)
+
+    def resting(self, now: datetime) -> bool:
+        """Whether a rate limit still asks this source to wait at ``now``."""
+        return self.rate_limited_until is not None and now < self.rate_limited_until
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ class CollectContext:
     stored_ids: Callable[[], list[str]] = lambda: []
     progress: Callable[[int], None] = lambda advanced: None  # called with how many items were read
     now: Clock = system_clock
-    timeout: float = 20.0
+    timeout: float | None = None  # seconds of silence before a retry (None: `network.read_timeout`)
     max_pages: int = 200  # a safety bound on pagination loops
 
 

@@ -40,6 +40,8 @@ def read_yaml(path: Path) -> YamlDocument:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _refuse_large_expansion(path, node)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -49,19 +51,54 @@ def read_yaml(path: Path) -> YamlDocument:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     lines: dict[Location, int] = {}
     if node is not None:
-        _record_lines(node, (), lines)
+        _record_lines(path, node, (), lines)
     return YamlDocument(path=path, data=data, lines=lines)
 
 
-def _record_lines(node: yaml.Node, location: Location, lines: dict[Location, int]) -> None:
+MAX_EXPANDED_NODES = 100_000  # far more than any sources.yaml; an alias bomb expands to billions
+
+
+def _refuse_large_expansion(path: Path, root: yaml.Node) -> None:
+    """Count the nodes the document expands to (aliases followed), stopping at the limit: an alias
+    bomb (9 levels of 9 aliases in 1 KB) is refused at once instead of filling the memory."""
+    counts: dict[int, int] = {}  # node id -> expanded size, so shared anchors are counted, not walked
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in counts:
+            return counts[id(node)]
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise ConfigError(
+                    f"{path}:{node.start_mark.line + 1}: refused: the document expands to more than "
+                    f"{MAX_EXPANDED_NODES:,} values once its aliases (*name) are followed"
+                )
+        counts[id(node)] = total
+        return total
+
+    size(root)
+
+
+def _record_lines(path: Path, node: yaml.Node, location: Location, lines: dict[Location, int]) -> None:
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen and key != "<<":
+                raise ConfigError(f"{path}:{line}: duplicate key {key!r}: already given on line {seen[key]}")
+            seen[key] = line
             child = (*location, key)
-            _record_lines(value_node, child, lines)
+            _record_lines(path, value_node, child, lines)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 lines[child] = key_node.start_mark.line + 1  # point at the key, not its first child
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*location, index), lines)
+            _record_lines(path, item, (*location, index), lines)

@@ -19,7 +19,9 @@ from aggregator.collectors import SourceOptions, load_builtin_collectors, normal
 from aggregator.config.located_yaml import Location, YamlDocument, read_yaml
 from aggregator.curation import OverridesConfig
 from aggregator.errors import ConfigError
+from aggregator.http import NetworkSettings
 from aggregator.programme import PROGRAMME_FORMATS, InlineSession
+from aggregator.site.publish import output_conflict
 
 DEFAULT_CONFIG = Path("sources.yaml")
 
@@ -103,6 +105,9 @@ class Config(BaseModel):
     overrides: OverridesConfig = Field(
         OverridesConfig(), description="Curator control (pin, hide, block, exclude), or the path of a YAML file with it."
     )
+    network: NetworkSettings = Field(
+        NetworkSettings(), description="Time and size limits on every server (a hostile one cannot hold a run)."
+    )
     base_dir: Path = Field(Path("."), exclude=True, description="(set by the loader) the config file's folder")
     config_path: Path | None = Field(None, exclude=True, description="(set by the loader) the config file")
 
@@ -147,7 +152,21 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         problems.insert(0, _format_errors(exc, document, Config))
     if problems:
         raise ConfigError("\n".join(problems))
-    return _resolve_paths(config)
+    resolved = _resolve_paths(config)
+    _check_output(resolved, document)
+    return resolved
+
+
+def _check_output(config: Config, document: YamlDocument) -> None:
+    """Refuse an output the published site would destroy (Pelican refuses to clean a parent of its content)."""
+    saved = {f"the saved answers of source {s.label()!r}": s.path for s in config.sources if s.path is not None}
+    protected = {"the folder of this configuration": config.base_dir, "the data folder": config.data_dir, **saved}
+    if config.templates is not None:
+        protected["the templates folder"] = config.templates
+    inside_forbidden = {"the data folder": config.data_dir, **saved}
+    problem = output_conflict(config.output, protected, inside_forbidden)
+    if problem:
+        raise ConfigError(f"{document.describe(('output',))}: {problem}")
 
 
 def source_union() -> Any:

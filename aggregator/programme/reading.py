@@ -11,7 +11,7 @@ from typing import Any, Literal, cast, get_args
 import httpx
 
 from aggregator.errors import ProgrammeError, SourceError
-from aggregator.http import make_client, raise_for_status, request
+from aggregator.http import make_client, network_settings, raise_for_status, request
 from aggregator.programme.csv_table import looks_like_csv, parse_csv
 from aggregator.programme.frab_json import parse_frab_json
 from aggregator.programme.frab_xml import parse_frab_xml
@@ -132,7 +132,7 @@ def _with_client(client: httpx.Client | None, read: Callable[[httpx.Client], byt
 
 def _fetch(http: httpx.Client, url: str, headers: Mapping[str, str] | None = None) -> bytes:
     try:
-        response = request(http, "GET", url, headers=headers)
+        response = request(http, "GET", url, headers=headers, max_bytes=network_settings().max_programme_bytes)
         raise_for_status(response, "programme")
         return response.content
     except (SourceError, httpx.HTTPError) as exc:

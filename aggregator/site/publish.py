@@ -6,6 +6,12 @@ half-written mix. A build that raises leaves the previous site exactly as it was
 The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux. Where that is unavailable it is
 two renames (old folder aside, new folder in); a crash between them leaves the old site
 in ``.<name>.old``, which the next publish puts back before doing anything else.
+
+Publishing replaces only a folder this tool made: one holding its marker file
+(:data:`SITE_MARKER`), a site of an earlier version (``index.html``, ``sessions.json`` and
+``feed.atom``), or an empty folder. Anything else (a file, someone's folder) is refused with a
+:class:`~aggregator.errors.ConfigError`. Staging folders carry their builder's process id, so
+the next build removes those whose builder is gone.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from aggregator.errors import BuildError
+from aggregator.errors import BuildError, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +35,11 @@ T = TypeVar("T")
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_STALE_BUILD_SECONDS = 6 * 3600  # a staging folder this old belongs to a build that died
+_STALE_BUILD_SECONDS = 6 * 3600  # a staging folder of an earlier version (no pid in its name) this old is dead
 _SITE_MODE = 0o755  # mkdtemp makes 0o700; web servers must be able to read the site
+SITE_MARKER = ".conference-backchannel"  # in every published site: this folder may be replaced
+_MARKER_TEXT = "This folder is published by conference-backchannel and replaced on every build.\n"
+_LEGACY_SITE_FILES = ("index.html", "sessions.json", "feed.atom")  # what sites of earlier versions always hold
 
 
 def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
@@ -45,11 +54,13 @@ def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
     try:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         recover_interrupted_swap(output_dir)
-        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(output_dir), dir=output_dir.parent))
+        require_replaceable(output_dir)
+        staging = Path(tempfile.mkdtemp(prefix=_own_staging_prefix(output_dir), dir=output_dir.parent))
     except OSError as exc:
         raise BuildError(f"cannot prepare a build folder beside {output_dir}: {exc}") from exc
     try:
         result = build(staging)
+        (staging / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         staging.chmod(_SITE_MODE)
         _swap_in(staging, output_dir)
     except Exception as exc:
@@ -72,10 +83,63 @@ def recover_interrupted_swap(output_dir: Path) -> None:
         else:
             log.warning("restoring %s from an interrupted publish", output_dir)
             os.rename(aside, output_dir)
-    now = time.time()
-    for leftover in output_dir.parent.glob(_staging_prefix(output_dir) + "*"):
-        if leftover.is_dir() and now - leftover.stat().st_mtime > _STALE_BUILD_SECONDS:
+    prefix = _staging_prefix(output_dir)
+    for leftover in output_dir.parent.glob(prefix + "*"):
+        if leftover.is_dir() and _builder_is_gone(leftover, prefix):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _builder_is_gone(staging: Path, prefix: str) -> bool:
+    """Whether the build that made ``staging`` has ended: its process (whose id is in the name, as in
+    the run lock) is gone, or the folder is older than any build (an earlier version's, or a reused pid)."""
+    if time.time() - staging.stat().st_mtime > _STALE_BUILD_SECONDS:
+        return True
+    rest = staging.name[len(prefix) :]
+    pid_text = rest.split("-", 1)[0] if "-" in rest else ""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):  # alive and someone else's; or no such pid at all
+        return False
+    return False
+
+
+def is_replaceable(output_dir: Path) -> bool:
+    """Whether publishing may replace ``output_dir``: absent, empty, or a site this tool made."""
+    if not output_dir.exists() and not output_dir.is_symlink():
+        return True
+    if not output_dir.is_dir():
+        return False
+    if (output_dir / SITE_MARKER).is_file() or all((output_dir / name).is_file() for name in _LEGACY_SITE_FILES):
+        return True
+    return not any(output_dir.iterdir())
+
+
+def require_replaceable(output_dir: Path) -> None:
+    if not is_replaceable(output_dir):
+        what = "a file" if output_dir.exists() and not output_dir.is_dir() else "a folder this tool did not make"
+        raise ConfigError(
+            f"output: {output_dir} is {what}; it would be replaced by the site. Choose another `output:` "
+            f"(an empty or new folder), or put an empty file named {SITE_MARKER} in it if it is yours to replace"
+        )
+
+
+def output_conflict(output_dir: Path, protected: dict[str, Path], inside_forbidden: dict[str, Path]) -> str:
+    """Why ``output_dir`` may not be published into ("" when it may): it is or contains a ``protected``
+    folder (the config's, the data folder, a `path:` source), or lies inside one of ``inside_forbidden``."""
+    output = Path(os.path.realpath(output_dir))
+    for what, folder in protected.items():
+        folder = Path(os.path.realpath(folder))
+        if folder == output or output in folder.parents:
+            return f"output: {output} contains {what} ({folder}), which the published site would replace"
+    for what, folder in inside_forbidden.items():
+        folder = Path(os.path.realpath(folder))
+        if folder in output.parents:
+            return f"output: {output} is inside {what} ({folder}); publish the site somewhere else"
+    return ""
 
 
 def _swap_in(staging: Path, output_dir: Path) -> None:
@@ -124,6 +188,10 @@ def _renameat2() -> Callable[..., int] | None:
 
 def _staging_prefix(output_dir: Path) -> str:
     return f".{output_dir.name}.build-"
+
+
+def _own_staging_prefix(output_dir: Path) -> str:
+    return f"{_staging_prefix(output_dir)}{os.getpid()}-"
 
 
 def _aside_path(output_dir: Path) -> Path:

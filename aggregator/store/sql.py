@@ -76,8 +76,9 @@ WRITE_STATE = (
     " last_error = '', extra = excluded.extra"
 )
 RECORD_FAILURE = (
-    "INSERT INTO source_state (name, type, last_attempt, last_error) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error"
+    "INSERT INTO source_state (name, type, last_attempt, last_error, extra) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error,"
+    " extra = excluded.extra"
 )
 
 
@@ -333,21 +334,34 @@ class SqlStore(PostStore):
         ).fetchone()
         if row is None:
             return SourceState()
+        extra = json.loads(row[5])
         return SourceState(
             etag=row[0],
             last_modified=row[1],
             cursor=row[2],
             last_success=datetime.fromisoformat(row[3]) if row[3] else None,
             last_error=row[4],
-            extra=json.loads(row[5]),
+            rate_limited_until=_moment(extra.pop(RATE_LIMITED_UNTIL, None)),
+            extra=extra,
         )
 
-    def record_failure(self, source_name: str, source_type: str, error: str) -> None:
-        values = (source_name, source_type, _now(), error)
-        self._write(lambda: self._engine.execute(RECORD_FAILURE, values))
+    def record_failure(
+        self, source_name: str, source_type: str, error: str, rate_limited_until: datetime | None = None
+    ) -> None:
+        """Note a failed read; ``rate_limited_until`` (kept in ``extra``) when a server asked us to wait."""
+
+        def write() -> None:
+            row = self._engine.execute("SELECT extra FROM source_state WHERE name = ?", (source_name,)).fetchone()
+            extra = {key: value for key, value in (json.loads(row[0]) if row else {}).items() if key != RATE_LIMITED_UNTIL}
+            if rate_limited_until is not None:
+                extra[RATE_LIMITED_UNTIL] = _iso(rate_limited_until)
+            values = (source_name, source_type, _now(), error, json.dumps(extra, sort_keys=True, default=str))
+            self._engine.execute(RECORD_FAILURE, values)
+
+        self._write(write)
 
     def _write_state(self, name: str, source_type: str, state: SourceState, now: str) -> None:
-        extra = json.dumps(state.extra, sort_keys=True, default=str)
+        extra = json.dumps(_extra_with_typed_fields(state), sort_keys=True, default=str)
         self._engine.execute(
             WRITE_STATE, (name, source_type, state.etag, state.last_modified, state.cursor, now, now, extra)
         )
@@ -397,3 +411,21 @@ def _now() -> str:
 def _iso(moment: datetime) -> str:
     """UTC ISO text: sorts chronologically as a string."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+RATE_LIMITED_UNTIL = "rate_limited_until"  # SourceState.rate_limited_until, kept in the extra JSON
+
+
+def _extra_with_typed_fields(state: SourceState) -> dict[str, Any]:
+    """``extra`` with the typed fields kept inside its JSON (no schema change for them)."""
+    extra = {key: value for key, value in state.extra.items() if key != RATE_LIMITED_UNTIL}
+    if state.rate_limited_until is not None:
+        extra[RATE_LIMITED_UNTIL] = _iso(state.rate_limited_until)
+    return extra
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None

@@ -112,7 +112,7 @@ class XrpcClient:
         service: str,
         credentials: Credentials | None = None,
         session_file: SessionFile | None = None,
-        timeout: float = 20.0,
+        timeout: float | None = None,
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

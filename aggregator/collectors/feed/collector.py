@@ -31,7 +31,7 @@ from aggregator.collectors import (
 )
 from aggregator.collectors.feed.entries import FeedEntry, category_key, entry_to_post, feed_info
 from aggregator.errors import SourceError
-from aggregator.http import RetryPolicy, make_client, raise_for_status, request
+from aggregator.http import RetryPolicy, make_client, network_settings, raise_for_status, request
 from aggregator.models import Post
 
 ACCEPT = (
@@ -126,7 +126,14 @@ class FeedCollector(Collector):
         assert self.options.url is not None
         headers = {"Accept": ACCEPT, **_conditional_headers(state)}
         with make_client(self.context.timeout) as client:
-            response = request(client, "GET", self.options.url, policy=self.retry_policy, headers=headers)
+            response = request(
+                client,
+                "GET",
+                self.options.url,
+                policy=self.retry_policy,
+                headers=headers,
+                max_bytes=network_settings().max_feed_bytes,
+            )
         if response.status_code == 304:
             return None
         raise_for_status(response, f"feed {self.options.url}")

@@ -46,7 +46,7 @@ class MastodonServer:
         *,
         token: str = "",
         token_env: str = "",
-        timeout: float = 20.0,
+        timeout: float | None = None,
         policy: RetryPolicy = RetryPolicy(),
     ) -> None:
         self.base_url = base_url.rstrip("/")
