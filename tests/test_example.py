@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from aggregator.evaluation.metrics import score
 from aggregator.site.pages import render_site
 from aggregator.store.sqlite import Store
 from tests.paths import DATA, EXAMPLE
+from tests.site.golden import assert_matches_golden
 
 GOLDEN = DATA / "example" / "index.html"
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
@@ -73,8 +73,4 @@ def test_assignment_reaches_the_target_on_the_example(built: Path) -> None:
 
 
 def test_index_matches_the_golden_page(built: Path) -> None:
-    page = (built / "index.html").read_text(encoding="utf-8")
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(page, encoding="utf-8")
-    assert page == GOLDEN.read_text(encoding="utf-8"), "regenerate with UPDATE_GOLDEN=1 if the change is intended"
+    assert_matches_golden((built / "index.html").read_text(encoding="utf-8"), GOLDEN)
