@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aggregator.models import Digest, Post, Session, Thread
+from aggregator.models import Digest, Placement, Post, Session, Thread
 from aggregator.site.highlights import Highlights, link_titles, session_highlights
 
 DAYS_DIR = "days"
@@ -131,6 +131,10 @@ class SiteModel:
             DayPage(day, f"{DAYS_DIR}/{day.isoformat()}.html", programme.get(day), hallway.get(day))
             for day in sorted(programme.keys() | hallway.keys())
         )
+
+    @cached_property
+    def placements_by_thread(self) -> dict[str, Placement]:
+        return {placement.thread.id: placement for placement in self.digest.placements}
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.timezone).date()

@@ -26,7 +26,8 @@ from markupsafe import Markup
 from aggregator import PROJECT_URL
 from aggregator.models import Digest, Post, Thread
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
-from aggregator.site.exports import export_model
+from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
+from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel, conference_timezone
 from aggregator.site.publish import publish_atomically
@@ -108,6 +109,7 @@ def _write_site(
         write("session.html", page, view=view, session=view.session, highlights=model.highlights(view))
     feeds = write_feeds(environment, model, staging)
     _write_json(staging / "sessions.json", export_model(model))
+    (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
     return SiteReport(
         output_dir=final_dir,
         pages=2 + len(model.day_pages) + len(model.sessions),
@@ -254,14 +256,8 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _REL_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\shref=)([^>]*?)\srel="[^"]*"')
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
-# XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as
-# errors; untrusted text can carry any of them, and lone surrogates (JSON "\ud800") that
-# UTF-8 cannot even encode. Tab, line feed and carriage return stay.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-
-
 def _drop_control_characters(value: Any) -> Any:
-    if not isinstance(value, str) or not _CONTROL_CHARACTERS.search(value):
+    if not isinstance(value, str) or not CONTROL_CHARACTERS.search(value):
         return value
-    cleaned = _CONTROL_CHARACTERS.sub("", value)
+    cleaned = without_control_characters(value)
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
