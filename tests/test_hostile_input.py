@@ -83,6 +83,31 @@ def test_the_audit_catches_unsafe_markup(markup: str) -> None:
     assert audit_html(markup, "sessions/a.html", frozenset({"sessions/a.html", "index.html"})).problems
 
 
+@pytest.mark.parametrize(
+    ("markup", "page"),
+    [
+        ('<script src="static/search.js"></script>', "index.html"),  # only the search page has a script
+        ('<script src="static/search.js">alert(1)</script>', "search.html"),
+        ('<script src="https://evil.example/x.js"></script>', "search.html"),
+        ('<script src="static/search.js" onload="x()"></script>', "search.html"),
+        ('<form action="https://evil.example/steal"></form>', "search.html"),
+        ('<input type="password" name="p">', "search.html"),
+    ],
+)
+def test_the_audit_allows_only_the_search_pages_own_furniture(markup: str, page: str) -> None:
+    files = frozenset({"search.html", "index.html", "static/search.js"})
+    assert audit_html(markup, page, files).problems
+
+
+def test_the_audit_accepts_the_search_page_furniture() -> None:
+    markup = (
+        '<form id="search-form" class="search-form" role="search" action="search.html" method="get">'
+        '<input id="search-query" name="q" type="search"><button type="submit">Search</button></form>'
+        '<script src="static/search.js"></script>'
+    )
+    assert audit_html(markup, "search.html", frozenset({"search.html", "static/search.js"})).problems == []
+
+
 def test_the_audit_accepts_safe_markup() -> None:
     markup = '<a href="../index.html#x">home</a><a href="https://ok.example/">x</a><a href="#top">t</a>'
     assert audit_html(markup, "sessions/a.html", frozenset({"index.html"})).problems == []

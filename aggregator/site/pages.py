@@ -26,6 +26,7 @@ from markupsafe import Markup
 from aggregator import PROJECT_URL
 from aggregator.models import Digest, Post, Thread
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
+from aggregator.site import search as search_index
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
 from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
@@ -47,6 +48,7 @@ class SiteReport:
     threads: int
     posts: int
     hallway_posts: int
+    search_index: bool = False  # whether the Pagefind index was built
 
 
 def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None = None) -> SiteReport:
@@ -110,15 +112,18 @@ def _write_site(
     feeds = write_feeds(environment, model, staging)
     _write_json(staging / "sessions.json", export_model(model))
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
+    search = search_index.build_search_index(staging)  # reads the pages written above
+    write("search.html", "search.html", search_built=search.built, search_message=search.message)
     return SiteReport(
         output_dir=final_dir,
-        pages=2 + len(model.day_pages) + len(model.sessions),
+        pages=3 + len(model.day_pages) + len(model.sessions),
         feeds=feeds,
         sessions=len(model.sessions),
         sessions_with_posts=model.sessions_with_posts,
         threads=len(model.digest.placements),
         posts=model.post_count,
         hallway_posts=model.hallway_post_count,
+        search_index=search.built,
     )
 
 

@@ -51,13 +51,14 @@ def test_report_counts_what_was_written(tmp_path: Path) -> None:
 
     assert report == SiteReport(
         output_dir=tmp_path / "out",
-        pages=8,  # index, hallway, two days, four sessions
+        pages=9,  # index, hallway, search, two days, four sessions
         feeds=10,  # RSS + Atom for the conference and four sessions
         sessions=4,
         sessions_with_posts=3,
         threads=5,
         posts=7,
         hallway_posts=2,
+        search_index=True,  # pagefind[bin] is a dependency
     )
     assert len(html_pages(tmp_path / "out")) == report.pages
     assert len([*(tmp_path / "out").rglob("*.rss"), *(tmp_path / "out").rglob("*.atom")]) == report.feeds
@@ -71,7 +72,9 @@ def test_hostile_text_is_escaped_and_post_html_sanitized_again(site: Path) -> No
     for page in html_pages(site):
         parsed = outline(site, str(page.relative_to(site)))
         tags = {tag for tag, _ in parsed.elements}
-        assert not tags & {"script", "iframe", "object", "embed"}, page
+        assert not tags & {"iframe", "object", "embed"}, page
+        scripts = [attrs for tag, attrs in parsed.elements if tag == "script"]
+        assert scripts == ([{"src": "static/search.js"}] if page.name == "search.html" else []), page
         for tag, attrs in parsed.elements:
             assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
             for name in ("href", "src", "cite"):
