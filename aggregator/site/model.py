@@ -15,8 +15,10 @@ from datetime import date, datetime
 from functools import cached_property
 
 from aggregator.clock import conference_zone
-from aggregator.models import Digest, Post, Session, Thread
+from aggregator.models import Digest, Placement, Post, Session, Thread
+from aggregator.site.highlights import Highlights, link_titles, session_highlights
 
+DAYS_DIR = "days"
 _PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 _UNSAFE_SLUG_CHARS = re.compile(r"[^a-z0-9_-]+")
 
@@ -46,6 +48,37 @@ class TimeSlot:
 class ProgrammeDay:
     day: date
     slots: tuple[TimeSlot, ...]
+
+    @property
+    def post_count(self) -> int:
+        return sum(view.post_count for slot in self.slots for view in slot.sessions)
+
+
+@dataclass(frozen=True)
+class DayThreads:
+    """The threads of one conference-local day (the hallway, split by day)."""
+
+    day: date
+    threads: tuple[Thread, ...]  # oldest first
+
+    @property
+    def post_count(self) -> int:
+        return sum(len(thread.posts) for thread in self.threads)
+
+
+@dataclass(frozen=True)
+class DayPage:
+    """One page per day: that day's programme and a pointer to its hallway."""
+
+    day: date
+    path: str  # site-relative page path, days/<YYYY-MM-DD>.html
+    programme: ProgrammeDay | None
+    hallway: DayThreads | None
+
+    @property
+    def post_count(self) -> int:
+        sessions = self.programme.post_count if self.programme else 0
+        return sessions + (self.hallway.post_count if self.hallway else 0)
 
 
 class SiteModel:
@@ -81,6 +114,31 @@ class SiteModel:
             for day, slots in by_day.items()
         )
 
+    @cached_property
+    def hallway_days(self) -> tuple[DayThreads, ...]:
+        """The hallway split by the conference-local day each thread started."""
+        by_day: dict[date, list[Thread]] = {}
+        for thread in self.hallway:
+            by_day.setdefault(self.local_day(thread.started_at), []).append(thread)
+        return tuple(DayThreads(day, tuple(threads)) for day, threads in sorted(by_day.items()))
+
+    @cached_property
+    def day_pages(self) -> tuple[DayPage, ...]:
+        """Every day with programme or hallway posts, in order."""
+        programme = {day.day: day for day in self.days}
+        hallway = {day.day: day for day in self.hallway_days}
+        return tuple(
+            DayPage(day, f"{DAYS_DIR}/{day.isoformat()}.html", programme.get(day), hallway.get(day))
+            for day in sorted(programme.keys() | hallway.keys())
+        )
+
+    @cached_property
+    def placements_by_thread(self) -> dict[str, Placement]:
+        return {placement.thread.id: placement for placement in self.digest.placements}
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.timezone).date()
+
     @property
     def post_count(self) -> int:
         return sum(len(p.thread.posts) for p in self.digest.placements)
@@ -95,6 +153,13 @@ class SiteModel:
 
     def all_posts(self) -> tuple[Post, ...]:
         return tuple(post for p in self.digest.placements for post in p.thread.posts)
+
+    def highlights(self, view: SessionView) -> Highlights:
+        return session_highlights(view.session, view.threads, self._link_titles)
+
+    @cached_property
+    def _link_titles(self) -> dict[str, str]:
+        return link_titles(self.all_posts())
 
     def session_titles_by_post(self) -> dict[str, str]:
         return {post.id: view.session.title for view in self.sessions for post in view.posts}

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import shutil
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,11 +25,13 @@ from markupsafe import Markup
 
 from aggregator import PROJECT_URL
 from aggregator.clock import conference_zone
-from aggregator.models import Digest, Post
+from aggregator.models import Digest, Post, Thread
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
-from aggregator.site.exports import export_model
+from aggregator.site import search as search_index
+from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
+from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
-from aggregator.site.model import SessionView, SiteModel
+from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
 from aggregator.site.publish import publish_atomically
 
 STATIC_DIR = "static"
@@ -46,6 +49,7 @@ class SiteReport:
     threads: int
     posts: int
     hallway_posts: int
+    search_index: bool = False  # whether the Pagefind index was built
 
 
 def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None = None) -> SiteReport:
@@ -80,7 +84,8 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
         lstrip_blocks=True,
         finalize=_drop_control_characters,
     )
-    environment.filters.update(_display_filters(conference_zone(digest.conference.timezone)))
+    timezone = conference_zone(digest.conference.timezone)
+    environment.filters.update(_display_filters(timezone))
     environment.filters.update(FEED_FILTERS)
     environment.globals.update(
         conference=digest.conference,
@@ -88,6 +93,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
         site_language=SITE_LANGUAGE,
         project_url=PROJECT_URL,
         session_page=session_page,
+        zone_key=timezone.key,
     )
     return environment
 
@@ -98,20 +104,27 @@ def _write_site(
     _copy_static(search_path, staging)
     write = _page_writer(environment, staging)
     write("index.html", "index.html", model=model, days=model.days)
-    write("hallway.html", "hallway.html", threads=model.hallway, post_count=model.hallway_post_count)
+    write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
+    for day_page in model.day_pages:
+        write("day.html", day_page.path, model=model, page=day_page)
     for view in model.sessions:
-        write("session.html", f"{SESSIONS_DIR}/{view.slug}.html", view=view, session=view.session)
+        page = f"{SESSIONS_DIR}/{view.slug}.html"
+        write("session.html", page, view=view, session=view.session, highlights=model.highlights(view))
     feeds = write_feeds(environment, model, staging)
     _write_json(staging / "sessions.json", export_model(model))
+    (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
+    search = search_index.build_search_index(staging)  # reads the pages written above
+    write("search.html", "search.html", search_built=search.built, search_message=search.message)
     return SiteReport(
         output_dir=final_dir,
-        pages=2 + len(model.sessions),
+        pages=3 + len(model.day_pages) + len(model.sessions),
         feeds=feeds,
         sessions=len(model.sessions),
         sessions_with_posts=model.sessions_with_posts,
         threads=len(model.digest.placements),
         posts=model.post_count,
         hallway_posts=model.hallway_post_count,
+        search_index=search.built,
     )
 
 
@@ -160,13 +173,19 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
         "long_date": lambda moment: f"{local(moment):%A} {local(moment).day} {local(moment):%B %Y}",
         "short_datetime": lambda moment: f"{local(moment).day} {local(moment):%b %Y, %H:%M}",
         "zone_name": lambda moment: local(moment).tzname() or "",
+        "utc_offset": lambda moment: utc_offset(local(moment)),
         "day_label": lambda day: f"{day:%A} {day.day} {day:%B %Y}",
         "day_anchor": lambda day: f"day-{day.isoformat()}",
+        "day_page": lambda day: f"{DAYS_DIR}/{day.isoformat()}.html",
+        "excerpt": excerpt,
+        "short_url": short_url,
         "post_anchor": post_anchor,
         "post_html": post_html,
         "text_html": lambda text: Markup(text_to_html(text)),
         "handle_label": handle_label,
         "warning_text": warning_text,
+        "thread_warnings": thread_warnings,
+        "conversation_posts": lambda thread: tuple(p for p in thread.posts if p.id in thread.conversation),
         "lang_tag": lambda tag: tag if tag and _LANGUAGE_TAG.fullmatch(tag) else "",
         "media_label": lambda kind: _MEDIA_LABELS.get(kind, "Attachment"),
         "safe_url": safe_url,
@@ -199,6 +218,32 @@ def warning_text(post: Post) -> str:
     return f"labelled {', '.join(post.labels)}" if post.labels else ""
 
 
+def excerpt(post: Post, width: int = 140) -> str:
+    text = " ".join((post.title or post.text).split())
+    return textwrap.shorten(text, width=width, placeholder=" …") if text else "(no text)"
+
+
+def short_url(url: str, width: int = 70) -> str:
+    """An address without its scheme, shortened in the middle: readable, never a page-wide line."""
+    shown = re.sub(r"^https?://", "", url.strip())
+    return shown if len(shown) <= width else f"{shown[: width - 21]}…{shown[-20:]}"
+
+
+def thread_warnings(thread: Thread) -> tuple[str, ...]:
+    """Every distinct warning of a thread's posts: one disclosure covers them all."""
+    return tuple(dict.fromkeys(text for text in map(warning_text, thread.posts) if text))
+
+
+def utc_offset(moment: datetime) -> str:
+    """``UTC+02:00``, ``UTC−06:00`` (a real minus sign), ``UTC`` for zero."""
+    offset = moment.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes > 0 else "\u2212"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def post_anchor(post: Post) -> str:
     """Fragment id for a post: its id is a URI, which is not a usable HTML id."""
     return "post-" + hashlib.sha1(post.id.encode("utf-8")).hexdigest()[:12]
@@ -217,14 +262,8 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _REL_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\shref=)([^>]*?)\srel="[^"]*"')
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
-# XML 1.0 forbids the C0 controls and HTML parsers flag C1 controls and noncharacters as
-# errors; untrusted text can carry any of them, and lone surrogates (JSON "\ud800") that
-# UTF-8 cannot even encode. Tab, line feed and carriage return stay.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-
-
 def _drop_control_characters(value: Any) -> Any:
-    if not isinstance(value, str) or not _CONTROL_CHARACTERS.search(value):
+    if not isinstance(value, str) or not CONTROL_CHARACTERS.search(value):
         return value
-    cleaned = _CONTROL_CHARACTERS.sub("", value)
+    cleaned = without_control_characters(value)
     return Markup(cleaned) if isinstance(value, Markup) else cleaned

@@ -101,6 +101,8 @@ ROOT = Post(
     html='<p>Keynote starting: libraries are infrastructure! <a href="https://bsky.app/hashtag/libcamp27">#libcamp27</a></p>',
     lang="en",
     hashtags=("libcamp27",),
+    links=("https://slides.example.org/keynote",),
+    like_count=4,
     card=LinkCard(
         url="https://slides.example.org/keynote",
         title=f"Slides {HOSTILE}",
@@ -122,7 +124,12 @@ CONTINUATION = Post(
         Media(kind="image", url="https://cdn.example.org/slide.jpg", alt=HOSTILE_ALT, width=1200, height=800),
         Media(kind="video", url="https://video.example.org/clip.m3u8", thumb="https://cdn.example.org/clip.jpg",
               alt="Speaker waving"),
+        Media(kind="image", url="https://cdn.example.org/undescribed.jpg"),
     ),
+    links=("https://video.example.org/recordings/keynote", "https://catalogue.example.org/shared?x=1#frag"),
+    like_count=12,
+    repost_count=3,
+    reply_count=1,
 )  # fmt: skip
 QUOTED = Post(
     id="at://did:plc:dan/app.bsky.feed.post/3kquoted",
@@ -145,7 +152,9 @@ REPLY = Post(
     reply_root=ROOT.id,
     quote=QUOTED,
     quote_id=QUOTED.id,
+    links=(QUOTED.url, "https://Catalogue.example.org/shared/?x=1"),
     content_warning="Spoilers for the closing panel",
+    like_count=2,
 )
 KEYNOTE_THREAD = Thread(root=ROOT, posts=(ROOT, CONTINUATION, REPLY), conversation=frozenset({REPLY.id}))
 

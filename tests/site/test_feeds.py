@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from aggregator.site import feeds
+from aggregator.models import Placement, Thread
 from aggregator.site.feeds import atom_id, entry_title
 from aggregator.site.pages import render_site
 from tests.site.builders import (
     BLOG,
     CONTINUATION,
+    HALLWAY,
     HOSTILE,
     ICAL_POST,
     KEYNOTE,
@@ -24,6 +26,7 @@ from tests.site.builders import (
     SITE_URL,
     all_posts,
     build_digest,
+    utc,
 )
 
 FORMATS = ("rss", "atom")
@@ -133,10 +136,15 @@ def test_conference_feed_categories_name_the_session(relative_site: Path) -> Non
     assert "tags" not in entries[ORPHAN.id]
 
 
-def test_conference_feed_is_capped_to_the_newest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds, "CONFERENCE_FEED_ENTRIES", 2)
-    parsed = parse(build(tmp_path) / "feed.rss")
-    assert [entry.id for entry in parsed.entries] == [ICAL_POST.id, ORPHAN.id]
+def test_conference_feed_carries_every_post_newest_first(tmp_path: Path) -> None:
+    digest = build_digest()
+    many = [dataclasses.replace(HALLWAY, id=f"https://glammr.us/users/bob/statuses/{n}", created_at=utc(1, 0) + timedelta(minutes=n)) for n in range(450)]
+    placements = (*digest.placements, *(Placement(Thread(root=post, posts=(post,)), None) for post in many))
+    render_site(dataclasses.replace(digest, placements=placements), tmp_path / "out")
+    for extension in FORMATS:
+        parsed = parse(tmp_path / "out" / f"feed.{extension}")
+        assert len(parsed.entries) == len(all_posts()) + 450
+        assert parsed.entries[0].id == ICAL_POST.id and parsed.entries[-1].id == many[0].id
 
 
 def test_empty_session_feed_is_still_valid(relative_site: Path) -> None:

@@ -60,7 +60,15 @@ def post_from_view(view: PostLike) -> Post | None:
         reply_root=record.reply.root.uri if record.reply else "",
         labels=label_values(view),
         canonical_url=_bridged_original(record),
+        like_count=_count(getattr(view, "like_count", None)),
+        repost_count=_count(getattr(view, "repost_count", None)),
+        reply_count=_count(getattr(view, "reply_count", None)),
     )
+
+
+def _count(value: Any) -> int:
+    """An engagement count from the AppView; 0 when absent or not a sane number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _bridged_original(record: models.AppBskyFeedPost.Record) -> str:

@@ -120,6 +120,9 @@ def status_to_post(status: Status, *, parent_uri: str = "", root_uri: str = "") 
         reply_root=root_uri if root_uri != uri else "",
         content_warning=str(status.get("spoiler_text") or "").strip(),
         labels=("sensitive",) if status.get("sensitive") and status.get("media_attachments") else (),
+        like_count=_int(status.get("favourites_count")) or 0,
+        repost_count=_int(status.get("reblogs_count")) or 0,
+        reply_count=_int(status.get("replies_count")) or 0,
     )
 
 
@@ -207,5 +210,4 @@ def _mention_handle(mention: Mapping[str, Any]) -> str:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and value > 0 else None
-
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
