@@ -174,4 +174,5 @@ def test_explain_shows_the_candidates_and_the_decision(config_path: Path, monkey
 
 def test_explain_an_unknown_post(config_path: Path) -> None:
     code, output = invoke("--config", str(config_path), "explain", "at://nope")
-    assert "at://nope" in output
+    assert code == 0
+    assert "at://nope: not in any thread (not collected, hidden, blocked or excluded)" in output
