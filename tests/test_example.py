@@ -15,28 +15,35 @@ import pytest
 from aggregator import pipeline
 from aggregator.config.model import load_config
 from aggregator.evaluation.metrics import score
+from aggregator.models import Digest
 from aggregator.site.pages import render_site
 from aggregator.store.sqlite import Store
+from tests.assignment.golden import assert_assignment_matches_golden, with_golden_sessions
 from tests.paths import DATA, EXAMPLE
 from tests.site.golden import assert_matches_golden
 
-GOLDEN = DATA / "example" / "index.html"
+GOLDEN_PAGE = DATA / "example" / "index.html"  # rendering: HTML bytes of the golden assignment
+GOLDEN_ASSIGNMENT = DATA / "example" / "assignment.tsv"  # assignment: which post is filed where
 FIXED_NOW = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example collected from its saved captures and built into a temporary folder."""
-    work = tmp_path_factory.mktemp("shelfcon")
-    config = load_config(EXAMPLE / "sources.yaml").model_copy(
-        update={"data_dir": work / "data", "output": work / "output"}
-    )
+def digest(tmp_path_factory: pytest.TempPathFactory) -> Digest:
+    """The example collected from its saved captures and assigned, not rendered."""
+    work = tmp_path_factory.mktemp("shelfcon-data")
+    config = load_config(EXAMPLE / "sources.yaml").model_copy(update={"data_dir": work})
     with Store(config.data_dir) as store:
         report = pipeline.collect_sources(config, store)
         assert not report.failed, [s.summary() for s in report.failed]
-        digest = pipeline.make_digest(config, store.posts(), clock=lambda: FIXED_NOW)
-    render_site(digest, config.output)
-    return config.output
+        return pipeline.make_digest(config, store.posts(), clock=lambda: FIXED_NOW)
+
+
+@pytest.fixture(scope="module")
+def built(digest: Digest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's site as the engine assigns it, built into a temporary folder."""
+    output = tmp_path_factory.mktemp("shelfcon") / "output"
+    render_site(digest, output)
+    return output
 
 
 def test_captures_match_their_generator_and_validate() -> None:
@@ -72,8 +79,13 @@ def test_assignment_reaches_the_target_on_the_example(built: Path) -> None:
     assert metrics.accuracy >= 0.93
 
 
-def test_index_matches_the_golden_page(built: Path) -> None:
-    assert_matches_golden((built / "index.html").read_text(encoding="utf-8"), GOLDEN)
+def test_assignment_matches_the_golden_table(digest: Digest) -> None:
+    assert_assignment_matches_golden(digest, GOLDEN_ASSIGNMENT)
+
+
+def test_index_of_the_golden_assignment_matches_the_golden_page(digest: Digest, tmp_path: Path) -> None:
+    render_site(with_golden_sessions(digest, GOLDEN_ASSIGNMENT), tmp_path / "output")
+    assert_matches_golden((tmp_path / "output" / "index.html").read_text(encoding="utf-8"), GOLDEN_PAGE)
 
 
 def test_posts_csv_matches_sessions_json_and_engagement_is_stored(built: Path) -> None:
