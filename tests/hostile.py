@@ -9,6 +9,7 @@ only to files inside the site.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -338,3 +339,19 @@ def has_xml_forbidden_characters(text: str) -> bool:
 
 def load_json(path: Path) -> object:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def published_post_ids(site: Path) -> set[str]:
+    """The ids of every post sessions.json publishes, filed or in the hallway."""
+    export = json.loads((site / "sessions.json").read_text(encoding="utf-8"))
+    filed = [post for session in export["sessions"] for post in session["posts"]]
+    return {post["id"] for post in [*filed, *export["unassigned"]]}
+
+
+def assert_published_and_escaped(site: Path, post_ids: set[str], payload: str = SCRIPT) -> None:
+    """The hostile posts ARE on the site (not dropped), and their payload shows as escaped text."""
+    __tracebackhide__ = True
+    missing = post_ids - published_post_ids(site)
+    assert post_ids and not missing, f"not on the site: {sorted(missing)}"
+    pages = "".join(path.read_text(encoding="utf-8") for path in site.rglob("*.html"))
+    assert html.escape(payload, quote=False) in pages.replace("&#39;", "'"), "the payload text was dropped, not escaped"

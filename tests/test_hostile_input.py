@@ -33,6 +33,7 @@ from tests.hostile import (
     HOSTILE_SESSION_IDS,
     QUOTED_URL,
     SCRIPT,
+    assert_published_and_escaped,
     audit_html,
     audit_site,
     has_xml_forbidden_characters,
@@ -267,6 +268,7 @@ def test_one_post_with_an_unparsable_url_does_not_break_the_build(tmp_path: Path
     post = hostile_post(1, url="https://[unclosed-ipv6/x", html=f'<a href="https://[x">{SCRIPT}</a>')
     site = build(tmp_path, hostile_digest([post]))
     assert audit_site(site).problems == []
+    assert_published_and_escaped(site, {post.id})
 
 
 # --- lone surrogates and impossible character references --------------------------------------------
@@ -277,6 +279,7 @@ def test_lone_surrogates_from_json_answers_do_not_break_the_build(tmp_path: Path
     post = dataclasses.replace(post, text="lone \udfff text", title="title \ud800")
     site = build(tmp_path, hostile_digest([post]))
     assert audit_site(site).problems == []
+    assert_published_and_escaped(site, {post.id})
     assert "lone \ufffd surrogate" in (site / "hallway.html").read_text(encoding="utf-8")
     json.loads((site / "sessions.json").read_text(encoding="utf-8"))
 

@@ -33,7 +33,16 @@ from aggregator.site.pages import render_site
 from tests.collectors.bluesky.fakes import Account, FakeBluesky, external_view, facet, images_view, link, with_media
 from tests.collectors.feed.fakes import feed_collector
 from tests.collectors.mastodon.fakes import account, mastodon_collector, status
-from tests.hostile import ATTRIBUTE_BREAKOUT, BAD_URLS, HOSTILE_DATA, SCRIPT, audit_html, audit_site, site_files
+from tests.hostile import (
+    ATTRIBUTE_BREAKOUT,
+    BAD_URLS,
+    HOSTILE_DATA,
+    SCRIPT,
+    assert_published_and_escaped,
+    audit_html,
+    audit_site,
+    site_files,
+)
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 
@@ -291,6 +300,7 @@ sources:
     render_site(digest, site)
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["site"]
     assert audit_site(site).problems == []
+    assert_published_and_escaped(site, {post.id for post in posts})
     files = site_files(site)
     assert all(f.count("/") <= 1 and ".." not in f for f in files if not f.startswith("pagefind/"))  # the search index has its own tree
     for path in sorted(p for p in site.rglob("*") if p.suffix in {".rss", ".atom"}):
@@ -465,6 +475,7 @@ def test_posts_at_the_edge_of_the_calendar_are_skipped_and_the_site_builds(
     site = tmp_path / "site"
     render_site(digest, site)
     assert audit_site(site).problems == []
+    assert_published_and_escaped(site, {post.id for post in posts})
 
 
 # --- JSON nested too deeply for the parser ---------------------------------------------------------------

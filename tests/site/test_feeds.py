@@ -39,7 +39,8 @@ def build(tmp_path: Path, *, site_url: str = "") -> Path:
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:
-    parsed = feedparser.parse(path.read_bytes())
+    # feedparser's own sanitizer would hide ours: read the entries exactly as we wrote them.
+    parsed = feedparser.parse(path.read_bytes(), sanitize_html=False)
     assert parsed.bozo is False, f"{path.name}: {parsed.get('bozo_exception')!r}"
     return parsed
 
@@ -93,8 +94,8 @@ def test_hostile_text_round_trips_as_text(relative_site: Path, extension: str) -
     (entry,) = parsed.entries
     assert entry.title == f"Recap: {HOSTILE}"
     assert entry.author == "Carol Blogger"
-    assert "<iframe" not in entry.summary and "<script" not in entry.summary
     assert "<em>metadata</em>" in entry.summary
+    assert "<iframe" not in entry.summary.lower() and "evil.example" not in entry.summary
 
 
 @pytest.mark.parametrize("extension", FORMATS)
