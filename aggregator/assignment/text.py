@@ -239,11 +239,6 @@ class PhraseSet:
         return sorted(hits)
 
 
-def hallway_phrases(phrases: str, extra: Iterable[str] = ()) -> list[str]:
-    """The hallway-chatter words or phrases a text (in phrase_form) contains."""
-    return PhraseSet(HALLWAY_PHRASES | set(extra)).found_in(phrases)
-
-
 def reflection_phrases(phrases: str) -> list[str]:
     """The looking-back phrases a text (in phrase_form) contains."""
     return sorted(p for p in REFLECTION_PHRASES if f" {p} " in phrases)

@@ -16,7 +16,7 @@ import importlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.clock import Clock, conference_zone, in_zone, system_clock
+from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import SourceError
 from aggregator.models import Conference, Post
 
@@ -78,7 +79,7 @@ class SourceState:
     last_error: str = ""
     # a server's 429 asked us to stay away until then (its Retry-After or RateLimit-Reset)
     rate_limited_until: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    progress: CollectorProgress | None = None  # the collector kind's own (its ``Progress`` class)
 
     def succeeded(self, at: datetime, **changes: Any) -> SourceState:
         """This state after a successful read at ``at``, with ``changes`` applied."""
@@ -122,6 +123,7 @@ class CollectResult:
 class Collector(ABC):
     type: ClassVar[str]
     Options: ClassVar[builtins.type[SourceOptions]]
+    Progress: ClassVar[builtins.type[CollectorProgress] | None] = None  # None: the common columns suffice
 
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:
         self.options = options
@@ -145,6 +147,12 @@ def load_builtin_collectors() -> dict[str, type[Collector]]:
     for module in BUILTIN_MODULES:
         importlib.import_module(f"aggregator.collectors.{module}")
     return REGISTRY
+
+
+def progress_class(kind: str) -> type[CollectorProgress] | None:
+    """The progress dataclass a source of type ``kind`` keeps (None: none, or an unknown type)."""
+    collector = load_builtin_collectors().get(kind)
+    return collector.Progress if collector is not None else None
 
 
 def collector_for(options: SourceOptions, context: CollectContext) -> Collector:

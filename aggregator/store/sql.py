@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self, TypeVar
 
-from aggregator.collectors import SourceState
+from aggregator.collectors import SourceState, progress_class
+from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import StoreError
 from aggregator.models import Post, post_from_dict, post_to_dict
 from aggregator.sanitize import well_formed
@@ -329,20 +330,20 @@ class SqlStore(PostStore):
 
     def state(self, source_name: str) -> SourceState:
         row = self._engine.execute(
-            "SELECT etag, last_modified, cursor, last_success, last_error, extra FROM source_state WHERE name = ?",
+            "SELECT etag, last_modified, cursor, last_success, last_error, extra, type FROM source_state WHERE name = ?",
             (source_name,),
         ).fetchone()
         if row is None:
             return SourceState()
-        extra = json.loads(row[5])
+        saved = json.loads(row[5])
         return SourceState(
             etag=row[0],
             last_modified=row[1],
             cursor=row[2],
             last_success=datetime.fromisoformat(row[3]) if row[3] else None,
             last_error=row[4],
-            rate_limited_until=_moment(extra.pop(RATE_LIMITED_UNTIL, None)),
-            extra=extra,
+            rate_limited_until=_moment(saved.get(RATE_LIMITED_UNTIL)),
+            progress=_progress(row[6], saved),
         )
 
     def record_failure(
@@ -361,7 +362,7 @@ class SqlStore(PostStore):
         self._write(write)
 
     def _write_state(self, name: str, source_type: str, state: SourceState, now: str) -> None:
-        extra = json.dumps(_extra_with_typed_fields(state), sort_keys=True, default=str)
+        extra = json.dumps(_extra_json(state), sort_keys=True, default=str)
         self._engine.execute(
             WRITE_STATE, (name, source_type, state.etag, state.last_modified, state.cursor, now, now, extra)
         )
@@ -413,15 +414,25 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-RATE_LIMITED_UNTIL = "rate_limited_until"  # SourceState.rate_limited_until, kept in the extra JSON
+# SourceState's fields kept in the ``extra`` JSON column (no schema change for them)
+RATE_LIMITED_UNTIL = "rate_limited_until"
+PROGRESS = "progress"
 
 
-def _extra_with_typed_fields(state: SourceState) -> dict[str, Any]:
-    """``extra`` with the typed fields kept inside its JSON (no schema change for them)."""
-    extra = {key: value for key, value in state.extra.items() if key != RATE_LIMITED_UNTIL}
+def _extra_json(state: SourceState) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
     if state.rate_limited_until is not None:
         extra[RATE_LIMITED_UNTIL] = _iso(state.rate_limited_until)
+    if state.progress is not None:
+        extra[PROGRESS] = state.progress.to_json()
     return extra
+
+
+def _progress(source_type: str, saved: dict[str, Any]) -> CollectorProgress | None:
+    """The typed progress of a row; rows written before it was typed kept its keys at the top."""
+    kind = progress_class(source_type)
+    raw = saved.get(PROGRESS, saved)
+    return kind.from_json(raw) if kind is not None and isinstance(raw, dict) else None
 
 
 def _moment(value: Any) -> datetime | None:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from aggregator.assignment.evidence import ProgrammeEvidence, ThreadClues, normalize_url
 from aggregator.assignment.settings import AssignmentSettings, SignalWeights
-from aggregator.assignment.text import TextIndex, hallway_phrases, phrase_form, reflection_phrases, tokenize
+from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, tokenize
 from aggregator.assignment.timing import TimeIndex
 from aggregator.models import Thread
 from tests.assignment.builders import load_case, make_post, make_session
@@ -53,18 +53,23 @@ def test_unique_terms_weigh_the_same_on_small_and_large_programmes() -> None:
     assert large.idf["wikidata"] == pytest.approx(1.0)
 
 
+def hallway_phrases(text: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The hallway chatter the engine finds (its PhraseSet of HALLWAY_PHRASES and hallway_words)."""
+    return PhraseSet(HALLWAY_PHRASES | set(extra)).found_in(phrase_form(text))
+
+
 def test_hallway_and_reflection_phrases() -> None:
-    assert hallway_phrases(phrase_form("The coffee line is long!")) == ["coffee", "coffee line"]
-    assert hallway_phrases(phrase_form("Coffeescript talk")) == []
-    assert hallway_phrases(phrase_form("At the Garderobe"), extra=["garderobe"]) == ["garderobe"]
+    assert hallway_phrases("The coffee line is long!") == ["coffee", "coffee line"]
+    assert hallway_phrases("Coffeescript talk") == []
+    assert hallway_phrases("At the Garderobe", extra=("garderobe",)) == ["garderobe"]
     assert reflection_phrases(phrase_form("Still thinking about that talk")) == ["still thinking", "that talk"]
 
 
 def test_hallway_chatter_is_recognised_in_german_french_and_spanish() -> None:
-    assert hallway_phrases(phrase_form("Auf dem Weg zum Veranstaltungsort")) == ["veranstaltungsort"]
-    assert hallway_phrases(phrase_form("Le déjeuner était excellent")) == ["déjeuner"]
-    assert hallway_phrases(phrase_form("¿Quién viene a cenar esta noche?")) == ["cenar"]
-    assert hallway_phrases(phrase_form("Retour d'expérience sur la cartographie")) == []  # a talk, not chatter
+    assert hallway_phrases("Auf dem Weg zum Veranstaltungsort") == ["veranstaltungsort"]
+    assert hallway_phrases("Le déjeuner était excellent") == ["déjeuner"]
+    assert hallway_phrases("¿Quién viene a cenar esta noche?") == ["cenar"]
+    assert hallway_phrases("Retour d'expérience sur la cartographie") == []  # a talk, not chatter
 
 
 def test_time_window_with_lead_and_reflection() -> None:

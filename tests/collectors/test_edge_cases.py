@@ -12,6 +12,7 @@ import pytest
 
 from aggregator import pipeline
 from aggregator.collectors import CollectResult, SourceState
+from aggregator.collectors.bluesky.collector import BlueskyProgress
 from aggregator.config.model import load_config
 from aggregator.models import Author, Post
 from aggregator.store.sqlite import Store
@@ -151,13 +152,13 @@ def test_a_saved_cursor_the_service_rejects_is_dropped_not_fatal(harness: Harnes
         fake.post(alice, text, facets=[facet(text, "#shelfcon", tag("shelfcon"))])
     options = {"hashtags": ["shelfcon"], "replies": "none", "check_deletions": False}
     _bounded(harness, 1, **options)
-    assert harness.state.extra["unfinished"]
+    assert BlueskyProgress.of(harness.state.progress).unfinished
 
     fake.script("app.bsky.feed.searchPosts", 400, {"error": "InvalidRequest", "message": "Malformed cursor"})
     second = _bounded(harness, 1, **options)
 
     assert "no longer accepts the saved cursor" in caplog.text
-    assert not harness.state.extra["unfinished"]  # given up, not retried every run
+    assert not BlueskyProgress.of(harness.state.progress).unfinished  # given up, not retried every run
     assert second.state.last_error == ""
 
 

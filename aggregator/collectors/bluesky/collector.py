@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -49,6 +50,7 @@ from aggregator.collectors.bluesky.publication import PublicationPolicy
 from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReader, Window, sort_time
 from aggregator.collectors.bluesky.replay import replayed_views
 from aggregator.collectors.bluesky.threads import may_continue
+from aggregator.collectors.progress import CollectorProgress
 from aggregator.http import RetryPolicy
 from aggregator.patterns import RegexPattern
 
@@ -136,10 +138,21 @@ class BlueskyOptions(SourceOptions):
         return not (self.feed or self.list or self.accounts)
 
 
+@dataclass(frozen=True)
+class BlueskyProgress(CollectorProgress):
+    """Where each query stopped, and the threads still followed (the login is a store blob)."""
+
+    newest: dict[str, str] = field(default_factory=dict)  # query key → newest indexedAt read
+    threads: dict[str, str] = field(default_factory=dict)  # thread root URI → when first followed
+    # query key → the pages a run's page bound left unread ({"since": …, "cursor": …} each)
+    unfinished: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
 @register
 class BlueskyCollector(Collector):
     type: ClassVar[str] = "bluesky"
     Options: ClassVar[builtins.type[SourceOptions]] = BlueskyOptions
+    Progress: ClassVar[builtins.type[CollectorProgress] | None] = BlueskyProgress
     options: BlueskyOptions
     retry_policy: RetryPolicy = RetryPolicy()
     sleep: Callable[[float], None] = staticmethod(time.sleep)
@@ -165,8 +178,9 @@ class BlueskyCollector(Collector):
         return CollectResult(verdict.posts, state.succeeded(self.context.now()), verdict.withheld, notes, withheld=verdict.withheld)
 
     def _live(self, reader: ServiceReader, state: SourceState) -> CollectResult:
-        newest: dict[str, str] = dict(state.extra.get("newest", {}))
-        unfinished: dict[str, list[dict[str, str]]] = {k: list(v) for k, v in state.extra.get("unfinished", {}).items()}
+        saved = BlueskyProgress.of(state.progress)
+        newest = dict(saved.newest)
+        unfinished = {key: list(pages) for key, pages in saved.unfinished.items()}
         matching = _unique(self._matching(reader, newest, unfinished))
         rechecked, gone = self._recheck(reader)
         threads, followed = self._with_threads(reader, [*matching, *_recent(rechecked, self.context.now())], state)
@@ -176,7 +190,7 @@ class BlueskyCollector(Collector):
         withheld_stored = self.publisher.judge(rechecked, profiles=profiles).withheld
         withheld = tuple(uri for uri in dict.fromkeys((*verdict.withheld, *withheld_stored)) if uri not in gone)
         deleted = (*gone, *withheld)
-        extra = {**state.extra, "newest": newest, "threads": followed, "unfinished": unfinished}
+        progress = BlueskyProgress(newest=newest, threads=followed, unfinished=unfinished)
         notes = (
             f"{len(matching)} matching posts, {len(views) - len(matching)} from threads, "
             f"{len(verdict.posts)} kept, {len(deleted)} deleted or withheld, {reader.client.calls} calls",
@@ -184,7 +198,7 @@ class BlueskyCollector(Collector):
         )
         cursor = max(newest.values(), default=state.cursor)
         return CollectResult(
-            verdict.posts, state.succeeded(self.context.now(), cursor=cursor, extra=extra), deleted, notes, withheld=withheld
+            verdict.posts, state.succeeded(self.context.now(), cursor=cursor, progress=progress), deleted, notes, withheld=withheld
         )
 
     def _matching(
@@ -252,7 +266,7 @@ class BlueskyCollector(Collector):
         if self.options.replies == "none":
             return [], {}
         now = self.context.now()
-        followed = {uri: when for uri, when in state.extra.get("threads", {}).items()
+        followed = {uri: when for uri, when in BlueskyProgress.of(state.progress).threads.items()
                     if datetime.fromisoformat(when) >= now - FOLLOW_THREADS}  # fmt: skip
         queue = [*followed, *(v.uri for v in sorted(matching, key=sort_time) if may_continue(v))]
         covered: set[str] = set()

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -41,6 +42,7 @@ from aggregator.collectors.mastodon.statuses import (
     tag_names,
 )
 from aggregator.collectors.mastodon.threads import RepliesPolicy, StatusPool, pick_threads
+from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import AuthError, SourceError
 from aggregator.http import RetryPolicy
 from aggregator.models import Post
@@ -125,10 +127,20 @@ def server_base_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+@dataclass(frozen=True)
+class MastodonProgress(CollectorProgress):
+    """Per server and hashtag ("<server> #<tag>"): where reading stopped, and threads to re-check."""
+
+    min_id: dict[str, str] = field(default_factory=dict)  # the newest status id read
+    backfill_max_id: dict[str, str] = field(default_factory=dict)  # where an interrupted backfill resumes
+    open_threads: list[dict[str, str]] = field(default_factory=list)  # {"server", "id", "uri"} each
+
+
 @register
 class MastodonCollector(Collector):
     type = "mastodon"
     Options = MastodonOptions
+    Progress = MastodonProgress
     retry_policy: ClassVar[RetryPolicy] = RetryPolicy()
 
     options: MastodonOptions
@@ -157,9 +169,9 @@ class MastodonCollector(Collector):
     def _read_servers(self, state: SourceState, run: _Run) -> SourceState:
         if not run.tags:
             raise SourceError("no hashtags to read: set `hashtags:` on the source or the conference")
-        cursors: dict[str, str] = dict(state.extra.get("min_id") or {})
-        backfills: dict[str, str] = dict(state.extra.get("backfill_max_id") or {})
-        open_threads = [t for t in state.extra.get("open_threads") or () if isinstance(t, dict)]
+        saved = MastodonProgress.of(state.progress)
+        cursors, backfills = dict(saved.min_id), dict(saved.backfill_max_id)
+        open_threads = [t for t in saved.open_threads if isinstance(t, dict)]
         failures: list[SourceError] = []
         failed_servers: set[str] = set()
         token = os.environ.get(self.options.token_env, "").strip()
@@ -186,8 +198,8 @@ class MastodonCollector(Collector):
         still_open = self._still_open(run)
         known = {t["uri"] for t in still_open}
         unread = [t for t in open_threads if t.get("server") in failed_servers and t.get("uri") not in known]
-        extra = {**state.extra, "min_id": cursors, "backfill_max_id": backfills, "open_threads": [*still_open, *unread]}
-        return dataclasses.replace(state, extra=extra)
+        progress = MastodonProgress(min_id=cursors, backfill_max_id=backfills, open_threads=[*still_open, *unread])
+        return dataclasses.replace(state, progress=progress)
 
     def _read_server(
         self,

@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from aggregator.collectors import SourceState
+from aggregator.collectors.mastodon.collector import MastodonProgress
 from aggregator.errors import AuthError, SourceError
 from tests.collectors.mastodon.fakes import (
     T0,
@@ -228,7 +229,7 @@ def test_old_threads_are_not_read_again(tmp_path: Path, mastodon: FakeMastodon) 
 
     result = collect(tmp_path, mastodon)  # T0 is long before "now" minus the default 6 hours
 
-    assert result.state.extra["open_threads"] == []
+    assert MastodonProgress.of(result.state.progress).open_threads == []
 
 
 # --- the same status through several servers ---------------------------------------------
@@ -257,7 +258,7 @@ def test_cursors_are_kept_per_server_and_tag(tmp_path: Path, mastodon: FakeMasto
 
     state = mastodon_collector(tmp_path, instances=(mastodon.base_url, elsewhere.base_url)).collect(SourceState()).state
 
-    assert state.extra["min_id"] == {
+    assert MastodonProgress.of(state.progress).min_id == {
         f"{mastodon.base_url} #c4l27": str(113_000_000_000_000_003),
         f"{elsewhere.base_url} #c4l27": str(113_000_000_000_007_003),
     }
@@ -274,7 +275,7 @@ def test_one_failing_server_does_not_lose_the_others(
 
     assert len(result.posts) == 2
     assert any(note.startswith("FAILED") and "502" in note for note in result.notes)
-    assert f"{failing} #c4l27" not in result.state.extra["min_id"]
+    assert f"{failing} #c4l27" not in MastodonProgress.of(result.state.progress).min_id
 
 
 def test_every_server_failing_is_a_source_error(tmp_path: Path, httpserver: HTTPServer) -> None:
@@ -480,7 +481,7 @@ def test_window_end_leaves_later_tagged_posts_out(tmp_path: Path, mastodon: Fake
     result = mastodon_collector(tmp_path, context, instances=(mastodon.base_url,)).collect(SourceState())
 
     assert len(result.posts) == 3
-    assert result.state.extra["min_id"][f"{mastodon.base_url} #c4l27"] == str(113_000_000_000_000_005)
+    assert MastodonProgress.of(result.state.progress).min_id[f"{mastodon.base_url} #c4l27"] == str(113_000_000_000_000_005)
 
 
 def test_a_server_without_hashtag_timelines_says_so(tmp_path: Path, mastodon: FakeMastodon) -> None:
@@ -501,9 +502,9 @@ def test_a_server_failing_while_reading_threads_keeps_its_old_cursor(
     old_cursors = {f"{failing} #c4l27": "5"}
 
     result = mastodon_collector(tmp_path, instances=(mastodon.base_url, failing)).collect(
-        SourceState(extra={"min_id": old_cursors})
+        SourceState(progress=MastodonProgress(min_id=old_cursors))
     )
 
     assert any(note.startswith("FAILED") and "503" in note for note in result.notes)
-    assert result.state.extra["min_id"][f"{failing} #c4l27"] == "5"  # its statuses are read again next time
+    assert MastodonProgress.of(result.state.progress).min_id[f"{failing} #c4l27"] == "5"  # its statuses are read again next time
     assert root["uri"] in {p.id for p in result.posts}  # what was read is not thrown away

@@ -71,7 +71,7 @@ def test_replay_filters_by_hashtag(tmp_path: Path) -> None:
 def test_replay_keeps_no_live_state(tmp_path: Path) -> None:
     state = replay(tmp_path).state
 
-    assert state.extra == {} and state.cursor == ""
+    assert state.progress is None and state.cursor == ""
 
 
 @pytest.mark.parametrize("content", ["not json", '{"error": "Record not found"}', "42"])
