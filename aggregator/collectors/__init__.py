@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from aggregator.clock import Clock, conference_zone, in_zone, system_clock
 from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import SourceError
+from aggregator.http import RetryPolicy
 from aggregator.models import Conference, Post
 
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
@@ -124,6 +125,7 @@ class Collector(ABC):
     type: ClassVar[str]
     Options: ClassVar[builtins.type[SourceOptions]]
     Progress: ClassVar[builtins.type[CollectorProgress] | None] = None  # None: the common columns suffice
+    retry_policy: RetryPolicy = RetryPolicy()  # how a live read retries (tests set a faster one)
 
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:
         self.options = options

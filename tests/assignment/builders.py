@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator.assignment import AssignmentSettings, assign
 from aggregator.models import Author, Conference, Media, Post, Session
+from aggregator.threads import build_threads
 
 DATA = Path(__file__).parent / "data"
 
@@ -67,3 +70,30 @@ def make_post(id: str, author: str, time: str, text: str, **fields: Any) -> Post
 def _post(raw: dict[str, Any]) -> Post:
     fields = {k: v for k, v in raw.items() if k not in {"expected", "case"}}
     return make_post(**fields)
+
+
+# --- useR! 2019, where the real posts of the test_real_* files come from --------------------------
+
+USER_2019 = Conference("useR!", ("user2019",), "Europe/Paris")
+USER_2019_DAY = "2019-07-10"
+
+
+def user2019_talk(id: str, title: str, start: str = "11:30", end: str = "11:48", **fields: Any) -> Session:
+    """A talk on 10 July 2019, Toulouse time; by default in the 11:30 block of parallel talks."""
+    return make_session(id, title, user2019_time(start), user2019_time(end), **fields)
+
+
+def user2019_time(clock: str) -> str:
+    """"11:35" → that moment of 10 July 2019 in Toulouse, as ISO text."""
+    return f"{USER_2019_DAY}T{clock}:00+02:00"
+
+
+def filed_threads(posts: Iterable[Post], sessions: Sequence[Session], conference: Conference = USER_2019) -> dict[str, str | None]:
+    """Thread id → the session the engine (default settings) files it under; None: the hallway."""
+    result = assign(build_threads(list(posts)), sessions, conference, AssignmentSettings())
+    return {placement.thread.id: placement.session_id for placement in result}
+
+
+def tidyr_talk(abstract: str) -> Session:
+    """Hadley Wickham's tidyr talk at useR! 2019, in the 11:30 block (each file gives its own abstract)."""
+    return user2019_talk("tidy", "Enhancements to data tidying", room="Concorde", speakers=("Hadley Wickham",), abstract=abstract)

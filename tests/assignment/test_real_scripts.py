@@ -2,47 +2,36 @@
 
 from __future__ import annotations
 
-from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.text import phrase_form, tokenize
-from aggregator.models import Conference
-from aggregator.threads import build_threads
-from tests.assignment.builders import make_post, make_session
+from tests.assignment.builders import filed_threads, make_post, user2019_talk, user2019_time
 
 SESSIONS = (
-    make_session(
+    user2019_talk(
         "glue",
         "glue: interpreted string literals",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
         room="Concorde",
         speakers=("Jim Hester",),
         abstract="string interpolation",
     ),
-    make_session(
+    user2019_talk(
         "arr",
         "Simple arrays",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
         room="Forum",
         speakers=("Davis Vaughan",),
         abstract="rray broadcasting",
     ),
-    make_session(
+    user2019_talk(
         "ja",
         "東京大学の講演",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
         room="Lab",
         speakers=("Sato Kenji",),
         abstract="機械学習の話",
     ),
 )
-CONFERENCE = Conference("useR!", ("user2019",), "Europe/Paris")
 
 
 def filed(text: str) -> str | None:
-    post = make_post("p", "zoe", "2019-07-10T11:40:00+02:00", text)
-    return assign(build_threads([post]), SESSIONS, CONFERENCE, AssignmentSettings())[0].session_id
+    return filed_threads([make_post("p", "zoe", user2019_time("11:40"), text)], SESSIONS)["p"]
 
 
 def test_latin_terms_inside_japanese_are_words() -> None:

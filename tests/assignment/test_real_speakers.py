@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.handles import SpeakerAccounts, compact_form
-from aggregator.models import Author, Conference, Post
-from aggregator.threads import build_threads
-from tests.assignment.builders import make_post, make_session
+from aggregator.models import Author, Post
+from tests.assignment.builders import filed_threads, make_post, tidyr_talk, user2019_talk
 
 SPEAKERS = ("Thomas Lumley", "Colin Gillespie", "Jennifer Bryan", "Davis Vaughan", "Jim Hester", "Hadley Wickham")
 PROGRAMME = tuple(
-    make_session(
+    user2019_talk(
         f"s{n}",
         f"Talk number {n}",
-        f"2019-07-10T{10 + n}:00:00+02:00",
-        f"2019-07-10T{10 + n}:30:00+02:00",
+        f"{10 + n}:00",
+        f"{10 + n}:30",
         room="Hall",
         speakers=(name,),
     )
@@ -52,35 +50,24 @@ def test_handles_that_do_not(handle: str) -> None:
 
 # Two parallel talks; a third, by Mine, later in the day.
 SESSIONS = (
-    make_session(
-        "tidy",
-        "Enhancements to data tidying",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
-        room="Concorde",
-        speakers=("Hadley Wickham",),
-        abstract="pivot functions for tidy data",
-    ),
-    make_session(
+    tidyr_talk("pivot functions for tidy data"),
+    user2019_talk(
         "box",
         "Data Science in a Box",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
         room="Cassiopee",
         speakers=("Mine Çetinkaya-Rundel",),
         abstract="a course for teaching",
     ),
-    make_session(
+    user2019_talk(
         "late",
         "Shiny in production",
-        "2019-07-10T16:00:00+02:00",
-        "2019-07-10T16:18:00+02:00",
+        "16:00",
+        "16:18",
         room="Concorde",
         speakers=("Romain François",),
         abstract="deploying apps",
     ),
 )
-CONFERENCE = Conference("useR!", ("user2019",), "Europe/Paris")
 
 
 def post_by(post_id: str, handle: str, display: str, time: str, text: str) -> Post:
@@ -89,8 +76,7 @@ def post_by(post_id: str, handle: str, display: str, time: str, text: str) -> Po
 
 
 def filed(posts: list[Post]) -> dict[str, str | None]:
-    result = assign(build_threads(posts), SESSIONS, CONFERENCE, AssignmentSettings())
-    return {p.thread.id: p.session_id for p in result}
+    return filed_threads(posts, SESSIONS)
 
 
 def test_an_account_whose_display_name_is_a_speakers_names_that_speaker() -> None:

@@ -7,15 +7,14 @@ from datetime import datetime
 
 from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.timing import TimeIndex
-from aggregator.models import Conference, Post
+from aggregator.models import Post, Session
 from aggregator.threads import build_threads
-from tests.assignment.builders import make_post, make_session
+from tests.assignment.builders import USER_2019 as CONFERENCE
+from tests.assignment.builders import filed_threads, make_post, user2019_talk, user2019_time
 
-DAY = "2019-07-10T"
 
-
-def talk(id: str, start: str, end: str, room: str, title: str, **fields: object) -> object:
-    return make_session(id, title, f"{DAY}{start}:00+02:00", f"{DAY}{end}:00+02:00", room=room, **fields)
+def talk(id: str, start: str, end: str, room: str, title: str, **fields: object) -> Session:
+    return user2019_talk(id, title, start, end, room=room, **fields)
 
 
 KEYNOTE = talk(
@@ -38,16 +37,13 @@ PARALLEL = tuple(
     for n, (start, end) in enumerate((("11:30", "11:48"), ("11:48", "12:06")))
 )
 SESSIONS = (KEYNOTE, *PARALLEL)
-CONFERENCE = Conference("useR!", ("user2019",), "Europe/Paris")
 
 
 def filed(*posts: Post) -> dict[str, str | None]:
-    result = assign(build_threads(posts), SESSIONS, CONFERENCE, AssignmentSettings())
-    return {p.thread.id: p.session_id for p in result}
+    return filed_threads(posts, SESSIONS)
 
 
-def at(time: str) -> str:
-    return f"{DAY}{time}:00+02:00"
+at = user2019_time
 
 
 def test_a_keynote_is_a_plenary_with_a_longer_reflection_window() -> None:

@@ -6,34 +6,21 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregator.assignment import AssignmentSettings, assign
 from aggregator.assignment.evidence import ThreadClues, linked_account, normalize_url
 from aggregator.assignment.text import TextIndex, tokenize, url_words
-from aggregator.models import Conference, Thread
-from aggregator.threads import build_threads
-from tests.assignment.builders import make_post, make_session
+from aggregator.models import Thread
+from tests.assignment.builders import filed_threads, make_post, tidyr_talk, user2019_talk
 
 SESSIONS = (
-    make_session(
-        "tidy",
-        "Enhancements to data tidying",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
-        room="Concorde",
-        speakers=("Hadley Wickham",),
-        abstract="New pivot functions in tidyr. Code at https://github.com/tidyverse/tidyr and https://tidyr.tidyverse.org",
-    ),
-    make_session(
+    tidyr_talk("New pivot functions in tidyr. Code at https://github.com/tidyverse/tidyr and https://tidyr.tidyverse.org"),
+    user2019_talk(
         "shiny",
         "Logging events in Shiny apps",
-        "2019-07-10T11:30:00+02:00",
-        "2019-07-10T11:48:00+02:00",
         room="Saint-Exupery",
         speakers=("Kamil Wais",),
         abstract="The shinyEventLogger package, see https://github.com/kalimu/shinyEventLogger/blob/master/README.html",
     ),
 )
-CONFERENCE = Conference("useR!", ("user2019",), "Europe/Paris")
 AT = "2019-07-10T11:35:00+02:00"
 
 UNREADABLE = (
@@ -49,9 +36,7 @@ UNREADABLE = (
 
 
 def placements(text: str, **fields: object) -> dict[str, str | None]:
-    post = make_post("p", "zoe", AT, text, **fields)
-    result = assign(build_threads([post]), SESSIONS, CONFERENCE, AssignmentSettings())
-    return {p.thread.id: p.session_id for p in result}
+    return filed_threads([make_post("p", "zoe", AT, text, **fields)], SESSIONS)
 
 
 def test_url_pieces_are_no_words() -> None:
@@ -111,5 +96,4 @@ def test_no_url_shaped_string_is_ever_an_error(url: str, before: str) -> None:
     ThreadClues.of(Thread(root=post, posts=(post,)))
     url_words(url)
     tokenize(text)
-    result = assign(build_threads([post]), SESSIONS, CONFERENCE, AssignmentSettings())
-    assert len(result) == 1
+    assert len(filed_threads([post], SESSIONS)) == 1

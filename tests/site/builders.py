@@ -9,6 +9,7 @@ import dataclasses
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
+from typing import Any
 
 from aggregator.models import (
     Author,
@@ -52,6 +53,32 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
     return at(day, hour, minute).astimezone(UTC)
 
 
+def bluesky_post(author: Author, rkey: str, created_at: datetime, text: str, **fields: Any) -> Post:
+    """A Bluesky post whose id and address follow from its author and record key; HTML: its text."""
+    return Post(
+        id=f"at://{author.id}/app.bsky.feed.post/{rkey}",
+        source="bluesky",
+        url=f"https://bsky.app/profile/{author.handle}/post/{rkey}",
+        author=author,
+        created_at=created_at,
+        text=text,
+        **{"html": f"<p>{text}</p>", **fields},
+    )
+
+
+def mastodon_post(author: Author, number: int, created_at: datetime, text: str, **fields: Any) -> Post:
+    """A Mastodon status whose uri and address follow from its author and number; HTML: its text."""
+    return Post(
+        id=f"{author.id}/statuses/{number}",
+        source="mastodon",
+        url=f"{author.url}/{number}",
+        author=author,
+        created_at=created_at,
+        text=text,
+        **{"html": f"<p>{text}</p>", **fields},
+    )
+
+
 KEYNOTE = Session(
     id="101",
     title="Opening keynote: Libraries as infrastructure",
@@ -91,13 +118,11 @@ ICAL = Session(
 )
 SESSIONS = (KEYNOTE, METADATA, LIGHTNING, ICAL)
 
-ROOT = Post(
-    id="at://did:plc:alice/app.bsky.feed.post/3kroot",
-    source="bluesky",
-    url="https://bsky.app/profile/alice.bsky.social/post/3kroot",
-    author=ALICE,
-    created_at=utc(2, 9, 5),
-    text="Keynote starting: libraries are infrastructure! #libcamp27",
+ROOT = bluesky_post(
+    ALICE,
+    "3kroot",
+    utc(2, 9, 5),
+    "Keynote starting: libraries are infrastructure! #libcamp27",
     html='<p>Keynote starting: libraries are infrastructure! <a href="https://bsky.app/hashtag/libcamp27">#libcamp27</a></p>',
     lang="en",
     hashtags=("libcamp27",),
@@ -110,13 +135,11 @@ ROOT = Post(
         thumb="https://cdn.example.org/card.jpg",
     ),
 )
-CONTINUATION = Post(
-    id="at://did:plc:alice/app.bsky.feed.post/3kcont",
-    source="bluesky",
-    url="https://bsky.app/profile/alice.bsky.social/post/3kcont",
-    author=ALICE,
-    created_at=utc(2, 9, 20),
-    text="The slide on shared cataloguing:\x0b",
+CONTINUATION = bluesky_post(
+    ALICE,
+    "3kcont",
+    utc(2, 9, 20),
+    "The slide on shared cataloguing:\x0b",
     html="<p>The slide on shared cataloguing:\x0b</p><script>alert(2)</script>",
     reply_parent=ROOT.id,
     reply_root=ROOT.id,
@@ -131,22 +154,12 @@ CONTINUATION = Post(
     repost_count=3,
     reply_count=1,
 )  # fmt: skip
-QUOTED = Post(
-    id="at://did:plc:dan/app.bsky.feed.post/3kquoted",
-    source="bluesky",
-    url="https://bsky.app/profile/dan.example.com/post/3kquoted",
-    author=DAN,
-    created_at=utc(1, 18),
-    text="Looking forward to the keynote tomorrow",
-    html="<p>Looking forward to the keynote tomorrow</p>",
-)
-REPLY = Post(
-    id="https://glammr.us/users/bob/statuses/111",
-    source="mastodon",
-    url="https://glammr.us/@bob/111",
-    author=BOB,
-    created_at=utc(2, 9, 30),
-    text="Agreed, and see this earlier post",
+QUOTED = bluesky_post(DAN, "3kquoted", utc(1, 18), "Looking forward to the keynote tomorrow")
+REPLY = mastodon_post(
+    BOB,
+    111,
+    utc(2, 9, 30),
+    "Agreed, and see this earlier post",
     html='<p>Agreed, and see <a href="javascript:alert(3)" onclick="x()">this</a> earlier post</p>',
     reply_parent=CONTINUATION.id,
     reply_root=ROOT.id,
@@ -170,16 +183,7 @@ BLOG = Post(
 )
 BLOG_THREAD = Thread(root=BLOG, posts=(BLOG,))
 
-HALLWAY = Post(
-    id="https://glammr.us/users/bob/statuses/222",
-    source="mastodon",
-    url="https://glammr.us/@bob/222",
-    author=BOB,
-    created_at=utc(2, 12, 30),
-    text="Lunch queue is long",
-    html="<p>Lunch queue is long</p>",
-    labels=("graphic-media",),
-)
+HALLWAY = mastodon_post(BOB, 222, utc(2, 12, 30), "Lunch queue is long", labels=("graphic-media",))
 ORPHAN = Post(
     id="feed-entry-without-scheme 7",
     source="feed",
@@ -190,15 +194,7 @@ ORPHAN = Post(
     text="Orphaned notes",
     html="",
 )
-ICAL_POST = Post(
-    id="at://did:plc:dan/app.bsky.feed.post/3kpanel",
-    source="bluesky",
-    url="https://bsky.app/profile/dan.example.com/post/3kpanel",
-    author=DAN,
-    created_at=utc(3, 16, 10),
-    text="Panel time",
-    html="<p>Panel time</p>",
-)
+ICAL_POST = bluesky_post(DAN, "3kpanel", utc(3, 16, 10), "Panel time")
 
 CONFERENCE = Conference(
     name=f"LibCamp 2027 {HOSTILE}",

@@ -51,7 +51,6 @@ from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReade
 from aggregator.collectors.bluesky.replay import replayed_views
 from aggregator.collectors.bluesky.threads import may_continue
 from aggregator.collectors.progress import CollectorProgress
-from aggregator.http import RetryPolicy
 from aggregator.patterns import RegexPattern
 
 log = logging.getLogger(__name__)
@@ -154,7 +153,6 @@ class BlueskyCollector(Collector):
     Options: ClassVar[builtins.type[SourceOptions]] = BlueskyOptions
     Progress: ClassVar[builtins.type[CollectorProgress] | None] = BlueskyProgress
     options: BlueskyOptions
-    retry_policy: RetryPolicy = RetryPolicy()
     sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def __init__(self, options: SourceOptions, context: CollectContext) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -31,7 +31,7 @@ from aggregator.collectors import (
 )
 from aggregator.collectors.feed.entries import FeedEntry, category_key, entry_to_post, feed_info
 from aggregator.errors import SourceError
-from aggregator.http import RetryPolicy, make_client, network_settings, raise_for_status, request
+from aggregator.http import make_client, network_settings, raise_for_status, request
 from aggregator.models import Post
 
 ACCEPT = (
@@ -98,7 +98,6 @@ class FeedDocument:
 class FeedCollector(Collector):
     type = "feed"
     Options = FeedOptions
-    retry_policy: ClassVar[RetryPolicy] = RetryPolicy()
 
     options: FeedOptions
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
@@ -44,7 +44,6 @@ from aggregator.collectors.mastodon.statuses import (
 from aggregator.collectors.mastodon.threads import RepliesPolicy, StatusPool, pick_threads
 from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import AuthError, SourceError
-from aggregator.http import RetryPolicy
 from aggregator.models import Post
 
 MAX_OPEN_THREADS = 300
@@ -141,7 +140,6 @@ class MastodonCollector(Collector):
     type = "mastodon"
     Options = MastodonOptions
     Progress = MastodonProgress
-    retry_policy: ClassVar[RetryPolicy] = RetryPolicy()
 
     options: MastodonOptions
 

@@ -27,5 +27,5 @@ def make_context(tmp_path: Path, start: datetime | None = None, end: datetime | 
 
 def feed_collector(tmp_path: Path, context: CollectContext | None = None, **options: Any) -> FeedCollector:
     collector = FeedCollector(FeedOptions(type="feed", **options), context or make_context(tmp_path))
-    collector.retry_policy = FAST_RETRIES  # type: ignore[misc]  # keep retry tests fast
+    collector.retry_policy = FAST_RETRIES  # keep retry tests fast
     return collector

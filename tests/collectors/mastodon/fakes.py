@@ -56,7 +56,7 @@ def mastodon_collector(tmp_path: Path, context: CollectContext | None = None, **
     """A collector with fast retries; `replies` defaults to "self" here so tests state when they want others'."""
     options.setdefault("replies", "self")
     collector = MastodonCollector(MastodonOptions(type="mastodon", **options), context or make_context(tmp_path))
-    collector.retry_policy = FAST_RETRIES  # type: ignore[misc]  # keep retry tests fast
+    collector.retry_policy = FAST_RETRIES  # keep retry tests fast
     return collector
 
 
