@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
@@ -32,14 +33,15 @@ from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
 from aggregator.http import network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
-from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
+from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
+from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.site.pages import SiteReport, render_site
 from aggregator.store import PostStore as Store  # any engine
+from aggregator.store import open_store
 from aggregator.threads import build_threads
 
 log = logging.getLogger(__name__)
 
-PROGRAMME_CACHE = "programme.cache"  # the last programme read from a URL, used when it cannot be read
 PROGRAMME_HEALTH = "programme"  # the source-state row holding the remote programme's health
 Progress = Callable[[str, int], None]  # (source label, items read so far)
 
@@ -91,15 +93,25 @@ class Schedule:
     programme: LoadedProgramme | None = None  # where the programme came from, and what went wrong
 
 
-def load_schedule(config: Config, offline: bool = False, *, accept_programme: bool = False, save: bool = True) -> Schedule:
+def load_schedule(
+    config: Config,
+    offline: bool = False,
+    *,
+    accept_programme: bool = False,
+    save: bool = True,
+    saved: Blobs | None = None,
+) -> Schedule:
     """The conference as configured, its dates taken from the programme when there is one.
 
     ``offline``: never fetch a remote programme; use its saved copy if there is one.
     ``accept_programme``: apply a download that lost more than half the sessions at once.
     ``save``: let a good download replace the saved copy (`check` only looks).
+    ``saved``: the store's saved values, where the copy is kept (None: the configured store is
+    opened for them, only when the programme is remote).
     """
-    policy = CachePolicy(config.data_dir / PROGRAMME_CACHE, offline=offline, save=save, accept_shrink=accept_programme)
-    loaded = _programme(config, policy)
+    with _saved_values(config, saved) as values:
+        policy = CachePolicy(SavedCopy(values), offline=offline, save=save, accept_shrink=accept_programme)
+        loaded = _programme(config, policy)
     sessions = loaded.programme.sessions if loaded else ()
     start, end = _conference_span(config, sessions)
     conference = Conference(
@@ -112,6 +124,15 @@ def load_schedule(config: Config, offline: bool = False, *, accept_programme: bo
         description=config.conference.description,
     )
     return Schedule(conference, sessions, loaded)
+
+
+@contextmanager
+def _saved_values(config: Config, saved: Blobs | None) -> Iterator[Blobs]:
+    if saved is not None or not is_remote(config.programme):
+        yield saved or FileBlobs(config.data_dir)  # a local programme keeps no copy: nothing is written
+        return
+    with open_store(config) as store:
+        yield store.blobs
 
 
 def _programme(config: Config, policy: CachePolicy) -> LoadedProgramme | None:
@@ -153,19 +174,27 @@ def collect_sources(
     clock: Clock = system_clock,
 ) -> CollectReport:
     """Read every enabled source (or the ``only`` ones) into ``store``, each on its own."""
-    schedule = schedule or load_schedule(config)
+    schedule = schedule or load_schedule(config, saved=store.blobs)
     _record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
-    context = collect_context(config, schedule.conference, clock)
+    context = collect_context(config, schedule.conference, clock, store.blobs)
     reports = tuple(_collect_one(source, context, config, store, progress) for source in selected)
     return CollectReport(reports)
 
 
-def collect_context(config: Config, conference: Conference, clock: Clock = system_clock) -> CollectContext:
-    """What every source of this run is given: the conference, the one collection window, the clock."""
+def collect_context(
+    config: Config, conference: Conference, clock: Clock = system_clock, saved: Blobs | None = None
+) -> CollectContext:
+    """What every source of this run is given: the conference, the one collection window, the clock,
+    and where to keep saved values (the store's, else files in the data folder)."""
     start, end = conference_window(conference)
     return CollectContext(
-        conference=conference, data_dir=config.data_dir, window_start=start, window_end=end, now=clock
+        conference=conference,
+        data_dir=config.data_dir,
+        saved=saved,
+        window_start=start,
+        window_end=end,
+        now=clock,
     )
 
 

@@ -142,7 +142,7 @@ def run(
     config = as_config(config)
     require_sources(config)
     with recorded_run(config, "run", clock) as recorded:
-        schedule = load_schedule(config, accept_programme=accept_programme)
+        schedule = load_schedule(config, accept_programme=accept_programme, saved=recorded.store.blobs)
         collected = collect_sources(config, recorded.store, progress=progress, schedule=schedule, clock=clock)
         recorded.collected(collected)
         built = build_site(config, recorded.store, schedule, clock)
@@ -164,7 +164,7 @@ def collect(
     """
     config = as_config(config)
     with recorded_run(config, "collect", clock, only) as recorded:
-        schedule = load_schedule(config, accept_programme=accept_programme)
+        schedule = load_schedule(config, accept_programme=accept_programme, saved=recorded.store.blobs)
         report = collect_sources(config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock)
         recorded.collected(report)
     return report
@@ -174,7 +174,7 @@ def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
     """Render the site from the store into the output folder (atomically); reads no network for posts."""
     config = as_config(config)
     with recorded_run(config, "build", clock) as recorded:
-        report = build_site(config, recorded.store, load_schedule(config), clock)
+        report = build_site(config, recorded.store, load_schedule(config, saved=recorded.store.blobs), clock)
         recorded.built(report)
     return report
 

@@ -28,6 +28,7 @@ from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import SourceError
 from aggregator.http import RetryPolicy
 from aggregator.models import Conference, Post
+from aggregator.saved_values import Blobs, FileBlobs
 
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
 
@@ -96,7 +97,8 @@ class CollectContext:
     """What the pipeline gives every collector."""
 
     conference: Conference
-    data_dir: Path  # the store's folder: collectors may keep files here (e.g. a login session)
+    data_dir: Path  # the store's folder
+    saved: Blobs | None = None  # saved values such as a login session: the store's (None: files in data_dir)
     # the pipeline's collection window (UTC), computed once per run for every source: posts
     # from window_start to window_end (None: no bound); see conference_window
     window_start: datetime | None = None
@@ -108,6 +110,10 @@ class CollectContext:
     now: Clock = system_clock
     timeout: float | None = None  # seconds of silence before a retry (None: `network.read_timeout`)
     max_pages: int = 200  # a safety bound on pagination loops
+
+    @property
+    def saved_values(self) -> Blobs:
+        return self.saved if self.saved is not None else FileBlobs(self.data_dir)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from aggregator.programme.loading import (
     CachePolicy,
     LoadedProgramme,
     ProgrammeSpec,
+    SavedCopy,
     is_remote,
     load_programme,
     read_programme,
@@ -26,6 +27,7 @@ from aggregator.programme.reading import PROGRAMME_FORMATS, detect_format, parse
 __all__ = [
     "PROGRAMME_FORMATS",
     "CachePolicy",
+    "SavedCopy",
     "InlineSession",
     "LoadedProgramme",
     "Programme",

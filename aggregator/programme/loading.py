@@ -6,17 +6,18 @@ The rules for a programme read from a URL (a conference site that goes bad must 
 - an unreadable download (an error status, an HTML maintenance page answered with 200, a
   truncated file) falls back to the last good copy, with a warning;
 - a download with less than half the sessions of the saved copy is kept aside (``.pending``
-  beside the saved copy) and reported, not applied, unless the curator accepts it
+  after the saved copy's key) and reported, not applied, unless the curator accepts it
   (``--accept-programme``).
+
+The copies are saved values (:class:`~aggregator.saved_values.Blobs`): the store's table in a run,
+so that collectors on several machines share one copy, or files in a folder.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -26,11 +27,13 @@ from aggregator.errors import ProgrammeError
 from aggregator.programme.inline import InlineSession, inline_sessions, programme_from_inline
 from aggregator.programme.model import Programme, merge_sessions
 from aggregator.programme.reading import parse_programme, read_source
+from aggregator.saved_values import Blobs, FileBlobs
 
 log = logging.getLogger(__name__)
 
 Origin = Literal["file", "download", "saved copy", "inline"]
 SHRINK_LIMIT = 0.5  # a download keeping less than this share of the saved copy's sessions is held back
+PROGRAMME_KEY = "programme.cache"  # the saved values' key of a remote programme's last good copy
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,36 @@ class ProgrammeSpec:
 
 
 @dataclass(frozen=True)
+class SavedCopy:
+    """A remote programme's last good download, and a held-back one, kept as saved values."""
+
+    blobs: Blobs
+    key: str = PROGRAMME_KEY
+
+    @classmethod
+    def file(cls, path: Path) -> SavedCopy:
+        return cls(FileBlobs(path.parent), path.name)
+
+    @property
+    def pending_key(self) -> str:
+        return f"{self.key}.pending"
+
+    def load(self) -> bytes | None:
+        return self.blobs.load(self.key)
+
+    def where(self) -> str:
+        return self.blobs.where(self.key)
+
+    def saved_when(self) -> str:
+        moment = self.blobs.saved_at(self.key)
+        return f"{moment:%Y-%m-%d %H:%M} UTC ({self.where()})" if moment else f"earlier ({self.where()})"
+
+
+@dataclass(frozen=True)
 class CachePolicy:
     """How a remote programme's saved copy is used."""
 
-    path: Path | None = None  # the saved copy; None: no saved copy at all
+    copy: SavedCopy | None = None  # None: no saved copy at all
     offline: bool = False  # never download: use the saved copy (or the inline sessions alone)
     save: bool = True  # False: download and check, but leave the saved copy as it is (`check`)
     accept_shrink: bool = False  # apply a download that lost more than half the sessions
@@ -60,7 +89,7 @@ class LoadedProgramme:
     origin: Origin
     notes: tuple[str, ...] = ()  # what went wrong and what was used instead (already logged as warnings)
     zone_note: str = ""  # which zone the programme's times were read in, when it names none itself
-    pending: Path | None = None  # a held-back download, when there is one
+    pending: str | None = None  # where a held-back download is, when there is one
 
 
 def is_remote(source: str) -> bool:
@@ -85,51 +114,52 @@ def load_programme(
     programme read from a URL is saved there and used when a later download is unusable.
     """
     spec = ProgrammeSpec(source, base_dir, timezone, programme_format, inline)
-    return read_programme(spec, CachePolicy(path=cache), client=client).programme
+    policy = CachePolicy(SavedCopy.file(cache) if cache is not None else None)
+    return read_programme(spec, policy, client=client).programme
 
 
 def read_programme(spec: ProgrammeSpec, policy: CachePolicy, *, client: httpx.Client | None = None) -> LoadedProgramme:
     """The programme with the inline sessions merged in, where it came from, and what went wrong."""
     if not spec.location.strip() or (policy.offline and is_remote(spec.location) and not _has_copy(policy)):
         return LoadedProgramme(programme_from_inline(spec.inline, spec.timezone), "inline")
-    if not is_remote(spec.location) or policy.path is None:
+    if not is_remote(spec.location) or policy.copy is None:
         data, name = read_source(spec.location, spec.base_dir, client=client, programme_format=spec.programme_format)
         loaded = LoadedProgramme(_parse(data, name, spec), "download" if is_remote(spec.location) else "file")
     elif policy.offline:
-        loaded = LoadedProgramme(_saved(spec, policy.path), "saved copy")
+        loaded = LoadedProgramme(_saved(spec, policy.copy), "saved copy")
     else:
-        loaded = _remote(spec, policy, policy.path, client)
+        loaded = _remote(spec, policy, policy.copy, client)
     return _finish(loaded, spec)
 
 
-def _remote(spec: ProgrammeSpec, policy: CachePolicy, cache: Path, client: httpx.Client | None) -> LoadedProgramme:
+def _remote(spec: ProgrammeSpec, policy: CachePolicy, cache: SavedCopy, client: httpx.Client | None) -> LoadedProgramme:
     try:
         data, name = read_source(spec.location, spec.base_dir, client=client, programme_format=spec.programme_format)
         fresh = _parse(data, name, spec)
     except ProgrammeError as exc:
-        if not cache.is_file():
+        if cache.load() is None:
             raise
-        return _fall_back(spec, cache, f"{exc}; using the copy saved {_saved_when(cache)}")
+        return _fall_back(spec, cache, f"{exc}; using the copy saved {cache.saved_when()}")
     saved = _saved_or_none(spec, cache)
     if saved is not None and _shrank(saved, fresh) and not policy.accept_shrink:
         return _hold_back(spec, policy, cache, data, saved, fresh)
     if policy.save:
-        _write_atomically(cache, data)
-        _pending_path(cache).unlink(missing_ok=True)
+        cache.blobs.save(cache.key, data)
+        cache.blobs.forget(cache.pending_key)
     return LoadedProgramme(fresh, "download")
 
 
-def _fall_back(spec: ProgrammeSpec, cache: Path, note: str) -> LoadedProgramme:
+def _fall_back(spec: ProgrammeSpec, cache: SavedCopy, note: str) -> LoadedProgramme:
     log.warning("%s", note)
     return LoadedProgramme(_saved(spec, cache), "saved copy", notes=(note,))
 
 
 def _hold_back(
-    spec: ProgrammeSpec, policy: CachePolicy, cache: Path, data: bytes, saved: Programme, fresh: Programme
+    spec: ProgrammeSpec, policy: CachePolicy, cache: SavedCopy, data: bytes, saved: Programme, fresh: Programme
 ) -> LoadedProgramme:
-    pending = _pending_path(cache)
+    pending = cache.blobs.where(cache.pending_key)
     if policy.save:
-        _write_atomically(pending, data)
+        cache.blobs.save(cache.pending_key, data)
     note = (
         f"{spec.location}: the programme shrank from {len(saved.sessions)} to {len(fresh.sessions)} sessions at once; "
         f"the new one is kept aside{f' in {pending}' if policy.save else ''} and not applied "
@@ -147,17 +177,16 @@ def _parse(data: bytes, name: str, spec: ProgrammeSpec) -> Programme:
     return parse_programme(data, name, timezone=spec.timezone, programme_format=spec.programme_format)
 
 
-def _saved(spec: ProgrammeSpec, cache: Path) -> Programme:
-    try:
-        data = cache.read_bytes()
-    except OSError as exc:
-        raise ProgrammeError(f"{cache}: cannot read the saved programme copy: {exc.strerror or exc}") from exc
-    return _parse(data, f"{spec.location} (saved copy {cache})", spec)
+def _saved(spec: ProgrammeSpec, cache: SavedCopy) -> Programme:
+    data = cache.load()
+    if data is None:
+        raise ProgrammeError(f"{cache.where()}: there is no saved programme copy to read")
+    return _parse(data, f"{spec.location} (saved copy {cache.where()})", spec)
 
 
-def _saved_or_none(spec: ProgrammeSpec, cache: Path) -> Programme | None:
+def _saved_or_none(spec: ProgrammeSpec, cache: SavedCopy) -> Programme | None:
     """The saved copy, or None when there is none or it no longer reads (an older version's copy)."""
-    if not cache.is_file():
+    if cache.load() is None:
         return None
     try:
         return _saved(spec, cache)
@@ -167,23 +196,7 @@ def _saved_or_none(spec: ProgrammeSpec, cache: Path) -> Programme | None:
 
 
 def _has_copy(policy: CachePolicy) -> bool:
-    return policy.path is not None and policy.path.is_file()
-
-
-def _saved_when(cache: Path) -> str:
-    moment = datetime.fromtimestamp(cache.stat().st_mtime, UTC)
-    return f"{moment:%Y-%m-%d %H:%M} UTC ({cache})"
-
-
-def _pending_path(cache: Path) -> Path:
-    return cache.with_name(cache.name + ".pending")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes never share one
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    return policy.copy is not None and policy.copy.load() is not None
 
 
 def _finish(loaded: LoadedProgramme, spec: ProgrammeSpec) -> LoadedProgramme:

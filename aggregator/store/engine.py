@@ -14,7 +14,6 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Protocol
 
 from aggregator.errors import StoreError
-from aggregator.store.protocol import Blobs
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +77,6 @@ class Engine(ABC):
 
     @abstractmethod
     def lock(self, scopes: Iterable[str]) -> AbstractContextManager[None]: ...
-
-    @abstractmethod
-    def blobs(self) -> Blobs: ...
 
     # --- shared ------------------------------------------------------------------------
 

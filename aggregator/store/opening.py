@@ -44,7 +44,7 @@ def open_url(url: str, data_dir: Path) -> PostStore:
     if url.startswith(POSTGRES_SCHEMES):
         from aggregator.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, legacy_folder=data_dir)
     raise ConfigError(
         f"store: expected 'sqlite' or a postgresql://user@host/database URL, got {redact(url)!r}"
         f" (from ${STORE_VARIABLE} or `store:` in sources.yaml)"

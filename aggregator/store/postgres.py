@@ -4,8 +4,8 @@ Chosen by ``store: postgresql://user@host/database`` in sources.yaml or $AGGREGA
 A conference gets its own database, or its own schema (``?options=-csearch_path%3Dc4l27``).
 Run locks are session advisory locks: they die with the connection, so with the process, and
 are scoped per source, so machines collecting different sources never wait for each other.
-Saved values go to the ``blobs`` table (:attr:`PostStore.blobs`), not to one machine's disk;
-the programme copy and the Bluesky session do not use it yet (they are files in data_dir). Needs the optional driver: ``pip install "conference-backchannel[postgres]"``.
+Saved values (the programme copy, the Bluesky session) go to the ``blobs`` table
+(:attr:`PostStore.blobs`), not to one machine's disk. Needs the optional driver: ``pip install "conference-backchannel[postgres]"``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import socket
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import ClassVar
 
 from aggregator.errors import LockedError, StoreError
 from aggregator.store.engine import Cursor, Engine, Params
 from aggregator.store.opening import redact
-from aggregator.store.protocol import Blobs
-from aggregator.store.sql import SqlStore, TableBlobs
+from aggregator.store.sql import SqlStore
 
 try:
     import psycopg
@@ -149,15 +149,13 @@ class PostgresEngine(Engine):
         what = "the whole store" if scope == WHOLE_STORE else f"source {scope!r}"
         return f"{self.location}: {what} is in use by {who}; try again when it has finished"
 
-    def blobs(self) -> Blobs:
-        return TableBlobs(self)
-
 
 class PostgresStore(SqlStore):
     """The store in the PostgreSQL database (and schema) that ``url`` names."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(PostgresEngine(url))
+    def __init__(self, url: str, legacy_folder: Path | None = None) -> None:
+        """``legacy_folder``: the data folder, whose saved values of earlier versions are imported."""
+        super().__init__(PostgresEngine(url), legacy_folder)
 
 
 @lru_cache(maxsize=256)

@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from aggregator.collectors import SourceState
 from aggregator.models import Post
+from aggregator.saved_values import Blobs
 
 # Opted-out posts come back to life if the author opts in again; deleted ones never do.
 REASON_DELETED = "deleted"
@@ -27,18 +28,6 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     tombstoned: int = 0
-
-
-@runtime_checkable
-class Blobs(Protocol):
-    """Small named byte strings a run keeps for the next one: the programme's last good copy,
-    a saved login. Files in the data folder for SQLite, a table for a server database."""
-
-    def load(self, key: str) -> bytes | None: ...
-
-    def save(self, key: str, value: bytes) -> None: ...
-
-    def forget(self, key: str) -> None: ...
 
 
 @runtime_checkable

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from aggregator.collectors import SourceState, progress_class
@@ -24,10 +26,12 @@ from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import StoreError
 from aggregator.models import Post, post_from_dict, post_to_dict
 from aggregator.sanitize import well_formed
+from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.store.engine import Engine
 from aggregator.store.migrations import MIGRATIONS, migrate
-from aggregator.store.protocol import REASON_DELETED, REASON_OPTED_OUT, Blobs, PostStore, UpsertCounts
+from aggregator.store.protocol import REASON_DELETED, REASON_OPTED_OUT, PostStore, UpsertCounts
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 ATTEMPTS = 3  # a transaction that lost a race with a concurrent writer is run again this often
 
@@ -121,8 +125,9 @@ class _Row:
 class SqlStore(PostStore):
     """A :class:`PostStore` on any :class:`Engine`; the schema is brought up to date on opening."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, legacy_folder: Path | None = None) -> None:
         self._engine = engine
+        self._legacy_folder = legacy_folder  # where earlier versions kept saved values as files
         try:
             migrate(engine)
         except BaseException:
@@ -143,7 +148,7 @@ class SqlStore(PostStore):
 
     @property
     def blobs(self) -> Blobs:
-        return self._engine.blobs()
+        return TableBlobs(self._engine, self._legacy_folder)
 
     def lock(self, scopes: Iterable[str] = ()) -> AbstractContextManager[None]:
         return self._engine.lock(scopes)
@@ -369,14 +374,16 @@ class SqlStore(PostStore):
 
 
 class TableBlobs:
-    """Saved values in the ``blobs`` table, for engines where the data folder is not shared."""
+    """Saved values in the ``blobs`` table; a value an earlier version left as a file in
+    ``legacy_folder`` is imported on its first read, then the file is removed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, legacy_folder: Path | None = None) -> None:
         self._engine = engine
+        self._legacy = FileBlobs(legacy_folder) if legacy_folder is not None else None
 
     def load(self, key: str) -> bytes | None:
         row = self._engine.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
-        return None if row is None else bytes(row[0])
+        return bytes(row[0]) if row is not None else self._imported(key)
 
     def save(self, key: str, value: bytes) -> None:
         with self._engine.transaction():
@@ -389,6 +396,26 @@ class TableBlobs:
     def forget(self, key: str) -> None:
         with self._engine.transaction():
             self._engine.execute("DELETE FROM blobs WHERE key = ?", (key,))
+        if self._legacy is not None:
+            self._legacy.forget(key)
+
+    def saved_at(self, key: str) -> datetime | None:
+        row = self._engine.execute("SELECT updated_at FROM blobs WHERE key = ?", (key,)).fetchone()
+        if row is None and self._imported(key) is not None:
+            return self.saved_at(key)
+        return datetime.fromisoformat(row[0]) if row is not None else None
+
+    def where(self, key: str) -> str:
+        return f"{self._engine.location} (saved value {key!r})"
+
+    def _imported(self, key: str) -> bytes | None:
+        value = self._legacy.load(key) if self._legacy is not None else None
+        if value is None or self._legacy is None:
+            return None
+        self.save(key, value)
+        log.info("%s imported into %s and removed", self._legacy.where(key), self.where(key))
+        self._legacy.forget(key)
+        return value
 
 
 def _marks(count: int) -> str:

@@ -7,7 +7,6 @@ beside the database, readable by their owner only.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -18,12 +17,11 @@ from aggregator.errors import StoreError
 from aggregator.store.engine import Cursor, Engine, Params
 from aggregator.store.lock import run_lock
 from aggregator.store.migrations import MIGRATIONS
-from aggregator.store.protocol import Blobs
 from aggregator.store.sql import SqlStore
 
 DATABASE_NAME = "aggregator.sqlite3"
 
-__all__ = ["DATABASE_NAME", "MIGRATIONS", "FileBlobs", "SqliteEngine", "Store"]
+__all__ = ["DATABASE_NAME", "MIGRATIONS", "SqliteEngine", "Store"]
 
 
 class SqliteEngine(Engine):
@@ -83,40 +81,6 @@ class SqliteEngine(Engine):
     def lock(self, scopes: Iterable[str]) -> AbstractContextManager[None]:
         return run_lock(self.data_dir)
 
-    def blobs(self) -> Blobs:
-        return FileBlobs(self.data_dir)
-
-
-class FileBlobs:
-    """Each value a file in the data folder, mode 0600, replaced atomically."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def load(self, key: str) -> bytes | None:
-        try:
-            return self._path(key).read_bytes()
-        except OSError:
-            return None
-
-    def save(self, key: str, value: bytes) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(value)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-
-    def forget(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
-
-    def _path(self, key: str) -> Path:
-        if not key or "/" in key or key.startswith("."):
-            raise ValueError(f"not a plain file name: {key!r}")
-        return self.folder / key
-
 
 class Store(SqlStore):
     """The embedded SQLite store in ``data_dir``."""
@@ -124,4 +88,4 @@ class Store(SqlStore):
     def __init__(self, data_dir: Path) -> None:
         engine = SqliteEngine(data_dir)
         self.path = engine.path
-        super().__init__(engine)
+        super().__init__(engine, legacy_folder=data_dir)

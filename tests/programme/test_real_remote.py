@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from aggregator.programme import CachePolicy, ProgrammeSpec, read_programme
+from aggregator.programme import CachePolicy, ProgrammeSpec, SavedCopy, read_programme
 
 SAMPLES = Path("/work/shared/samples/programmes")
 REAL = [
@@ -30,7 +30,7 @@ def test_a_truncated_download_of_a_real_programme_falls_back_to_its_saved_copy(
 ) -> None:
     data = sample(name)
     spec = ProgrammeSpec(httpserver.url_for(f"/{name}"), tmp_path, timezone="UTC")
-    policy = CachePolicy(path=tmp_path / "programme.cache")
+    policy = CachePolicy(SavedCopy.file(tmp_path / "programme.cache"))
     httpserver.expect_request(f"/{name}").respond_with_data(data)
     first = read_programme(spec, policy)
     assert (len(first.programme.sessions), first.programme.timezone, first.zone_note) == (count, zone, "")

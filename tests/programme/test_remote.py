@@ -15,11 +15,13 @@ from aggregator import pipeline
 from aggregator.cli.app import EXIT_CONFIG, EXIT_OK, cli
 from aggregator.config import load_config
 from aggregator.errors import ProgrammeError
+from aggregator.programme.loading import PROGRAMME_KEY
 from aggregator.store import Store
 
 DATA = Path(__file__).parent / "data"
 PATH = "/api/v2/abc123/view/All"
 GOOD = (DATA / "sessionize-all.json").read_bytes()
+PENDING = f"{PROGRAMME_KEY}.pending"
 MAINTENANCE = b"<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head><body>Back soon</body></html>"
 
 CONFIG = """
@@ -47,6 +49,12 @@ def config_path(write_config: Callable[[str], Path], httpserver: HTTPServer, tmp
     return write_config(CONFIG.format(url=httpserver.url_for(PATH), feed=feed))
 
 
+def saved_copy(config_path: Path, key: str = PROGRAMME_KEY) -> bytes | None:
+    """A saved value of the store the runs use (the database's blobs table, not a file)."""
+    with Store(load_config(config_path).data_dir) as store:
+        return store.blobs.load(key)
+
+
 def answer(server: HTTPServer, body: bytes, status: int = 200, content_type: str = "application/json") -> None:
     server.clear()
     server.expect_request(PATH).respond_with_data(body, status=status, content_type=content_type)
@@ -62,15 +70,14 @@ def ids(config_path: Path) -> list[str]:
 
 
 def test_the_poisoned_download_sequence(config_path: Path, httpserver: HTTPServer) -> None:
-    cache = load_config(config_path).data_dir / pipeline.PROGRAMME_CACHE
     answer(httpserver, GOOD)
     assert run(config_path, "run")[0] == EXIT_OK
-    good = cache.read_bytes()
+    good = saved_copy(config_path)
 
     answer(httpserver, MAINTENANCE, content_type="text/html")  # 200 with an HTML maintenance page
     code, output = run(config_path, "run")
     assert code == EXIT_OK, output
-    assert cache.read_bytes() == good  # the saved copy is not overwritten
+    assert saved_copy(config_path) == good  # the saved copy is not overwritten
     assert "is an HTML page" in output and "using the copy saved" in output
     with Store(load_config(config_path).data_dir) as store:
         assert "is an HTML page" in store.state(pipeline.PROGRAMME_HEALTH).last_error
@@ -84,7 +91,7 @@ def test_the_poisoned_download_sequence(config_path: Path, httpserver: HTTPServe
     changed["sessions"][1]["title"] = "Linked data for very small libraries"
     answer(httpserver, json.dumps(changed).encode())
     assert run(config_path, "run")[0] == EXIT_OK
-    assert b"very small libraries" in cache.read_bytes()
+    assert b"very small libraries" in saved_copy(config_path)
     with Store(load_config(config_path).data_dir) as store:
         assert store.state(pipeline.PROGRAMME_HEALTH).last_error == ""
 
@@ -104,20 +111,19 @@ def shrunk() -> bytes:
 
 
 def test_a_programme_that_shrinks_by_more_than_half_is_kept_aside(config_path: Path, httpserver: HTTPServer) -> None:
-    cache = load_config(config_path).data_dir / pipeline.PROGRAMME_CACHE
     answer(httpserver, GOOD)
     assert len(ids(config_path)) == 4
     answer(httpserver, shrunk())
     code, output = run(config_path, "run")
     assert code == EXIT_OK
     assert "shrank from 4 to 1 sessions" in output and "--accept-programme" in output
-    assert cache.read_bytes() == GOOD
-    assert cache.with_name(cache.name + ".pending").read_bytes() == shrunk()
+    assert saved_copy(config_path) == GOOD
+    assert saved_copy(config_path, PENDING) == shrunk()
     assert len(ids(config_path)) == 4
 
     code, output = run(config_path, "run", "--accept-programme")
     assert code == EXIT_OK, output
-    assert cache.read_bytes() == shrunk() and not cache.with_name(cache.name + ".pending").exists()
+    assert saved_copy(config_path) == shrunk() and saved_copy(config_path, PENDING) is None
     assert ids(config_path) == ["481516"]
 
 
@@ -131,21 +137,20 @@ def test_half_the_sessions_is_not_more_than_half(config_path: Path, httpserver: 
 
 
 def test_check_downloads_a_remote_programme_and_leaves_the_saved_copy(config_path: Path, httpserver: HTTPServer) -> None:
-    cache = load_config(config_path).data_dir / pipeline.PROGRAMME_CACHE
     answer(httpserver, GOOD)
     code, output = run(config_path, "check")
     assert code == EXIT_OK, output
     assert "programme:  4 sessions in 2 rooms over 2 days" in output
     assert "(downloaded now)" in output
     assert "time zone:  the programme names no time zone; its times are read in Europe/Helsinki" in output
-    assert not cache.exists()
+    assert saved_copy(config_path) is None
 
     ids(config_path)  # a run saves it
     answer(httpserver, shrunk())
     code, output = run(config_path, "check")
     assert code == EXIT_OK and "4 sessions" in output and "warning:    " in output and "shrank" in output
     assert "1 sessions" in run(config_path, "check", "--accept-programme")[1]
-    assert cache.read_bytes() == GOOD
+    assert saved_copy(config_path) == GOOD
 
 
 def test_check_reports_a_programme_read_as_utc_when_no_zone_is_known(

@@ -57,7 +57,7 @@ def open_store(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> I
         url = request.getfixturevalue("postgres_url")
 
         def opener() -> PostStore:
-            opened.append(PostgresStore(url))
+            opened.append(PostgresStore(url, legacy_folder=tmp_path / "data"))
             return opened[-1]
     else:
 

@@ -92,15 +92,6 @@ def test_a_newer_schema_is_refused(postgres_url: str) -> None:
         PostgresStore(postgres_url)
 
 
-def test_saved_values_are_in_the_database_for_every_machine(connect) -> None:
-    one, other = connect(), connect()
-    one.blobs.save("programme.cache", b"<schedule/>")
-    one.blobs.save("programme.cache", b"<schedule>2</schedule>")
-    assert other.blobs.load("programme.cache") == b"<schedule>2</schedule>"
-    other.blobs.forget("programme.cache")
-    assert one.blobs.load("programme.cache") is None
-
-
 def test_an_unreachable_server_is_a_store_error_without_the_password(postgres_cluster: Cluster) -> None:
     url = f"postgresql://someone:hunter2@/postgres?host={postgres_cluster.socket_dir}&port=1"
     with pytest.raises(StoreError, match="cannot connect") as raised:

@@ -11,6 +11,7 @@ import pytest
 from aggregator.collectors import SourceState
 from aggregator.errors import StoreError
 from aggregator.models import post_to_dict
+from aggregator.saved_values import FileBlobs
 from aggregator.store.migrations import MIGRATIONS
 from aggregator.store.sqlite import SqliteEngine, Store
 from tests.store.builders import START, make_post
@@ -69,10 +70,10 @@ def test_a_full_disk_is_named_and_leaves_the_store_as_it_was(tmp_path: Path) -> 
         assert store.save_collected("bsky", "bluesky", many, [], SourceState(cursor="2")).new == len(many)
 
 
-def test_saved_values_are_files_readable_by_their_owner_only(tmp_path: Path) -> None:
-    with Store(tmp_path) as store:
-        store.blobs.save("bluesky-session-abc", b"secret")
-        assert (tmp_path / "bluesky-session-abc").stat().st_mode & 0o777 == 0o600
-        assert store.blobs.load("bluesky-session-abc") == b"secret"
-        store.blobs.forget("bluesky-session-abc")
-        assert store.blobs.load("bluesky-session-abc") is None
+def test_saved_values_outside_a_store_are_files_readable_by_their_owner_only(tmp_path: Path) -> None:
+    files = FileBlobs(tmp_path)
+    files.save("bluesky-session-abc", b"secret")
+    assert (tmp_path / "bluesky-session-abc").stat().st_mode & 0o777 == 0o600
+    assert files.load("bluesky-session-abc") == b"secret" and files.saved_at("bluesky-session-abc") is not None
+    files.forget("bluesky-session-abc")
+    assert files.load("bluesky-session-abc") is None and files.saved_at("bluesky-session-abc") is None

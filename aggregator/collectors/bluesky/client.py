@@ -18,7 +18,6 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -30,6 +29,7 @@ from atproto_server.auth.jwt import get_jwt_payload
 
 from aggregator.errors import AuthError, RateLimited, SourceError
 from aggregator.http import RetryPolicy, make_client, rate_limit_wait, request
+from aggregator.saved_values import Blobs
 
 log = logging.getLogger(__name__)
 
@@ -72,34 +72,31 @@ class AuthXrpcError(XrpcError, AuthError):
     """The service wants a (different) login for this call."""
 
 
-class SessionFile:
-    """The SDK session string on disk, readable by its owner only."""
+class SavedSession:
+    """The SDK session string of one account on one service, kept as a saved value (the store's
+    table in a run, so every collector machine reuses one login; a file, mode 0600, otherwise)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, saved: Blobs, key: str) -> None:
+        self.saved = saved
+        self.key = key
 
     @classmethod
-    def in_folder(cls, folder: Path, service: str, identifier: str) -> SessionFile:
-        key = hashlib.sha256(f"{service.rstrip('/')}\n{identifier.casefold()}".encode()).hexdigest()[:16]
-        return cls(folder / f"bluesky-session-{key}")
+    def for_account(cls, saved: Blobs, service: str, identifier: str) -> SavedSession:
+        digest = hashlib.sha256(f"{service.rstrip('/')}\n{identifier.casefold()}".encode()).hexdigest()[:16]
+        return cls(saved, f"bluesky-session-{digest}")  # the file name earlier versions used: imported once
 
     def load(self) -> Session | None:
         try:
-            return Session.decode(self.path.read_text(encoding="utf-8").strip())
-        except (OSError, ValueError):
+            value = self.saved.load(self.key)
+            return Session.decode(value.decode("utf-8").strip()) if value is not None else None
+        except ValueError:
             return None
 
     def save(self, session: Session) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(session.encode())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, self.path)
+        self.saved.save(self.key, session.encode().encode("utf-8"))
 
     def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
+        self.saved.forget(self.key)
 
 
 class XrpcClient:
@@ -111,7 +108,7 @@ class XrpcClient:
         appview: str,
         service: str,
         credentials: Credentials | None = None,
-        session_file: SessionFile | None = None,
+        saved_session: SavedSession | None = None,
         timeout: float | None = None,
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
@@ -119,7 +116,7 @@ class XrpcClient:
         self.appview = appview.rstrip("/")
         self.service = service.rstrip("/")
         self.credentials = credentials
-        self.session_file = session_file
+        self.saved_session = saved_session
         self.policy = policy
         self.sleep = sleep
         self.http = make_client(timeout, headers={"Accept": "application/json"})
@@ -149,8 +146,8 @@ class XrpcClient:
         return response
 
     def _ensure_session(self) -> Session:
-        if self.session is None and self.session_file is not None:
-            self.session = self.session_file.load()
+        if self.session is None and self.saved_session is not None:
+            self.session = self.saved_session.load()
         if self.session is None:
             return self._login()
         if _expires_within(self.session.access_jwt, REFRESH_MARGIN):
@@ -175,7 +172,7 @@ class XrpcClient:
 
     def _adopt_newer_saved_session(self) -> bool:
         """Another source may have refreshed (and so invalidated) our tokens: use what it saved."""
-        saved = self.session_file.load() if self.session_file is not None else None
+        saved = self.saved_session.load() if self.saved_session is not None else None
         if saved is None or self.session is None or saved.refresh_jwt == self.session.refresh_jwt:
             return False
         self.session = saved
@@ -191,8 +188,8 @@ class XrpcClient:
             json={"identifier": self.credentials.identifier, "password": self.credentials.password},
         )
         if response.status_code in (400, 401):
-            if self.session_file is not None:
-                self.session_file.forget()
+            if self.saved_session is not None:
+                self.saved_session.forget()
             raise AuthError(
                 f"{self.service} refused the login of {self.credentials.identifier} "
                 f"(check {HANDLE_VARIABLE} and {PASSWORD_VARIABLE}): {_error_name(response)}"
@@ -202,8 +199,8 @@ class XrpcClient:
     def _keep(self, answer: Any, previous: Session | None) -> Session:
         endpoint = _pds_endpoint(answer.did_doc) or (previous.pds_endpoint if previous else None) or self.service
         self.session = Session(answer.handle, answer.did, answer.access_jwt, answer.refresh_jwt, endpoint)
-        if self.session_file is not None:
-            self.session_file.save(self.session)
+        if self.saved_session is not None:
+            self.saved_session.save(self.session)
         return self.session
 
     def _pds(self, session: Session) -> str:

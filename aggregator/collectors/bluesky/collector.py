@@ -40,7 +40,7 @@ from aggregator.collectors import (
 )
 from aggregator.collectors.bluesky.client import (
     AuthXrpcError,
-    SessionFile,
+    SavedSession,
     XrpcClient,
     XrpcError,
     credentials_from_env,
@@ -309,8 +309,8 @@ class BlueskyCollector(Collector):
 
     def _client(self) -> XrpcClient:
         credentials = credentials_from_env()
-        session_file = (
-            SessionFile.in_folder(self.context.data_dir, self.options.service, credentials.identifier)
+        saved_session = (
+            SavedSession.for_account(self.context.saved_values, self.options.service, credentials.identifier)
             if credentials
             else None
         )
@@ -318,7 +318,7 @@ class BlueskyCollector(Collector):
             appview=self.options.appview,
             service=self.options.service,
             credentials=credentials,
-            session_file=session_file,
+            saved_session=saved_session,
             timeout=self.context.timeout,
             policy=self.retry_policy,
             sleep=self.sleep,

@@ -30,6 +30,7 @@ from aggregator.collectors import CollectContext, CollectResult, SourceState
 from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
 from aggregator.http import RetryPolicy
 from aggregator.models import Conference
+from aggregator.saved_values import Blobs
 
 BASE_TIME = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 CDN = "https://cdn.bsky.app/img"
@@ -542,10 +543,13 @@ class Harness:
     stored: list[str] = field(default_factory=list)
     state: SourceState = field(default_factory=SourceState)
     waits: list[float] = field(default_factory=list)
+    saved: Blobs | None = None  # a store's saved values, as a run gives them (None: files in data_dir)
 
     def collector(self, **options: Any) -> BlueskyCollector:
         settings = {"type": "bluesky", "service": self.fake.url, "appview": self.fake.url, **options}
-        context = CollectContext(conference=CONFERENCE, data_dir=self.data_dir, stored_ids=lambda: list(self.stored))
+        context = CollectContext(
+            conference=CONFERENCE, data_dir=self.data_dir, saved=self.saved, stored_ids=lambda: list(self.stored)
+        )
         collector = BlueskyCollector(BlueskyOptions(**settings), context)
         collector.retry_policy = FAST_RETRIES
         collector.sleep = self.waits.append  # type: ignore[method-assign]  # record waits instead of sleeping

@@ -23,10 +23,11 @@ import pytest
 
 from aggregator.collectors import CollectContext, CollectResult, SourceState
 from aggregator.collectors.bluesky import queries as bluesky_queries
-from aggregator.collectors.bluesky.client import SessionFile
+from aggregator.collectors.bluesky.client import SavedSession
 from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
 from aggregator.errors import AuthError
 from aggregator.models import Conference, Post
+from aggregator.saved_values import FileBlobs
 from tests.collectors.bluesky.devnet_network import (
     SETUP_HINT,
     Account,
@@ -148,8 +149,8 @@ def by_id(result: CollectResult) -> dict[str, Post]:
     return {post.id: post for post in result.posts}
 
 
-def session_file(data_dir: Path, devnet: DevNetwork, account: Account) -> SessionFile:
-    return SessionFile.in_folder(data_dir, devnet.pds, account.handle)
+def session_file(data_dir: Path, devnet: DevNetwork, account: Account) -> SavedSession:
+    return SavedSession.for_account(FileBlobs(data_dir), devnet.pds, account.handle)
 
 
 def test_live_thread_quote_image_and_opt_out(
@@ -257,7 +258,7 @@ def test_deleted_post_is_tombstoned_and_the_session_reused(
     run_1 = collect(devnet, tmp_path, hashtags=["devnetgone"])
     assert set(by_id(run_1)) == {first.uri, second.uri, third.uri}
     stored_session = session_file(tmp_path, devnet, curator)
-    assert stored_session.path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / stored_session.key).stat().st_mode & 0o777 == 0o600
     assert stored_session.load() is not None
 
     erin.delete(second)

@@ -8,8 +8,10 @@ import stat
 import pytest
 from atproto_client import models
 
-from aggregator.collectors.bluesky.client import Credentials, SessionFile, XrpcClient, credentials_from_env
+from aggregator.collectors.bluesky.client import Credentials, SavedSession, XrpcClient, credentials_from_env
 from aggregator.errors import AuthError
+from aggregator.saved_values import FileBlobs
+from aggregator.store.sqlite import Store
 from tests.collectors.bluesky.fakes import (
     HANDLE,
     PASSWORD,
@@ -42,6 +44,20 @@ def test_one_login_across_two_runs_and_a_private_session_file(harness: Harness) 
     (path,) = session_files(harness)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert PASSWORD not in path.read_text()
+
+
+def test_in_a_run_the_session_is_kept_in_the_database_and_an_old_session_file_imported(harness: Harness) -> None:
+    add_tagged_post(harness)
+    harness.run(hashtags=["shelfcon"])  # no store: the session file an earlier version kept
+    (old_file,) = session_files(harness)
+    with Store(harness.data_dir) as store:
+        harness.saved = store.blobs
+        harness.run(hashtags=["shelfcon"])
+        harness.run(hashtags=["shelfcon"])
+        assert len(harness.fake.called(LOGIN)) == 1  # the imported session was reused
+        assert session_files(harness) == []
+        saved = store.blobs.load(old_file.name)
+        assert saved is not None and PASSWORD.encode() not in saved
 
 
 def test_rejected_access_token_is_refreshed_not_relogged(harness: Harness) -> None:
@@ -116,18 +132,18 @@ def test_credentials_come_from_the_environment_only() -> None:
 
 
 def test_session_file_is_per_service_and_account(tmp_path) -> None:
-    one = SessionFile.in_folder(tmp_path, "https://bsky.social", HANDLE)
-    other = SessionFile.in_folder(tmp_path, "https://pds.example", HANDLE)
-    assert one.path != other.path and one.load() is None
+    one = SavedSession.for_account(FileBlobs(tmp_path), "https://bsky.social", HANDLE)
+    other = SavedSession.for_account(FileBlobs(tmp_path), "https://pds.example", HANDLE)
+    assert one.key != other.key and one.load() is None
 
 
 def test_a_session_refreshed_by_another_source_is_adopted_not_relogged(harness: Harness) -> None:
     fake = harness.fake
-    saved = SessionFile.in_folder(harness.data_dir, fake.url, HANDLE)
+    saved = SavedSession.for_account(FileBlobs(harness.data_dir), fake.url, HANDLE)
     credentials = Credentials(HANDLE, PASSWORD)
 
     def client() -> XrpcClient:
-        return XrpcClient(appview=fake.url, service=fake.url, credentials=credentials, session_file=saved)
+        return XrpcClient(appview=fake.url, service=fake.url, credentials=credentials, saved_session=saved)
 
     def search(source: XrpcClient) -> None:
         source.query("app.bsky.feed.searchPosts", {"q": "#shelfcon"}, models.AppBskyFeedSearchPosts.Response)
