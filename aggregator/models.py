@@ -209,9 +209,31 @@ class Digest:
 
 def post_to_dict(post: Post) -> dict[str, Any]:
     """A JSON-ready dict (datetimes as ISO strings) that :func:`post_from_dict` reverses."""
-    data = dataclasses.asdict(post)
-    _datetimes_to_iso(data)
+    data: dict[str, Any] = _plain(post)
     return data
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (the values are immutable), datetimes as
+    ISO strings: a collect converts every post it stores, and asdict was most of its time."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(spec.name for spec in dataclasses.fields(cls))
+    return _FIELD_NAMES[cls]
 
 
 def post_from_dict(data: dict[str, Any]) -> Post:
@@ -231,11 +253,3 @@ def post_from_dict(data: dict[str, Any]) -> Post:
 
 
 _TUPLE_FIELDS = ("hashtags", "links", "mentions", "labels", "source_names")
-
-
-def _datetimes_to_iso(data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if isinstance(value, datetime):
-            data[key] = value.isoformat()
-        elif isinstance(value, dict):
-            _datetimes_to_iso(value)

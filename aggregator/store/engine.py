@@ -52,6 +52,10 @@ class Engine(ABC):
         """Run one statement on the driver (errors are the driver's own)."""
 
     @abstractmethod
+    def _run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement once per row of parameters, in as few round trips as the driver can."""
+
+    @abstractmethod
     def _driver_errors(self) -> tuple[type[BaseException], ...]: ...
 
     @abstractmethod
@@ -83,6 +87,14 @@ class Engine(ABC):
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         try:
             return self._run(sql, params)
+        except self._driver_errors() as exc:
+            raise self.error(exc) from exc
+
+    def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        try:
+            self._run_many(sql, rows)
         except self._driver_errors() as exc:
             raise self.error(exc) from exc
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +72,10 @@ class PostgresEngine(Engine):
         if not params:
             return self._conn.execute(sql)  # type: ignore[return-value]
         return self._conn.execute(_placeholders(sql), tuple(params))  # type: ignore[return-value]
+
+    def _run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        with self._conn.cursor() as cursor:  # psycopg pipelines executemany: no round trip per row
+            cursor.executemany(_placeholders(sql), [tuple(row) for row in rows])
 
     def _driver_errors(self) -> tuple[type[BaseException], ...]:
         return (psycopg.Error,)

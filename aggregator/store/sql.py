@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,8 +55,10 @@ FIND_ORIGINAL = (
 )
 # `canonical_url != ''` lets the planner use the partial index for bound values (issue #13).
 FIND_COPIES = (
-    "SELECT id FROM posts WHERE canonical_url IN ({marks}) AND canonical_url != '' AND id != ? AND duplicate_of IS NULL"
+    "SELECT id, canonical_url FROM posts WHERE canonical_url IN ({marks}) AND canonical_url != ''"
+    " AND duplicate_of IS NULL ORDER BY id"
 )
+CHUNK = 500  # ids bound in one IN (...) query: well under every engine's limit on parameters
 MARK_COPY = "UPDATE posts SET duplicate_of = ? WHERE id = ?"
 LEND_PROVENANCE = (
     "INSERT INTO provenance (post_id, source_name) SELECT ?, source_name FROM provenance WHERE post_id = ?"
@@ -189,53 +191,56 @@ class SqlStore(PostStore):
 
         ``withheld`` (a part of ``deleted``) are tombstoned as opted out: they may come back.
         """
-        rows = sorted(map(_Row.of, posts), key=lambda row: row.id)  # one lock order for every writer
+        rows = sorted({row.id: row for row in map(_Row.of, posts)}.values(), key=lambda row: row.id)  # one lock order
         opted_out = sorted({well_formed(i) for i in withheld})
         gone = sorted({i for i in map(well_formed, deleted) if i not in opted_out})
 
         def work() -> UpsertCounts:
             now = _now()
-            outcomes = [self._upsert(row, source_name, now) for row in rows]
+            plan = _UpsertPlan.of(rows, self._stored_versions([row.id for row in rows]))
+            self._engine.execute_many(INSERT_POST, [(row.id, *row.values(now), now) for row in plan.new])
+            self._engine.execute_many(UPDATE_CHANGED_POST, [(*row.values(now), row.id, row.digest) for row in plan.changed])
+            self._engine.execute_many(ADD_PROVENANCE, [(row.id, source_name) for row in plan.kept])
+            self._link_copies(plan.kept)
             tombstoned = self._tombstone(gone, deleted_reason, now) + self._tombstone(opted_out, REASON_OPTED_OUT, now)
             self._write_state(source_name, source_type, state, now)
             return UpsertCounts(
-                new=outcomes.count("new"),
-                updated=outcomes.count("updated"),
-                unchanged=outcomes.count("unchanged"),
-                tombstoned=tombstoned,
+                new=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged, tombstoned=tombstoned
             )
 
         return self._write(work)
 
-    def _upsert(self, row: _Row, source_name: str, now: str) -> str:
-        run = self._engine.execute
-        if run(INSERT_POST, (row.id, *row.values(now), now)).rowcount:
-            outcome = "new"
-        elif run(UPDATE_CHANGED_POST, (*row.values(now), row.id, row.digest)).rowcount:
-            outcome = "updated"
-        elif self._deleted_upstream(row.id):
-            return "unchanged"  # deleted upstream: a stale copy elsewhere must not resurrect it
-        else:
-            outcome = "unchanged"
-        run(ADD_PROVENANCE, (row.id, source_name))
-        self._link_copies(row)
-        return outcome
+    def _stored_versions(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """Post id → (content hash, deleted reason) of those of ``ids`` already stored."""
+        found: dict[str, tuple[str, str | None]] = {}
+        for chunk in _chunks(ids):
+            query = f"SELECT id, content_hash, deleted_reason FROM posts WHERE id IN ({_marks(len(chunk))})"
+            found.update((row[0], (row[1], row[2])) for row in self._engine.execute(query, chunk))
+        return found
 
-    def _deleted_upstream(self, post_id: str) -> bool:
-        found = self._engine.execute("SELECT deleted_reason FROM posts WHERE id = ?", (post_id,)).fetchone()
-        return found is not None and found[0] == REASON_DELETED
-
-    def _link_copies(self, row: _Row) -> None:
+    def _link_copies(self, rows: Sequence[_Row]) -> None:
         """Store a post and its copies once: a copy points at its original and lends it its provenance."""
-        run = self._engine.execute
-        if row.canonical_url:
-            original = run(FIND_ORIGINAL, (row.canonical_url, row.canonical_url, row.id)).fetchone()
-            if original:
-                self._mark_copy(row.id, original[0])
-        addresses = [a for a in (row.id, row.url) if a]
-        copies = run(FIND_COPIES.format(marks=_marks(len(addresses))), (*addresses, row.id)).fetchall()
-        for (copy,) in copies:
-            self._mark_copy(copy, row.id)
+        copies_by_address = self._copies_pointing_at([a for row in rows for a in (row.id, row.url) if a])
+        marked: set[str] = set()
+        for row in rows:
+            if row.canonical_url and row.id not in marked:
+                original = self._engine.execute(FIND_ORIGINAL, (row.canonical_url, row.canonical_url, row.id)).fetchone()
+                if original:
+                    self._mark_copy(row.id, original[0])
+                    marked.add(row.id)
+            for address in dict.fromkeys(a for a in (row.id, row.url) if a):
+                for copy in copies_by_address.get(address, ()):
+                    if copy != row.id and copy not in marked:
+                        self._mark_copy(copy, row.id)
+                        marked.add(copy)
+
+    def _copies_pointing_at(self, addresses: Sequence[str]) -> dict[str, list[str]]:
+        """Address → the ids of uncounted copies whose canonical_url is that address."""
+        copies: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(addresses))):
+            for copy, address in self._engine.execute(FIND_COPIES.format(marks=_marks(len(chunk))), chunk):
+                copies.setdefault(address, []).append(copy)
+        return copies
 
     def _mark_copy(self, copy: str, original: str) -> None:
         self._engine.execute(MARK_COPY, (original, copy))
@@ -416,6 +421,33 @@ class TableBlobs:
         log.info("%s imported into %s and removed", self._legacy.where(key), self.where(key))
         self._legacy.forget(key)
         return value
+
+
+@dataclass(frozen=True)
+class _UpsertPlan:
+    """What one source's rows do to the posts table, decided from what it holds already."""
+
+    new: tuple[_Row, ...]
+    changed: tuple[_Row, ...]  # content changed, or withheld and now allowed again
+    kept: tuple[_Row, ...]  # every row but those deleted upstream: they get provenance
+    unchanged: int
+
+    @classmethod
+    def of(cls, rows: Sequence[_Row], stored: dict[str, tuple[str, str | None]]) -> _UpsertPlan:
+        new = tuple(row for row in rows if row.id not in stored)
+        deleted_upstream = {i for i, (_, reason) in stored.items() if reason == REASON_DELETED}
+        changed = tuple(
+            row for row in rows
+            if row.id in stored and row.id not in deleted_upstream
+            and (stored[row.id][0] != row.digest or stored[row.id][1] is not None)
+        )  # fmt: skip
+        kept = tuple(row for row in rows if row.id not in deleted_upstream)
+        return cls(new, changed, kept, unchanged=len(rows) - len(new) - len(changed))
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def _marks(count: int) -> str:

@@ -8,7 +8,7 @@ beside the database, readable by their owner only.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import ClassVar
@@ -55,6 +55,9 @@ class SqliteEngine(Engine):
 
     def _run(self, sql: str, params: Params) -> Cursor:
         return self._db.execute(sql, params)
+
+    def _run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        self._db.executemany(sql, rows)
 
     def _driver_errors(self) -> tuple[type[BaseException], ...]:
         return (sqlite3.Error,)

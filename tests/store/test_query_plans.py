@@ -35,11 +35,17 @@ def record(store: PostStore, work: Callable[[], object]) -> list[Statement]:
         statements.append((sql, tuple(params)))
         return execute(sql, params)
 
-    engine.execute = recording
+    execute_many = engine.execute_many
+
+    def recording_many(sql: str, rows: Any) -> None:
+        statements.extend((sql, tuple(params)) for params in rows)
+        execute_many(sql, rows)
+
+    engine.execute, engine.execute_many = recording, recording_many
     try:
         work()
     finally:
-        del engine.execute
+        del engine.execute, engine.execute_many
     return [(sql, params) for sql, params in statements if not sql.startswith(("BEGIN", "COMMIT"))]
 
 
