@@ -55,28 +55,14 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
 
 def bluesky_post(author: Author, rkey: str, created_at: datetime, text: str, **fields: Any) -> Post:
     """A Bluesky post whose id and address follow from its author and record key; HTML: its text."""
-    return Post(
-        id=f"at://{author.id}/app.bsky.feed.post/{rkey}",
-        source="bluesky",
-        url=f"https://bsky.app/profile/{author.handle}/post/{rkey}",
-        author=author,
-        created_at=created_at,
-        text=text,
-        **{"html": f"<p>{text}</p>", **fields},
-    )
+    post_id, url = f"at://{author.id}/app.bsky.feed.post/{rkey}", f"https://bsky.app/profile/{author.handle}/post/{rkey}"
+    return Post(post_id, "bluesky", url, author, created_at, text, **{"html": f"<p>{text}</p>", **fields})
 
 
 def mastodon_post(author: Author, number: int, created_at: datetime, text: str, **fields: Any) -> Post:
     """A Mastodon status whose uri and address follow from its author and number; HTML: its text."""
-    return Post(
-        id=f"{author.id}/statuses/{number}",
-        source="mastodon",
-        url=f"{author.url}/{number}",
-        author=author,
-        created_at=created_at,
-        text=text,
-        **{"html": f"<p>{text}</p>", **fields},
-    )
+    post_id, url = f"{author.id}/statuses/{number}", f"{author.url}/{number}"
+    return Post(post_id, "mastodon", url, author, created_at, text, **{"html": f"<p>{text}</p>", **fields})
 
 
 KEYNOTE = Session(
