@@ -24,13 +24,14 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.clock import Clock, conference_zone, in_zone, system_clock
+from aggregator.durations import Duration
 from aggregator.errors import SourceError
 from aggregator.models import Conference, Post
 
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
 
 
-COMMON_KEYS = frozenset({"type", "name", "path", "enabled", "timeout", "deadline"})
+COMMON_KEYS = frozenset({"type", "name", "path", "enabled", "timeout", "deadline", "every"})
 
 
 class SourceOptions(BaseModel):
@@ -51,6 +52,11 @@ class SourceOptions(BaseModel):
     )
     deadline: float | None = Field(
         None, gt=0, description="Seconds this source may take in all, retries included (default: `network.deadline`)."
+    )
+    every: Duration | None = Field(
+        None,
+        description="How often `aggregator schedule` reads this source, e.g. `5m` (default: by the conference "
+        "clock; see Operating it).",
     )
 
     def label(self) -> str:
