@@ -282,7 +282,7 @@ def explain(settings: Settings, post_id: str) -> None:
 
     config = settings.config()
     with open_store(config) as store:
-        digest = pipeline.make_digest(config, store.posts())
+        digest = pipeline.make_digest(config, pipeline.configured_posts(config, store.posts()))
     click.echo(explain_placement(post_id, digest.placements, digest.sessions))
 
 

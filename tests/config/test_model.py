@@ -35,7 +35,7 @@ def test_valid_config_resolves_paths_and_normalizes(write_config) -> None:
     assert config.conference.hashtags == ("c4l27", "code4lib")
     assert config.conference.site_url == "https://example.org/c4l27/"
     assert config.output == path.parent / "site"
-    assert config.data_dir == path.parent / ".aggregator"
+    assert config.data_dir == path.parent / ".aggregator" / "sources"
     assert config.sources[1].path == path.parent / "saved" / "feed.xml"
     assert [s.label() for s in config.sources] == ["feed:https://blog.example.org/tag/c4l27/feed/", "saved"]
 
