@@ -122,6 +122,8 @@ def _configure_logging(verbosity: int) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 0 else logging.WARNING)
+    # a job waiting for the write turn is "skipped" by APScheduler: coalescing, not a problem
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbosity > 0 else logging.ERROR)
 
 
 def _override_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
