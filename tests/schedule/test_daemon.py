@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from pytest_httpserver import HTTPServer
 
@@ -39,7 +40,7 @@ def test_each_source_keeps_its_own_interval(httpserver: HTTPServer, conference_t
     wait_until(lambda: len(attempts(config, "fast")) >= 3)
     assert len(attempts(config, "slow")) == 1
     fast = attempts(config, "fast")
-    gaps = [later.started - earlier.finished for earlier, later in zip(fast, fast[1:])]
+    gaps = [later.started - earlier.finished for earlier, later in pairwise(fast)]
     assert all(timedelta(seconds=0.8) < gap < timedelta(seconds=2.5) for gap in gaps), gaps
 
 
@@ -69,7 +70,7 @@ def test_a_slow_source_is_never_read_twice_at_once_and_missed_runs_coalesce(
     time.sleep(4.0)
     done = attempts(config, "slow")
     assert 2 <= len(done) <= 3  # 20 runs were due; each waited for the one before, none piled up
-    assert all(earlier.finished <= later.started for earlier, later in zip(done, done[1:]))
+    assert all(earlier.finished <= later.started for earlier, later in pairwise(done))
 
 
 def test_a_restart_catches_up_without_repeating_what_was_just_done(
@@ -112,7 +113,7 @@ def test_a_run_and_the_daemon_never_write_at_the_same_time(httpserver: HTTPServe
     done = sorted(attempts(config), key=lambda a: a.started)
     by_runs = {a.run_id for a in done}
     assert len(by_runs) >= 4  # the daemon's collects and the runs' own
-    assert all(earlier.finished <= later.started for earlier, later in zip(done, done[1:]))
+    assert all(earlier.finished <= later.started for earlier, later in pairwise(done))
 
 
 class Ticker:
