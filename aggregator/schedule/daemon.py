@@ -72,7 +72,7 @@ class Daemon:
         *,
         clock: Clock = system_clock,
         cadence: Cadence = Cadence(),
-        build_quiet: float = 20.0,
+        build_quiet: float = 10.0,
         build_longest: float = 120.0,
         lock_retry: timedelta = timedelta(seconds=30),
         misfire_grace: timedelta = timedelta(minutes=5),
@@ -83,8 +83,7 @@ class Daemon:
         self._lock_retry = lock_retry
         self._services = tuple(services)
         self._stop = threading.Event()
-        self._turn = threading.Lock()  # one writer at a time inside the daemon
-        self._active = _Activity()
+        self._turns = _Turns()  # one writer at a time inside the daemon, first come first served
         self._next: dict[str, datetime] = {}
         self.builder = Debounced("build", self._build, self._stop, build_quiet, build_longest)
         self.publisher = Debounced("publish", self._publish, self._stop, 0.0, 0.0)
@@ -119,7 +118,7 @@ class Daemon:
         self._scheduler.shutdown(wait=False)
         self.builder.wake()
         self.publisher.wake()
-        finished = self._active.wait_idle(ends - time.monotonic())
+        finished = self._turns.wait_idle(ends - time.monotonic())
         for worker in (self.builder, self.publisher):
             finished = worker.join(max(0.0, ends - time.monotonic())) and finished
         for thread in self._threads:
@@ -137,7 +136,7 @@ class Daemon:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """The daemon's write turn: held by each job (and service) while it writes to the store."""
-        with self._turn, self._active.busy():
+        with self._turns.turn():
             yield
 
     # --- the jobs ----------------------------------------------------------------------
@@ -255,24 +254,31 @@ def _last_attempt(store: PostStore, name: str) -> datetime | None:
     return attempts[0].finished if attempts else store.state(name).last_success
 
 
-class _Activity:
-    """How many steps are under way, to wait for them on shutdown."""
+class _Turns:
+    """Writers take turns in the order they asked (a build is not starved by frequent
+    collects), and shutdown can wait for the one under way."""
 
     def __init__(self) -> None:
-        self._count = 0
         self._changed = threading.Condition()
+        self._issued = 0  # tickets handed out
+        self._serving = 0  # the ticket whose turn it is
+        self._busy = False
 
     @contextmanager
-    def busy(self) -> Iterator[None]:
+    def turn(self) -> Iterator[None]:
         with self._changed:
-            self._count += 1
+            ticket = self._issued
+            self._issued += 1
+            self._changed.wait_for(lambda: self._serving == ticket)
+            self._busy = True
         try:
             yield
         finally:
             with self._changed:
-                self._count -= 1
+                self._busy = False
+                self._serving += 1
                 self._changed.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
         with self._changed:
-            return self._changed.wait_for(lambda: self._count == 0, max(0.0, timeout))
+            return self._changed.wait_for(lambda: not self._busy, max(0.0, timeout))
