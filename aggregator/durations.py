@@ -22,10 +22,10 @@ def parse_duration(text: str) -> timedelta:
     """``text`` as a positive timedelta; ValueError naming what was expected otherwise."""
     match = PATTERN.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f"{EXPECTED}, got {text!r}")
+        raise ValueError(EXPECTED)  # the loader's message adds the value: "(got '5 minutes')"
     seconds = float(match.group(1)) * UNITS[match.group(2)]
     if seconds <= 0:
-        raise ValueError(f"{EXPECTED} (more than zero), got {text!r}")
+        raise ValueError(f"{EXPECTED} (more than zero)")
     return timedelta(seconds=seconds)
 
 

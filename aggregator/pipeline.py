@@ -171,7 +171,7 @@ def collect_sources(
     """Read every enabled source (or the ``only`` ones) into ``store``, each on its own; each
     attempt is recorded (under ``run_id``) with its outcome."""
     schedule = schedule or load_schedule(config)
-    _record_programme_health(store, schedule.programme)
+    record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
     context = collect_context(config, schedule.conference, clock)
     reports = tuple(_collect_one(source, context, config, store, progress, run_id) for source in selected)
@@ -186,7 +186,7 @@ def collect_context(config: Config, conference: Conference, clock: Clock = syste
     )
 
 
-def _record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
+def record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
     """A remote programme's trouble (unusable download, held-back shrink) in the store's source
     health, under the name "programme"; a good download clears it."""
     if loaded is None:

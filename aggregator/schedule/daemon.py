@@ -15,6 +15,7 @@ transaction and the site is swapped in whole, so abandoning a step leaves neithe
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
@@ -34,7 +35,7 @@ from aggregator.collectors import SourceOptions
 from aggregator.config import Config
 from aggregator.deploy import publish_site, record_publish
 from aggregator.errors import AggregatorError, LockedError
-from aggregator.pipeline import Schedule, build_site, collect_sources, load_schedule
+from aggregator.pipeline import Schedule, build_site, collect_sources, load_schedule, record_programme_health
 from aggregator.runs import recorded_run
 from aggregator.schedule.debounce import Debounced
 from aggregator.schedule.intervals import Cadence, interval, next_run
@@ -100,6 +101,7 @@ class Daemon:
         """Read the programme and each source's state, plan every source, start the threads."""
         with self.writing(), recorded_run(self.config, "programme", self.clock) as recorded:
             self.schedule = load_schedule(self.config)
+            record_programme_health(recorded.store, self.schedule.programme)
             first = {s.label(): self._plan(s, recorded.store, catching_up=True) for s in self.sources}
             self._write_plan(recorded.store, first)
         for source in self.sources:
@@ -150,7 +152,7 @@ class Daemon:
                 if self.stopping:
                     return
                 collected = collect_sources(
-                    self.config, recorded.store, only=[name], schedule=self.schedule, clock=self.clock,
+                    self.config, recorded.store, only=[name], schedule=self._sessions_only(), clock=self.clock,
                     run_id=recorded.run_id,
                 )  # fmt: skip
                 recorded.collected(collected)
@@ -191,10 +193,16 @@ class Daemon:
 
     def _reload_programme(self) -> None:
         try:
-            with self.writing(), recorded_run(self.config, "programme", self.clock):
+            with self.writing(), recorded_run(self.config, "programme", self.clock) as recorded:
                 self.schedule = load_schedule(self.config)
+                record_programme_health(recorded.store, self.schedule.programme)
         except AggregatorError as exc:
             log.warning("programme: %s; the one read before stays in use", exc)
+
+    def _sessions_only(self) -> Schedule:
+        """The schedule without its loading record: the programme's health is recorded when it
+        is read (hourly), not again with each source's read."""
+        return dataclasses.replace(self.schedule, programme=None)
 
     # --- planning ----------------------------------------------------------------------
 

@@ -142,4 +142,4 @@ def test_a_bad_duration_names_the_file_line_key_and_what_was_expected(write_conf
     with pytest.raises(ConfigError) as refused:
         load_config(path)
     assert f"{path}:3: {key}: " in str(refused.value) or f"{path}:4: {key}: " in str(refused.value)
-    assert f"expected a duration such as 30s, 5m, 2h or 1d, got {value}" in str(refused.value)
+    assert f"expected a duration such as 30s, 5m, 2h or 1d (got {value})" in str(refused.value)

@@ -62,6 +62,26 @@ def test_a_429_delays_only_its_own_source(httpserver: HTTPServer, conference_tod
     assert not daemon.stopping
 
 
+def test_mastodons_x_ratelimit_reset_delays_that_server_until_the_moment_it_names(
+    httpserver: HTTPServer, conference_today, running
+) -> None:
+    reset = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)
+    httpserver.expect_request("/api/v1/timelines/tag/testcon").respond_with_json(
+        {"error": "Too many requests"}, status=429, headers={"X-RateLimit-Reset": reset.isoformat().replace("+00:00", ".000Z")}
+    )
+    mastodon = f"  - type: mastodon\n    name: masto\n    instances: [{httpserver.url_for('/').rstrip('/')}]\n    every: 1s\n"
+    config = conference_today(mastodon, feed_source("feed", serve_feed(httpserver, "/f.xml", rss("f"))))
+    running(config)
+    wait_until(lambda: len(attempts(config, "feed")) >= 2 and len(attempts(config, "masto")) >= 1)
+    time.sleep(1.5)
+    [limited] = attempts(config, "masto")
+    assert limited.outcome == "rate-limited"
+    plan = status(config).daemon
+    assert plan is not None
+    assert abs(plan.next_runs["masto"] - reset) < timedelta(seconds=5)
+    assert status(config).sources[0].rate_limited_until is not None
+
+
 def test_a_slow_source_is_never_read_twice_at_once_and_missed_runs_coalesce(
     httpserver: HTTPServer, conference_today, running
 ) -> None:
