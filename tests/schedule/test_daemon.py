@@ -41,7 +41,7 @@ def test_each_source_keeps_its_own_interval(httpserver: HTTPServer, conference_t
     assert len(attempts(config, "slow")) == 1
     fast = attempts(config, "fast")
     gaps = [later.started - earlier.finished for earlier, later in pairwise(fast)]
-    assert all(timedelta(seconds=0.8) < gap < timedelta(seconds=2.5) for gap in gaps), gaps
+    assert all(timedelta(seconds=0.8) < gap < timedelta(seconds=5) for gap in gaps), gaps
 
 
 def test_a_429_delays_only_its_own_source(httpserver: HTTPServer, conference_today, running) -> None:
@@ -86,11 +86,14 @@ def test_a_slow_source_is_never_read_twice_at_once_and_missed_runs_coalesce(
     httpserver: HTTPServer, conference_today, running
 ) -> None:
     config = conference_today(feed_source("slow", serve_feed(httpserver, "/slow.xml", rss("s"), delay=1.5), every="0.2s"))
-    running(config)
-    time.sleep(4.0)
+    daemon = running(config)
+    wait_until(lambda: len(attempts(config, "slow")) >= 3, timeout=30)
+    assert daemon.stop()
     done = attempts(config, "slow")
-    assert 2 <= len(done) <= 3  # 20 runs were due; each waited for the one before, none piled up
-    assert all(earlier.finished <= later.started for earlier, later in pairwise(done))
+    assert all(earlier.finished <= later.started for earlier, later in pairwise(done))  # never two at once
+    # seven runs fell due during each read; they collapsed into the one that follows it
+    assert all(later.started - earlier.finished < timedelta(seconds=1.5) for earlier, later in pairwise(done))
+    assert len(runs_of(config, "collect")) == len(done)
 
 
 def test_a_restart_catches_up_without_repeating_what_was_just_done(
@@ -98,16 +101,16 @@ def test_a_restart_catches_up_without_repeating_what_was_just_done(
 ) -> None:
     config = conference_today(
         feed_source("hourly", serve_feed(httpserver, "/hourly.xml", rss("h")), every="1h"),
-        feed_source("often", serve_feed(httpserver, "/often.xml", rss("o")), every="2s"),
+        feed_source("often", serve_feed(httpserver, "/often.xml", rss("o")), every="4s"),
     )
     first = running(config)
     wait_until(lambda: len(attempts(config, "hourly")) == 1 and len(attempts(config, "often")) == 1)
     assert first.stop()
-    time.sleep(2.5)  # "often" is overdue now; "hourly" is not
+    time.sleep(4.2)  # "often" is overdue now; "hourly" is not
     restarted = time.monotonic()
     running(config)
-    wait_until(lambda: len(attempts(config, "often")) == 2, timeout=5)
-    assert time.monotonic() - restarted < 1.5  # no gap: the overdue one ran at once
+    wait_until(lambda: len(attempts(config, "often")) == 2, timeout=10)
+    assert time.monotonic() - restarted < 3  # no gap: the overdue one ran at once, not an interval later
     assert len(attempts(config, "hourly")) == 1  # no duplicate work
     plan = status(config).daemon
     assert plan is not None
