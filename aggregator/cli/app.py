@@ -253,7 +253,9 @@ def schedule(settings: Settings) -> None:
     stop = threading.Event()
     for number in STOP_SIGNALS:
         signal.signal(number, lambda *_: stop.set())
-    daemon = Daemon(settings.config())
+    config = settings.config()
+    pipeline.require_sources(config)
+    daemon = Daemon(config)
     daemon.start()
     while not stop.wait(0.5):
         pass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +17,7 @@ from aggregator import runs
 from aggregator.errors import LockedError
 from aggregator.schedule import Daemon, LiveService
 from aggregator.status import status
+from aggregator.store import run_lock
 from tests.schedule.conftest import attempts, feed_source, rss, runs_of, serve_feed, wait_until
 
 
@@ -123,9 +127,9 @@ def test_a_run_and_the_daemon_never_write_at_the_same_time(httpserver: HTTPServe
         feed_source("b", serve_feed(httpserver, "/b.xml", rss("b"), delay=0.2), every="1s"),
     )
     running(config, lock_retry=timedelta(seconds=0.3))
-    outcomes = []
-    ends = time.monotonic() + 4
-    while time.monotonic() < ends:
+    outcomes: list[str] = []
+    ends = time.monotonic() + 30
+    while time.monotonic() < ends and not ({"ran", "locked"} <= set(outcomes) and len(outcomes) >= 6):
         try:
             runs.run(config)
             outcomes.append("ran")
@@ -135,7 +139,8 @@ def test_a_run_and_the_daemon_never_write_at_the_same_time(httpserver: HTTPServe
     assert "locked" in outcomes and "ran" in outcomes  # each waited for nothing: it ran, or said it was locked
     done = sorted(attempts(config), key=lambda a: a.started)
     by_runs = {a.run_id for a in done}
-    assert len(by_runs) >= 4  # the daemon's collects and the runs' own
+    assert by_runs & {run["id"] for run in runs_of(config, "run")}  # the runs' own reads
+    assert by_runs & {run["id"] for run in runs_of(config, "collect")}  # the daemon's
     assert all(earlier.finished <= later.started for earlier, later in pairwise(done))
 
 
@@ -163,3 +168,31 @@ def test_a_live_service_runs_beside_the_jobs_asks_for_builds_and_stops_with_the_
     wait_until(lambda: len(runs_of(config, "build")) == 1)  # the feed changed nothing: the build is the service's
     assert daemon.stop() and ticker.stopped.is_set()
     assert status(config).daemon is None
+
+
+def test_a_job_that_finds_the_lock_taken_by_a_run_tries_again_soon(httpserver: HTTPServer, conference_today, running) -> None:
+    config = conference_today(feed_source("a", serve_feed(httpserver, "/a.xml", rss("a")), every="0.5s"))
+    running(config, lock_retry=timedelta(seconds=0.3))
+    wait_until(lambda: len(attempts(config, "a")) >= 1)
+    with run_lock(config.data_dir):  # what `aggregator run` holds while it writes
+        held = datetime.now(UTC)
+        time.sleep(1.5)
+        released = datetime.now(UTC)
+    wait_until(lambda: attempts(config, "a")[-1].started > released)
+    assert not any(held < a.started < released for a in attempts(config, "a"))
+
+
+def test_the_daemon_publishes_after_its_build_in_a_thread_of_its_own(
+    httpserver: HTTPServer, conference_today, running, tmp_path
+) -> None:
+    marker = tmp_path / "published"
+    script = f"import pathlib; pathlib.Path({str(marker)!r}).write_text('yes')"
+    command = f"{sys.executable} -c {shlex.quote(script)}"
+    config = conference_today(
+        feed_source("a", serve_feed(httpserver, "/a.xml", rss("a")), every="1h"), extra=f"publish: {json.dumps(command)}\n"
+    )
+    daemon = running(config)
+    wait_until(lambda: marker.exists(), timeout=20)
+    wait_until(lambda: status(config).publish is not None)
+    found = status(config).publish
+    assert found is not None and found.ok and daemon.publisher.runs == 1
