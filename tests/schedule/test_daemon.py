@@ -18,6 +18,7 @@ from aggregator.errors import LockedError
 from aggregator.schedule import Daemon, LiveService
 from aggregator.status import status
 from aggregator.store import run_lock
+from tests.collectors.bluesky.fakes import HANDLE, PASSWORD, FakeBluesky
 from tests.schedule.conftest import attempts, feed_source, rss, runs_of, serve_feed, wait_until
 
 
@@ -196,3 +197,23 @@ def test_the_daemon_publishes_after_its_build_in_a_thread_of_its_own(
     wait_until(lambda: status(config).publish is not None)
     found = status(config).publish
     assert found is not None and found.ok and daemon.publisher.runs == 1
+
+
+def test_blueskys_ratelimit_reset_delays_that_source_alone(
+    httpserver: HTTPServer, conference_today, running, monkeypatch
+) -> None:
+    fake = FakeBluesky(httpserver)
+    fake.account(HANDLE, password=PASSWORD)
+    monkeypatch.setenv("BSKY_HANDLE", HANDLE)
+    monkeypatch.setenv("BSKY_APP_PASSWORD", PASSWORD)
+    reset = int(time.time()) + 3600
+    fake.script("app.bsky.feed.searchPosts", 429, {"error": "RateLimitExceeded"}, {"RateLimit-Reset": str(reset)})
+    bluesky = f"  - type: bluesky\n    name: sky\n    hashtags: [testcon]\n    service: {fake.url}\n    appview: {fake.url}\n    every: 1s\n"
+    config = conference_today(bluesky, feed_source("feed", serve_feed(httpserver, "/f.xml", rss("f"))))
+    running(config)
+    wait_until(lambda: len(attempts(config, "feed")) >= 3 and len(attempts(config, "sky")) >= 1)
+    [limited] = attempts(config, "sky")
+    assert (limited.outcome, limited.error_class) == ("rate-limited", "RateLimited")
+    plan = status(config).daemon
+    assert plan is not None
+    assert abs(plan.next_runs["sky"].timestamp() - reset) < 5
