@@ -101,7 +101,7 @@ def status(config: Config, *, runs: int = 10, clock: Clock = system_clock) -> St
             checked_at=clock(),
             max_failing=config.health.max_failing,
             sources=source_health(config, store),
-            runs=tuple(store.last_runs(runs)),
+            runs=tuple({**run, "detail": json.loads(run["detail"] or "{}")} for run in store.last_runs(runs)),
             publish=last_publish(store),
             daemon=_running_daemon(store),
         )

@@ -75,6 +75,7 @@ def test_status_exits_5_and_says_which_source_once_it_has_failed_longer_than_max
     assert (broken["error_class"], broken["last_outcome"], broken["posts"]) == ("SourceError", "failed", 0)
     assert (good["failing_since"], good["last_outcome"], good["posts"]) == (None, "ok", 1)
     assert [run["status"] for run in found["runs"]] == ["sources-failed", "sources-failed"]
+    assert found["runs"][0]["detail"]["failed"] == ["broken"]
 
 
 def test_publish_runs_after_each_build_and_its_failure_is_recorded_and_shown(write_config, httpserver, tmp_path) -> None:
