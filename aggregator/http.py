@@ -1,7 +1,8 @@
 """HTTP for every collector: one client shape, polite headers, bounded retries, bounded time and size.
 
 Retries 5xx answers, timeouts and connection errors with jittered exponential backoff;
-honours 429 with ``Retry-After`` or ``RateLimit-Reset`` (seconds or epoch) when the wait is
+honours 429 with ``Retry-After``, ``RateLimit-Reset`` (seconds or epoch, Bluesky) or
+``X-RateLimit-Reset`` (an ISO moment, Mastodon) when the wait is
 within ``max_wait``, and raises :class:`RateLimited` otherwise.
 
 Nothing a server does can hold a run or fill the memory:
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -88,10 +90,18 @@ class RetryPolicy:
     max_wait: float = 120.0  # the longest a 429 may make us wait before giving up
 
 
+@dataclass
+class SourceTraffic:
+    """What one source's requests got back, for its log line and attempt record."""
+
+    last_status: int | None = None  # HTTP status of its latest answer
+
+
 @dataclass(frozen=True)
 class _Scope:
     settings: NetworkSettings
     source_ends: float = math.inf  # time.monotonic() by which the current source must be done
+    traffic: SourceTraffic | None = None
 
 
 _scope: ContextVar[_Scope] = ContextVar("network_scope", default=_Scope(NetworkSettings()))  # noqa: B039 (frozen)
@@ -119,14 +129,16 @@ def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[N
 
 
 @contextmanager
-def source_scope(timeout: float | None = None, deadline: float | None = None) -> Iterator[None]:
-    """One source's time: its own request ``timeout`` and overall ``deadline`` (None: the run's)."""
+def source_scope(timeout: float | None = None, deadline: float | None = None) -> Iterator[SourceTraffic]:
+    """One source's time: its own request ``timeout`` and overall ``deadline`` (None: the run's).
+    Yields what its answers were, filled in as they come."""
     settings = network_settings()
     changes = {key: value for key, value in (("timeout", timeout), ("deadline", deadline)) if value is not None}
     settings = settings.model_copy(update=changes) if changes else settings
-    token = _scope.set(_Scope(settings, time.monotonic() + settings.deadline))
+    traffic = SourceTraffic()
+    token = _scope.set(_Scope(settings, time.monotonic() + settings.deadline, traffic))
     try:
-        yield
+        yield traffic
     finally:
         _scope.reset(token)
 
@@ -212,6 +224,8 @@ def _read_capped(
                     raise ResponseTooLarge(
                         f"{url}: the answer passed the cap of {_size(cap)} (decompressed); stopped reading"
                     )
+        if scope.traffic is not None:
+            scope.traffic.last_status = response.status_code
         return _buffered(response, bytes(body))
     finally:
         _request_ends.reset(token)
@@ -273,7 +287,20 @@ def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> flo
         value = float(reset)
         # Bluesky sends an epoch timestamp; the IETF draft sends delta-seconds.
         return max(0.0, value - now) if value > 1_000_000_000 else value
-    return None
+    return _mastodon_reset(headers.get("x-ratelimit-reset"), now)
+
+
+def _mastodon_reset(value: str | None, now: float) -> float | None:
+    """Mastodon's X-RateLimit-Reset: the ISO 8601 moment its limit resets."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - now)
 
 
 def raise_for_status(response: httpx.Response, what: str) -> None:

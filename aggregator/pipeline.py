@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 
 from aggregator.assignment import assign, discover_sessions
@@ -31,13 +31,13 @@ from aggregator.collectors.bounds import bounded_post
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
-from aggregator.http import network_session, source_scope
+from aggregator.http import SourceTraffic, network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.site.pages import SiteReport, render_site
+from aggregator.store import OUTCOME_FAILED, OUTCOME_OK, OUTCOME_RATE_LIMITED, Attempt, open_store
 from aggregator.store import PostStore as Store  # any engine
-from aggregator.store import open_store
 from aggregator.threads import build_threads
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,28 @@ class SourceReport:
     seconds: float = 0.0
     error: str = ""
     notes: tuple[str, ...] = ()
+    error_class: str = ""
+    rate_limited: bool = False
+    http_status: int | None = None  # of the source's latest answer (None: no HTTP, or none came)
+
+    @property
+    def outcome(self) -> str:
+        if self.ok:
+            return OUTCOME_OK
+        return OUTCOME_RATE_LIMITED if self.rate_limited else OUTCOME_FAILED
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated or self.deleted)
 
     def summary(self) -> str:
+        status = f", HTTP {self.http_status}" if self.http_status is not None else ""
         if not self.ok:
-            return f"{self.name}: FAILED after {self.seconds:.1f} s: {self.error}"
+            return f"{self.name}: FAILED after {self.seconds:.1f} s{status}: {self.error}"
         notes = f" ({'; '.join(self.notes)})" if self.notes else ""
         return (
             f"{self.name}: {self.read} posts read, {self.new} new, {self.updated} updated, "
-            f"{self.deleted} removed in {self.seconds:.1f} s{notes}"
+            f"{self.deleted} removed in {self.seconds:.1f} s{status}{notes}"
         )
 
 
@@ -172,13 +186,15 @@ def collect_sources(
     progress: Progress | None = None,
     schedule: Schedule | None = None,
     clock: Clock = system_clock,
+    run_id: int | None = None,
 ) -> CollectReport:
-    """Read every enabled source (or the ``only`` ones) into ``store``, each on its own."""
+    """Read every enabled source (or the ``only`` ones) into ``store``, each on its own; each
+    attempt is recorded (under ``run_id``) with its outcome."""
     schedule = schedule or load_schedule(config, saved=store.blobs)
-    _record_programme_health(store, schedule.programme)
+    record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
     context = collect_context(config, schedule.conference, clock, store.blobs)
-    reports = tuple(_collect_one(source, context, config, store, progress) for source in selected)
+    reports = tuple(_collect_one(source, context, config, store, progress, run_id) for source in selected)
     return CollectReport(reports)
 
 
@@ -198,13 +214,13 @@ def collect_context(
     )
 
 
-def _record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
+def record_programme_health(store: Store, loaded: LoadedProgramme | None) -> None:
     """A remote programme's trouble (unusable download, held-back shrink) in the store's source
     health, under the name "programme"; a good download clears it."""
     if loaded is None:
         return
     if loaded.notes:
-        store.record_failure(PROGRAMME_HEALTH, "programme", "; ".join(loaded.notes))
+        store.record_failure(PROGRAMME_HEALTH, "programme", "; ".join(loaded.notes), error_class="ProgrammeError")
     elif loaded.origin == "download":
         store.save_collected(PROGRAMME_HEALTH, "programme", (), (), SourceState())
 
@@ -216,10 +232,40 @@ def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions,
 
 
 def _collect_one(
-    source: SourceOptions, shared: CollectContext, config: Config, store: Store, progress: Progress | None
+    source: SourceOptions,
+    shared: CollectContext,
+    config: Config,
+    store: Store,
+    progress: Progress | None,
+    run_id: int | None = None,
 ) -> SourceReport:
     name = source.label()
-    started = time.monotonic()
+    context = dataclasses.replace(
+        shared, stored_ids=lambda: _stored_ids(store, config, source), progress=_counter(name, progress)
+    )
+    state = store.state(name)
+    if state.resting(context.now()):
+        return _resting(source, name, state)
+    attempt = _AttemptClock(run_id, name)
+    traffic = SourceTraffic()
+    try:
+        report = _read_and_store(source, context, config, store, state, traffic)
+    except StoreError:
+        raise  # the data folder itself failed: no other source can be stored either
+    except RateLimited as exc:
+        until = context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
+        report = _failed(store, source, exc, str(exc), attempt.seconds(), traffic, rate_limited_until=until)
+    except AggregatorError as exc:
+        report = _failed(store, source, exc, str(exc), attempt.seconds(), traffic)
+    except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
+        log.debug("%s: unexpected error", name, exc_info=True)  # the traceback, under --verbose only
+        report = _failed(store, source, exc, f"unexpected {type(exc).__name__}: {_one_line(exc)}", attempt.seconds(), traffic)
+    store.record_attempt(attempt.of(report))
+    log.log(logging.INFO if report.ok else logging.ERROR, "%s", report.summary())
+    return report
+
+
+def _counter(name: str, progress: Progress | None) -> Callable[[int], None]:
     seen = 0
 
     def advance(count: int) -> None:
@@ -228,27 +274,27 @@ def _collect_one(
         if progress:
             progress(name, seen)
 
-    context = dataclasses.replace(shared, stored_ids=lambda: _stored_ids(store, config, source), progress=advance)
-    state = store.state(name)
-    if state.resting(context.now()):
-        return _resting(source, name, state)
-    try:
-        with source_scope(source.timeout, source.deadline):
+    return advance
+
+
+def _read_and_store(
+    source: SourceOptions,
+    context: CollectContext,
+    config: Config,
+    store: Store,
+    state: SourceState,
+    traffic: SourceTraffic,
+) -> SourceReport:
+    started = time.monotonic()
+    with source_scope(source.timeout, source.deadline) as seen:
+        try:
             result = collector_for(source, context).collect(state)
-        posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
-        counts = store.save_collected(name, source.type, posts, result.deleted, result.state, withheld=result.withheld)
-    except StoreError:
-        raise  # the data folder itself failed: no other source can be stored either
-    except RateLimited as exc:
-        until = context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
-        return _failed(store, source, name, str(exc), started, rate_limited_until=until)
-    except AggregatorError as exc:
-        return _failed(store, source, name, str(exc), started)
-    except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
-        log.debug("%s: unexpected error", name, exc_info=True)  # the traceback, under --verbose only
-        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {_one_line(exc)}", started)
-    report = SourceReport(
-        name=name,
+        finally:
+            traffic.last_status = seen.last_status
+    posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
+    counts = store.save_collected(source.label(), source.type, posts, result.deleted, result.state, withheld=result.withheld)
+    return SourceReport(
+        name=source.label(),
         type=source.type,
         ok=True,
         read=len(posts),
@@ -257,9 +303,36 @@ def _collect_one(
         deleted=counts.tombstoned,
         seconds=time.monotonic() - started,
         notes=result.notes,
+        http_status=traffic.last_status,
     )
-    log.info("%s", report.summary())
-    return report
+
+
+@dataclass(frozen=True)
+class _AttemptClock:
+    """When one source's attempt began, to record it as it ends."""
+
+    run_id: int | None
+    source: str
+    started: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
+    began: float = dataclasses.field(default_factory=time.monotonic)
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.began
+
+    def of(self, report: SourceReport) -> Attempt:
+        return Attempt(
+            run_id=self.run_id,
+            source=self.source,
+            started=self.started,
+            finished=self.started + timedelta(seconds=self.seconds()),
+            outcome=report.outcome,
+            error_class=report.error_class,
+            message=report.error,
+            http_status=report.http_status,
+            new=report.new,
+            updated=report.updated,
+            removed=report.deleted,
+        )
 
 
 def _resting(source: SourceOptions, name: str, state: SourceState) -> SourceReport:
@@ -295,15 +368,26 @@ def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str
 def _failed(
     store: Store,
     source: SourceOptions,
-    name: str,
+    exc: BaseException,
     error: str,
-    started: float,
+    seconds: float,
+    traffic: SourceTraffic,
     rate_limited_until: datetime | None = None,
 ) -> SourceReport:
-    store.record_failure(name, source.type, error, rate_limited_until=rate_limited_until)
-    report = SourceReport(name=name, type=source.type, ok=False, seconds=time.monotonic() - started, error=error)
-    log.error("%s", report.summary())
-    return report
+    error_class = type(exc).__name__
+    store.record_failure(
+        source.label(), source.type, error, rate_limited_until=rate_limited_until, error_class=error_class
+    )
+    return SourceReport(
+        name=source.label(),
+        type=source.type,
+        ok=False,
+        seconds=seconds,
+        error=error,
+        error_class=error_class,
+        rate_limited=isinstance(exc, RateLimited),
+        http_status=traffic.last_status,
+    )
 
 
 def make_digest(
@@ -328,6 +412,13 @@ def make_digest(
     )
 
 
+def configured_posts(config: Config, posts: Sequence[Post]) -> list[Post]:
+    """The posts some source of the configuration collected (enabled or not): those of a source
+    removed from it are kept in the store, unpublished, and come back with it."""
+    names = {source.label() for source in config.sources}
+    return [post for post in posts if names.intersection(post.source_names)]
+
+
 def build_site(
     config: Config, store: Store, schedule: Schedule | None = None, clock: Clock = system_clock
 ) -> BuildReport:
@@ -337,7 +428,7 @@ def build_site(
     previous site stays, and the exit code says the build failed.
     """
     try:
-        digest = make_digest(config, store.posts(), clock=clock, schedule=schedule)
+        digest = make_digest(config, configured_posts(config, store.posts()), clock=clock, schedule=schedule)
     except AggregatorError:
         raise
     except Exception as exc:

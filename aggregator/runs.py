@@ -3,7 +3,9 @@
 Each one that writes takes the data folder's lock before anything else (a remote programme is
 read only once the lock is held, so overlapping cron runs never pile up), opens the store and
 records the run with its real outcome: ``ok``, ``sources-failed`` (some source failed, the rest
-went on) or ``failed`` (with the error). The CLI is a thin layer over these functions.
+went on), ``failed`` (with the error) or, found by a later run, ``abandoned`` (its process died).
+The store must belong to the configured conference (it records it the first time). A build is
+followed by the ``publish:`` command when there is one. The CLI is a thin layer over these functions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, TypeAlias
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.config import Config, load_config
 from aggregator.curation import Overrides
+from aggregator.deploy import PublishOutcome, publish_site, record_publish
 from aggregator.http import network_session
 from aggregator.pipeline import (
     BuildReport,
@@ -30,7 +33,7 @@ from aggregator.pipeline import (
     require_sources,
 )
 from aggregator.programme import is_remote
-from aggregator.store import PostStore, lock_scopes, open_store
+from aggregator.store import ConferenceIdentity, PostStore, lock_scopes, open_store
 
 RUN_OK, RUN_SOURCES_FAILED, RUN_FAILED = "ok", "sources-failed", "failed"
 
@@ -99,6 +102,8 @@ def recorded_run(
         store.lock(lock_scopes(config, kind, only)),
         network_session(config.network),
     ):
+        store.claim_conference(conference_identity(config))
+        store.close_abandoned_runs()
         run = RecordedRun(store, store.start_run(kind))
         try:
             yield run
@@ -126,6 +131,15 @@ class RecordedRun:
     def built(self, report: BuildReport) -> None:
         self.detail.update(pages=report.site.pages)
 
+    def published(self, outcome: PublishOutcome | None) -> None:
+        if outcome is not None:
+            record_publish(self.store, outcome)
+            self.detail.update(published=outcome.ok)
+
+
+def conference_identity(config: Config) -> ConferenceIdentity:
+    return ConferenceIdentity(config.conference.name, config.conference.hashtags)
+
 
 def run(
     config: ConfigLike,
@@ -143,10 +157,13 @@ def run(
     require_sources(config)
     with recorded_run(config, "run", clock) as recorded:
         schedule = load_schedule(config, accept_programme=accept_programme, saved=recorded.store.blobs)
-        collected = collect_sources(config, recorded.store, progress=progress, schedule=schedule, clock=clock)
+        collected = collect_sources(
+            config, recorded.store, progress=progress, schedule=schedule, clock=clock, run_id=recorded.run_id
+        )
         recorded.collected(collected)
         built = build_site(config, recorded.store, schedule, clock)
         recorded.built(built)
+        recorded.published(publish_site(config.publish, config.base_dir))
     return RunReport(collected, built)
 
 
@@ -165,7 +182,9 @@ def collect(
     config = as_config(config)
     with recorded_run(config, "collect", clock, only) as recorded:
         schedule = load_schedule(config, accept_programme=accept_programme, saved=recorded.store.blobs)
-        report = collect_sources(config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock)
+        report = collect_sources(
+            config, recorded.store, only=only, progress=progress, schedule=schedule, clock=clock, run_id=recorded.run_id
+        )
         recorded.collected(report)
     return report
 
@@ -176,6 +195,7 @@ def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
     with recorded_run(config, "build", clock) as recorded:
         report = build_site(config, recorded.store, load_schedule(config, saved=recorded.store.blobs), clock)
         recorded.built(report)
+        recorded.published(publish_site(config.publish, config.base_dir))
     return report
 
 

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration
 error (sources.yaml, the programme or an override file); 3 the build failed (the previous
-site is untouched); 4 another run holds the lock.
+site is untouched); 4 another run holds the lock; 5 (`status`) a source has been failing for
+longer than `health.max_failing`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +30,8 @@ from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedEr
 from aggregator.models import post_to_dict
 from aggregator.store import open_store
 
-EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED, EXIT_UNHEALTHY = 0, 1, 2, 3, 4, 5
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("aggregator")
 
@@ -71,7 +76,8 @@ def _fail(message: str, code: int) -> None:
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration error; "
-    "3 the build failed (the previous site is untouched); 4 another run holds the lock.",
+    "3 the build failed (the previous site is untouched); 4 another run holds the lock; "
+    "5 (status) a source has been failing for longer than health.max_failing.",
 )
 @click.version_option(__version__, prog_name="aggregator")
 @click.option(
@@ -116,6 +122,8 @@ def _configure_logging(verbosity: int) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 0 else logging.WARNING)
+    # a job waiting for the write turn is "skipped" by APScheduler: coalescing, not a problem
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbosity > 0 else logging.ERROR)
 
 
 def _override_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
@@ -235,6 +243,51 @@ def _say_built(settings: Settings, config: Config, report: pipeline.BuildReport)
 
 @cli.command()
 @common_options
+@pass_settings
+@handle_errors
+def schedule(settings: Settings) -> None:
+    """Run unattended: collect each source at its own pace, build after changes, publish.
+    SIGTERM or Ctrl-C stops it within 10 s (exit 0)."""
+    from aggregator.schedule import Daemon
+
+    stop = threading.Event()
+    for number in STOP_SIGNALS:
+        signal.signal(number, lambda *_: stop.set())
+    config = settings.config()
+    pipeline.require_sources(config)
+    daemon = Daemon(config)
+    daemon.start()
+    while not stop.wait(0.5):
+        pass
+    if not daemon.stop(timeout=8.0):
+        logging.shutdown()
+        os._exit(EXIT_OK)  # a step is still under way: abandon it (its transaction rolls back)
+
+
+@cli.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON, for scripts.")
+@click.option("--runs", "-n", default=10, show_default=True, help="How many of the latest runs to show.")
+@pass_settings
+@handle_errors
+def status(settings: Settings, as_json: bool, runs: int) -> None:
+    """Each source's health, the scheduler's next runs, the latest runs and publish. Exit 5 when
+    a source has been failing for longer than `health.max_failing`."""
+    from rich.console import Console
+
+    from aggregator.cli.status_view import print_status, status_json
+    from aggregator.status import status as read_status
+
+    found = read_status(settings.config(), runs=runs)
+    if as_json:
+        click.echo(status_json(found))
+    else:
+        print_status(found, Console(width=160 if not sys.stdout.isatty() else None))
+    sys.exit(EXIT_UNHEALTHY if found.unhealthy else EXIT_OK)
+
+
+@cli.command()
+@common_options
 @click.option("--port", "-p", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--bind", "-b", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @pass_settings
@@ -282,7 +335,7 @@ def explain(settings: Settings, post_id: str) -> None:
 
     config = settings.config()
     with open_store(config) as store:
-        digest = pipeline.make_digest(config, store.posts())
+        digest = pipeline.make_digest(config, pipeline.configured_posts(config, store.posts()))
     click.echo(explain_placement(post_id, digest.placements, digest.sessions))
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aggregator.clock import Clock, conference_zone, in_zone, system_clock
 from aggregator.collectors.progress import CollectorProgress
+from aggregator.durations import Duration
 from aggregator.errors import SourceError
 from aggregator.http import RetryPolicy
 from aggregator.models import Conference, Post
@@ -33,7 +34,7 @@ from aggregator.saved_values import Blobs, FileBlobs
 BUILTIN_MODULES = ("feed", "bluesky", "mastodon")
 
 
-COMMON_KEYS = frozenset({"type", "name", "path", "enabled", "timeout", "deadline"})
+COMMON_KEYS = frozenset({"type", "name", "path", "enabled", "timeout", "deadline", "every"})
 
 
 class SourceOptions(BaseModel):
@@ -54,6 +55,11 @@ class SourceOptions(BaseModel):
     )
     deadline: float | None = Field(
         None, gt=0, description="Seconds this source may take in all, retries included (default: `network.deadline`)."
+    )
+    every: Duration | None = Field(
+        None,
+        description="How often `aggregator schedule` reads this source, e.g. `5m` (default: by the conference "
+        "clock; see Operating it).",
     )
 
     def label(self) -> str:

@@ -7,6 +7,7 @@ closest valid key for a misspelt one. Relative paths resolve against the file's 
 from __future__ import annotations
 
 import difflib
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Union
@@ -18,12 +19,16 @@ from aggregator.assignment.settings import AssignmentSettings
 from aggregator.collectors import SourceOptions, load_builtin_collectors, normalize_tag
 from aggregator.config.located_yaml import Location, YamlDocument, read_yaml
 from aggregator.curation import OverridesConfig
+from aggregator.durations import Duration
 from aggregator.errors import ConfigError
 from aggregator.http import NetworkSettings
 from aggregator.programme import PROGRAMME_FORMATS, InlineSession
 from aggregator.site.publish import output_conflict
+from aggregator.store.identity import ConferenceIdentity, recorded_conference
+from aggregator.store.sqlite import DATABASE_NAME
 
 DEFAULT_CONFIG = Path("sources.yaml")
+LEGACY_DATA_DIR = Path(".aggregator")
 
 
 class ConferenceConfig(BaseModel):
@@ -74,6 +79,44 @@ class ConferenceConfig(BaseModel):
         return value if not value or value.endswith("/") else value + "/"
 
 
+class HealthSettings(BaseModel):
+    """`health:` in sources.yaml: when `aggregator status` calls a source unhealthy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_failing: Duration = Field(
+        "1h",  # type: ignore[assignment]  # validated into a timedelta
+        validate_default=True,
+        description="How long a source may keep failing before `aggregator status` exits 5, e.g. `30m`.",
+    )
+
+
+class PublishSettings(BaseModel):
+    """`publish:` in sources.yaml: the command that copies a fresh site to where it is served."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command: str = Field(
+        "",
+        description="Run after each successful build, e.g. `rsync -a --delete output/ host:/var/www/c4l/`; split "
+        "like a shell line but run without a shell (write `sh -c '...'` for pipes). `publish: CMD` is short for it.",
+    )
+    timeout: Duration = Field(
+        "10m",  # type: ignore[assignment]  # validated into a timedelta
+        validate_default=True,
+        description="How long the command may take before it is stopped and recorded as failed.",
+    )
+
+    @field_validator("command")
+    @classmethod
+    def _splittable(cls, value: str) -> str:
+        try:
+            shlex.split(value)
+        except ValueError as exc:
+            raise ValueError(f"expected a command line, split like a shell's: {exc}") from None
+        return value.strip()
+
+
 class Config(BaseModel):
     """The whole of sources.yaml. ``base_dir`` is the folder the file is in."""
 
@@ -93,7 +136,12 @@ class Config(BaseModel):
     sessions: tuple[InlineSession, ...] = Field((), description="Sessions written inline, added to the programme's.")
     sources: tuple[SourceOptions, ...] = Field((), description="Where posts come from; see the source types below.")
     output: Path = Field(Path("output"), description="Folder the site is published into (replaced atomically).")
-    data_dir: Path = Field(Path(".aggregator"), description="Folder for the database and saved logins.")
+    data_dir: Path = Field(
+        Path(".aggregator"),
+        description="Folder for the database and saved logins. Unset: `.aggregator/NAME/`, NAME being the config "
+        "file's without `.yaml` (`.aggregator/sources/`), or `.aggregator` itself where it already holds this "
+        "conference's store.",
+    )
     store: str = Field(
         "sqlite",
         description="Where posts are stored: `sqlite` (a file in `data_dir`) or a PostgreSQL URL "
@@ -108,6 +156,10 @@ class Config(BaseModel):
     network: NetworkSettings = Field(
         NetworkSettings(), description="Time and size limits on every server (a hostile one cannot hold a run)."
     )
+    health: HealthSettings = Field(HealthSettings(), description="When a failing source counts as unhealthy.")
+    publish: PublishSettings = Field(
+        PublishSettings(), description="A command run after each successful build, or `{command, timeout}`."
+    )
     base_dir: Path = Field(Path("."), exclude=True, description="(set by the loader) the config file's folder")
     config_path: Path | None = Field(None, exclude=True, description="(set by the loader) the config file")
 
@@ -119,6 +171,11 @@ class Config(BaseModel):
             suggestion = hint if hint.startswith("; did you mean") else ""
             raise ValueError(f"unknown programme format {value!r}; expected one of {', '.join(PROGRAMME_FORMATS)}{suggestion}")
         return value
+
+    @field_validator("publish", mode="before")
+    @classmethod
+    def _command_alone(cls, value: Any) -> Any:
+        return {"command": value} if isinstance(value, str) else value
 
     @field_validator("store")
     @classmethod
@@ -145,6 +202,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     data["overrides"] = _read_overrides(document, data.get("overrides"))
     data["sources"], problems = _validate_sources(document, data.get("sources") or [])
     data["base_dir"] = path.resolve().parent
+    data.setdefault("data_dir", _default_data_dir(path.resolve(), data.get("conference")))
     data["config_path"] = path.resolve()
     try:
         config = Config.model_validate(data)
@@ -155,6 +213,26 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     resolved = _resolve_paths(config)
     _check_output(resolved, document)
     return resolved
+
+
+def _default_data_dir(path: Path, conference: Any) -> Path:
+    """``.aggregator/<config stem>/`` beside the file; the older shared ``.aggregator`` while it
+    holds this conference's store (or a store that names no conference yet)."""
+    legacy = path.parent / LEGACY_DATA_DIR
+    if (legacy / DATABASE_NAME).is_file():
+        recorded = recorded_conference(legacy / DATABASE_NAME)
+        wanted = _identity(conference)
+        if recorded is None or wanted is None or recorded.same_as(wanted):
+            return legacy
+    return legacy / path.stem
+
+
+def _identity(conference: Any) -> ConferenceIdentity | None:
+    try:
+        validated = ConferenceConfig.model_validate(conference)
+    except ValidationError:
+        return None  # reported with its line by the validation proper
+    return ConferenceIdentity(validated.name, validated.hashtags)
 
 
 def _check_output(config: Config, document: YamlDocument) -> None:

@@ -41,6 +41,9 @@ class Engine(ABC):
     snippets: ClassVar[Mapping[str, str]]
     begin_sql: ClassVar[str] = "BEGIN"
     snapshot_sql: ClassVar[str] = "BEGIN"  # a read-only transaction: one consistent view, no write lock
+    # whether lock() holds the whole store whatever the scopes: then a run left 'running' while
+    # we hold it belongs to a process that died
+    whole_store_lock: ClassVar[bool] = False
 
     def __init__(self, location: str) -> None:
         self.location = location

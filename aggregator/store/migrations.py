@@ -89,6 +89,36 @@ MIGRATIONS: tuple[Migration, ...] = (
         "small named values kept between runs (programme copy, login session) for engines without a data folder",
         ("CREATE TABLE blobs (key {text} PRIMARY KEY, value {blob} NOT NULL, updated_at {text} NOT NULL)",),
     ),
+    Migration(
+        4,
+        "source health (error class, failing since, rate limit as a column), every source attempt, meta values",
+        (
+            "ALTER TABLE source_state ADD COLUMN error_class {text} NOT NULL DEFAULT ''",
+            "ALTER TABLE source_state ADD COLUMN failing_since {text}",
+            "ALTER TABLE source_state ADD COLUMN rate_limited_until {text}",
+            "UPDATE source_state SET rate_limited_until = {json_rate_limited_until},"
+            " extra = {extra_without_rate_limit}",
+            "UPDATE source_state SET failing_since = last_attempt WHERE last_error != ''",
+            """CREATE TABLE attempts (
+                id {row_id},
+                run_id INTEGER,
+                source {text} NOT NULL,
+                started_at {text} NOT NULL,
+                finished_at {text} NOT NULL,
+                outcome {text} NOT NULL,
+                error_class {text} NOT NULL DEFAULT '',
+                message {text} NOT NULL DEFAULT '',
+                http_status INTEGER,
+                new INTEGER NOT NULL DEFAULT 0,
+                updated INTEGER NOT NULL DEFAULT 0,
+                removed INTEGER NOT NULL DEFAULT 0,
+                seconds {float} NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX attempts_source ON attempts (source, id)",
+            "ALTER TABLE runs ADD COLUMN holder {text} NOT NULL DEFAULT ''",
+            "CREATE TABLE meta (key {text} PRIMARY KEY, value {text} NOT NULL, updated_at {text} NOT NULL)",
+        ),
+    ),
 )
 
 

@@ -43,6 +43,9 @@ class PostgresEngine(Engine):
         "without_rowid": "",
         "json_url": "(data::jsonb ->> 'url')",
         "json_canonical_url": "(data::jsonb ->> 'canonical_url')",
+        "float": "DOUBLE PRECISION",
+        "json_rate_limited_until": "(extra::jsonb ->> 'rate_limited_until')",
+        "extra_without_rate_limit": "(extra::jsonb - 'rate_limited_until')::text",
     }
     snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 

@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 from aggregator.collectors import SourceState
 from aggregator.models import Post
 from aggregator.saved_values import Blobs
+from aggregator.store.health import Attempt, SourceHealth
+from aggregator.store.identity import ConferenceIdentity
 
 # Opted-out posts come back to life if the author opts in again; deleted ones never do.
 REASON_DELETED = "deleted"
@@ -80,8 +82,33 @@ class PostStore(Protocol):
     def state(self, source_name: str) -> SourceState: ...
 
     def record_failure(
-        self, source_name: str, source_type: str, error: str, rate_limited_until: datetime | None = None
+        self,
+        source_name: str,
+        source_type: str,
+        error: str,
+        rate_limited_until: datetime | None = None,
+        error_class: str = "",
     ) -> None: ...
+
+    def record_attempt(self, attempt: Attempt) -> None: ...
+
+    def attempts(self, source_name: str | None = None, limit: int = 50) -> list[Attempt]: ...
+
+    def source_health(self) -> list[SourceHealth]:
+        """Every source the store has state for (the remote programme as "programme" too), by name."""
+        ...
+
+    def meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
+    def close_abandoned_runs(self) -> int: ...
+
+    def conference(self) -> ConferenceIdentity | None: ...
+
+    def claim_conference(self, wanted: ConferenceIdentity) -> None:
+        """Record the conference the first time; raise ConferenceMismatch for another one after."""
+        ...
 
     def close(self) -> None: ...
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from aggregator.models import Post, post_from_dict, post_to_dict
 from aggregator.sanitize import well_formed
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.store.engine import Engine
+from aggregator.store.health import Attempt, SourceHealth
+from aggregator.store.identity import CONFERENCE_KEY, ConferenceIdentity, refuse_other
 from aggregator.store.migrations import MIGRATIONS, migrate
 from aggregator.store.protocol import REASON_DELETED, REASON_OPTED_OUT, PostStore, UpsertCounts
 
@@ -73,20 +77,37 @@ INSERT_TOMBSTONE = (
     " VALUES (?, '', '', '', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
 LIVE = "deleted_at IS NULL AND duplicate_of IS NULL"
+LIVE_P = "p.deleted_at IS NULL AND p.duplicate_of IS NULL"
 RUN_COLUMNS = ("id", "kind", "started_at", "finished_at", "status", "detail")
 WRITE_STATE = (
     "INSERT INTO source_state (name, type, etag, last_modified, cursor, last_success, last_attempt,"
-    " last_error, extra) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)"
+    " last_error, extra, rate_limited_until) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)"
     " ON CONFLICT (name) DO UPDATE SET type = excluded.type, etag = excluded.etag,"
     " last_modified = excluded.last_modified, cursor = excluded.cursor,"
     " last_success = excluded.last_success, last_attempt = excluded.last_attempt,"
-    " last_error = '', extra = excluded.extra"
+    " last_error = '', error_class = '', failing_since = NULL, extra = excluded.extra,"
+    " rate_limited_until = excluded.rate_limited_until"
 )
+# failing_since stays at the first failure after the last success
 RECORD_FAILURE = (
-    "INSERT INTO source_state (name, type, last_attempt, last_error, extra) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO source_state (name, type, last_attempt, last_error, error_class, failing_since, rate_limited_until)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error,"
-    " extra = excluded.extra"
+    " error_class = excluded.error_class, rate_limited_until = excluded.rate_limited_until,"
+    " failing_since = coalesce(source_state.failing_since, excluded.failing_since)"
 )
+ATTEMPT_COLUMNS = (
+    "run_id, source, started_at, finished_at, outcome, error_class, message, http_status, new, updated, removed, seconds"
+)
+HEALTH_QUERY = (
+    "SELECT s.name, s.type, s.last_success, s.last_attempt, s.last_error, s.error_class, s.failing_since,"
+    " s.rate_limited_until,"
+    " (SELECT COUNT(*) FROM provenance v JOIN posts p ON p.id = v.post_id WHERE v.source_name = s.name AND {live}),"
+    " coalesce((SELECT a.outcome FROM attempts a WHERE a.source = s.name ORDER BY a.id DESC LIMIT 1), '')"
+    " FROM source_state s ORDER BY s.name"
+)
+RUNNING = "running"
+ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)
@@ -318,7 +339,7 @@ class SqlStore(PostStore):
     def start_run(self, kind: str) -> int:
         def work() -> int:
             cursor = self._engine.execute(
-                "INSERT INTO runs (kind, started_at) VALUES (?, ?) RETURNING id", (kind, _now())
+                "INSERT INTO runs (kind, started_at, holder) VALUES (?, ?, ?) RETURNING id", (kind, _now(), holder())
             )
             return int(cursor.fetchall()[0][0])
 
@@ -340,7 +361,8 @@ class SqlStore(PostStore):
 
     def state(self, source_name: str) -> SourceState:
         row = self._engine.execute(
-            "SELECT etag, last_modified, cursor, last_success, last_error, extra, type FROM source_state WHERE name = ?",
+            "SELECT etag, last_modified, cursor, last_success, last_error, extra, type, rate_limited_until"
+            " FROM source_state WHERE name = ?",
             (source_name,),
         ).fetchone()
         if row is None:
@@ -350,32 +372,108 @@ class SqlStore(PostStore):
             etag=row[0],
             last_modified=row[1],
             cursor=row[2],
-            last_success=datetime.fromisoformat(row[3]) if row[3] else None,
+            last_success=_moment(row[3]),
             last_error=row[4],
-            rate_limited_until=_moment(saved.get(RATE_LIMITED_UNTIL)),
+            rate_limited_until=_moment(row[7]),
             progress=_progress(row[6], saved),
         )
 
     def record_failure(
-        self, source_name: str, source_type: str, error: str, rate_limited_until: datetime | None = None
+        self,
+        source_name: str,
+        source_type: str,
+        error: str,
+        rate_limited_until: datetime | None = None,
+        error_class: str = "",
     ) -> None:
-        """Note a failed read; ``rate_limited_until`` (kept in ``extra``) when a server asked us to wait."""
-
-        def write() -> None:
-            row = self._engine.execute("SELECT extra FROM source_state WHERE name = ?", (source_name,)).fetchone()
-            extra = {key: value for key, value in (json.loads(row[0]) if row else {}).items() if key != RATE_LIMITED_UNTIL}
-            if rate_limited_until is not None:
-                extra[RATE_LIMITED_UNTIL] = _iso(rate_limited_until)
-            values = (source_name, source_type, _now(), error, json.dumps(extra, sort_keys=True, default=str))
-            self._engine.execute(RECORD_FAILURE, values)
-
-        self._write(write)
+        """Note a failed read; ``rate_limited_until`` when a server asked us to wait."""
+        now = _now()
+        until = _iso(rate_limited_until) if rate_limited_until is not None else None
+        values = (source_name, source_type, now, error, error_class, now, until)
+        self._write(lambda: self._engine.execute(RECORD_FAILURE, values))
 
     def _write_state(self, name: str, source_type: str, state: SourceState, now: str) -> None:
         extra = json.dumps(_extra_json(state), sort_keys=True, default=str)
+        until = _iso(state.rate_limited_until) if state.rate_limited_until is not None else None
         self._engine.execute(
-            WRITE_STATE, (name, source_type, state.etag, state.last_modified, state.cursor, now, now, extra)
+            WRITE_STATE, (name, source_type, state.etag, state.last_modified, state.cursor, now, now, extra, until)
         )
+
+    # --- health, meta values, the conference -----------------------------------------
+
+    def record_attempt(self, attempt: Attempt) -> None:
+        values = (
+            attempt.run_id, attempt.source, _iso(attempt.started), _iso(attempt.finished), attempt.outcome,
+            attempt.error_class, attempt.message, attempt.http_status, attempt.new, attempt.updated,
+            attempt.removed, attempt.seconds,
+        )  # fmt: skip
+        sql = f"INSERT INTO attempts ({ATTEMPT_COLUMNS}) VALUES ({_marks(len(values))})"
+        self._write(lambda: self._engine.execute(sql, values))
+
+    def attempts(self, source_name: str | None = None, limit: int = 50) -> list[Attempt]:
+        """The latest attempts, newest first (of one source, or of all)."""
+        where, args = ("WHERE source = ?", [source_name]) if source_name is not None else ("", [])
+        rows = self._engine.execute(
+            f"SELECT {ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id DESC LIMIT ?", (*args, limit)
+        ).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def source_health(self) -> list[SourceHealth]:
+        rows = self._engine.execute(HEALTH_QUERY.format(live=LIVE_P)).fetchall()
+        return [
+            SourceHealth(
+                name=row[0], type=row[1], last_success=_moment(row[2]), last_attempt=_moment(row[3]),
+                last_error=row[4], error_class=row[5], failing_since=_moment(row[6]),
+                rate_limited_until=_moment(row[7]), posts=int(row[8]), last_outcome=row[9],
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    def meta(self, key: str) -> str | None:
+        row = self._engine.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Keep ``value`` under ``key``; None forgets it."""
+        if value is None:
+            self._write(lambda: self._engine.execute("DELETE FROM meta WHERE key = ?", (key,)))
+            return
+        self._write(
+            lambda: self._engine.execute(
+                "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, _now()),
+            )
+        )
+
+    def close_abandoned_runs(self) -> int:
+        """Mark 'abandoned' the runs left 'running' by a process that died (killed, power cut).
+        Call it holding the lock: with SQLite every such run is dead; on a server database, those
+        of this machine whose process is gone."""
+        rows = self._engine.execute("SELECT id, holder FROM runs WHERE status = ?", (RUNNING,)).fetchall()
+        dead = [run_id for run_id, who in rows if self._engine.whole_store_lock or not holder_alive(who)]
+        def work() -> None:
+            for run_id in dead:
+                self._engine.execute(
+                    "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?",
+                    (ABANDONED, _now(), run_id, RUNNING),
+                )
+
+        if dead:
+            self._write(work)
+        return len(dead)
+
+    def conference(self) -> ConferenceIdentity | None:
+        value = self.meta(CONFERENCE_KEY)
+        return ConferenceIdentity.from_json(value) if value else None
+
+    def claim_conference(self, wanted: ConferenceIdentity) -> None:
+        """Record ``wanted`` as this store's conference the first time; refuse another one after."""
+        recorded = self.conference()
+        if recorded is not None:
+            refuse_other(recorded, wanted, self.location)
+        if recorded != wanted:
+            self.set_meta(CONFERENCE_KEY, wanted.to_json())
 
 
 class TableBlobs:
@@ -473,15 +571,43 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-# SourceState's fields kept in the ``extra`` JSON column (no schema change for them)
-RATE_LIMITED_UNTIL = "rate_limited_until"
+def _attempt(row: Any) -> Attempt:
+    return Attempt(
+        run_id=row[0], source=row[1], started=_required_moment(row[2]), finished=_required_moment(row[3]),
+        outcome=row[4], error_class=row[5], message=row[6], http_status=row[7], new=row[8], updated=row[9],
+        removed=row[10],
+    )  # fmt: skip
+
+
+def _required_moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def holder() -> str:
+    """Who runs this process, as the runs table records it: 'host pid N'."""
+    return f"{socket.gethostname()} pid {os.getpid()}"
+
+
+def holder_alive(who: str) -> bool:
+    """Whether the process recorded as ``who`` may still run (one on another machine is assumed to)."""
+    host, _, pid = who.rpartition(" pid ")
+    if host != socket.gethostname() or not pid.isdigit():
+        return bool(who) and host != socket.gethostname()
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# SourceState's typed progress is kept in the ``extra`` JSON column under this key
 PROGRESS = "progress"
 
 
 def _extra_json(state: SourceState) -> dict[str, Any]:
     extra: dict[str, Any] = {}
-    if state.rate_limited_until is not None:
-        extra[RATE_LIMITED_UNTIL] = _iso(state.rate_limited_until)
     if state.progress is not None:
         extra[PROGRESS] = state.progress.to_json()
     return extra

@@ -33,7 +33,11 @@ class SqliteEngine(Engine):
         "without_rowid": " WITHOUT ROWID",
         "json_url": "json_extract(data, '$.url')",
         "json_canonical_url": "json_extract(data, '$.canonical_url')",
+        "float": "REAL",
+        "json_rate_limited_until": "json_extract(extra, '$.rate_limited_until')",
+        "extra_without_rate_limit": "json_remove(extra, '$.rate_limited_until')",
     }
+    whole_store_lock = True
     begin_sql = "BEGIN IMMEDIATE"  # take the write lock now, not halfway through
 
     def __init__(self, data_dir: Path) -> None:

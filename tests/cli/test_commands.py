@@ -67,7 +67,7 @@ def test_run_builds_the_site_even_when_a_source_fails(config_path: Path, monkeyp
         "https://notes.example.org/recap-1/"
     ]
     assert (site / "index.html").is_file()
-    with Store(config_path.parent / ".aggregator") as store:
+    with Store(config_path.parent / ".aggregator" / "sources") as store:
         assert store.state("broken").last_error
         assert store.state("good").last_success is not None
         [last_run] = store.last_runs(1)
@@ -79,7 +79,7 @@ def test_collect_twice_keeps_the_post_count(config_path: Path, monkeypatch) -> N
     for _ in range(2):
         code, _ = invoke("--config", str(config_path), "collect", "good")
         assert code == EXIT_OK
-        with Store(config_path.parent / ".aggregator") as store:
+        with Store(config_path.parent / ".aggregator" / "sources") as store:
             assert store.count() == 1
 
 
@@ -104,7 +104,7 @@ def test_check_prints_a_summary_without_network(config_path: Path) -> None:
 
 
 def test_a_second_run_waits_for_none_and_exits_4(config_path: Path) -> None:
-    with run_lock(config_path.parent / ".aggregator"):
+    with run_lock(config_path.parent / ".aggregator" / "sources"):
         code, output = invoke("--config", str(config_path), "run")
     assert code == EXIT_LOCKED
     assert "in use by pid" in output
@@ -115,8 +115,8 @@ def test_dump_prints_normalized_posts_without_storing(config_path: Path) -> None
     assert result.exit_code == EXIT_OK
     first = json.loads(result.stdout.splitlines()[0])
     assert first["id"] == "https://notes.example.org/recap-1/"
-    assert not (config_path.parent / ".aggregator" / "aggregator.sqlite3").exists() or Store(
-        config_path.parent / ".aggregator"
+    assert not (config_path.parent / ".aggregator" / "sources" / "aggregator.sqlite3").exists() or Store(
+        config_path.parent / ".aggregator" / "sources"
     ).count() == 0
 
 

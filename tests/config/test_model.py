@@ -35,7 +35,7 @@ def test_valid_config_resolves_paths_and_normalizes(write_config) -> None:
     assert config.conference.hashtags == ("c4l27", "code4lib")
     assert config.conference.site_url == "https://example.org/c4l27/"
     assert config.output == path.parent / "site"
-    assert config.data_dir == path.parent / ".aggregator"
+    assert config.data_dir == path.parent / ".aggregator" / "sources"
     assert config.sources[1].path == path.parent / "saved" / "feed.xml"
     assert [s.label() for s in config.sources] == ["feed:https://blog.example.org/tag/c4l27/feed/", "saved"]
 
@@ -108,3 +108,38 @@ def test_assignment_replies_self_still_reads_as_conversation_with_a_warning(
 
     assert config.assignment.replies == "conversation"
     assert "write 'conversation'" in caplog.text
+
+
+def test_durations_are_written_30s_5m_2h_1d_everywhere(write_config) -> None:
+    from datetime import timedelta
+
+    from aggregator.durations import format_duration, parse_duration
+
+    assert [parse_duration(text) for text in ("30s", "5m", "2h", "1d", "0.5s")] == [
+        timedelta(seconds=30), timedelta(minutes=5), timedelta(hours=2), timedelta(days=1), timedelta(seconds=0.5),
+    ]  # fmt: skip
+    assert [format_duration(parse_duration(text)) for text in ("90s", "60m", "24h")] == ["90s", "1h", "1d"]
+    config = load_config(
+        write_config(
+            "conference: {name: X, hashtags: [x]}\nsources:\n  - {type: feed, url: 'https://x.example/f', every: 5m}\n"
+            "health: {max_failing: 30m}\npublish: rsync -a output/ host:/srv/\n"
+        )
+    )
+    assert config.sources[0].every == timedelta(minutes=5)
+    assert config.health.max_failing == timedelta(minutes=30)
+    assert (config.publish.command, config.publish.timeout) == ("rsync -a output/ host:/srv/", timedelta(minutes=10))
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "value"),
+    [("  - {type: feed, url: 'https://x.example/f', every: 5 minutes}", "sources[0].every", "'5 minutes'"),
+     ("health: {max_failing: -1h}", "health.max_failing", "'-1h'")],
+)  # fmt: skip
+def test_a_bad_duration_names_the_file_line_key_and_what_was_expected(write_config, line: str, key: str, value: str) -> None:
+    sources = line if line.startswith("  -") else "  - {type: feed, url: 'https://x.example/f'}"
+    extra = "" if line.startswith("  -") else line
+    path = write_config(f"conference: {{name: X, hashtags: [x]}}\nsources:\n{sources}\n{extra}\n")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert f"{path}:3: {key}: " in str(refused.value) or f"{path}:4: {key}: " in str(refused.value)
+    assert f"expected a duration such as 30s, 5m, 2h or 1d (got {value})" in str(refused.value)

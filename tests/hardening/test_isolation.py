@@ -47,6 +47,6 @@ def test_an_unexpected_bug_costs_its_source_only_with_the_traceback_under_verbos
     assert result.exit_code == 1, result.output
     assert "buggy: FAILED" in result.output and "unexpected KeyError" in result.output
     assert ("Traceback" in result.output) is traceback
-    with Store(tmp_path / ".aggregator") as store:
+    with Store(tmp_path / ".aggregator" / "sources") as store:
         assert store.post_ids("healthy")
     assert (tmp_path / "output" / "index.html").is_file()

@@ -57,7 +57,7 @@ def run_cli(config: Path) -> tuple[int, str, float]:
 def assert_isolated_failure(folder: Path, code: int, output: str) -> str:
     assert code == 1, output
     assert (folder / "output" / "index.html").is_file()
-    with Store(folder / ".aggregator") as store:
+    with Store(folder / ".aggregator" / "sources") as store:
         assert store.post_ids("healthy")
         error = store.state("hostile").last_error
     assert "hostile: FAILED" in output and "Traceback" not in output
@@ -111,7 +111,7 @@ def test_a_long_429_is_remembered_and_the_source_skipped_until_its_reset(
     config = write_config(tmp_path, server.url)
     code, output, _ = run_cli(config)
     assert_isolated_failure(tmp_path, code, output)
-    with Store(tmp_path / ".aggregator") as store:
+    with Store(tmp_path / ".aggregator" / "sources") as store:
         until = store.state("hostile").rate_limited_until
     assert until is not None and until - datetime.now(UTC) > timedelta(minutes=59)
     asked = server.requests

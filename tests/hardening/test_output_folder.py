@@ -31,7 +31,7 @@ def run_with_output(folder: Path, output: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("output", ['"."', '".."', '".aggregator"', '".aggregator/site"', "saved", "saved/healthy.xml"])
+@pytest.mark.parametrize("output", ['"."', '".."', '".aggregator"', '".aggregator/sources/site"', "saved", "saved/healthy.xml"])
 def test_an_output_holding_or_inside_what_the_tool_reads_is_refused_with_exit_2(tmp_path: Path, output: str) -> None:
     folder = tmp_path / "conf"
     folder.mkdir()

@@ -78,5 +78,5 @@ def test_the_example_conference_builds_the_same_site_on_either_engine(
     on_postgres = build_example(tmp_path / "postgresql", monkeypatch, postgres_url)
     assert on_sqlite == on_postgres
     assert sum(len(s["posts"]) for s in on_sqlite["sessions"]) > 50
-    assert (tmp_path / "sqlite" / ".aggregator" / "aggregator.sqlite3").exists()
-    assert not (tmp_path / "postgresql" / ".aggregator" / "aggregator.sqlite3").exists()
+    assert (tmp_path / "sqlite" / ".aggregator" / "sources" / "aggregator.sqlite3").exists()
+    assert not (tmp_path / "postgresql" / ".aggregator" / "sources" / "aggregator.sqlite3").exists()
