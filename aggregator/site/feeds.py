@@ -29,6 +29,7 @@ from aggregator.site.model import SessionView, SiteModel
 
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
 _TITLE_WIDTH = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A scheme, then only characters an IRI may hold (RFC 3987 excludes space, controls and <>"{}|\^`).
 _IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 
@@ -100,7 +101,7 @@ def conference_feed(model: SiteModel) -> Feed:
         title=conference.name,
         description=conference.description or f"Live posts from {conference.name}, filed by session.",
         entries=tuple(FeedEntry(post, entry_title(post), sessions_by_post.get(post.id, "")) for post in newest),
-        updated=_updated(newest, model),
+        updated=_updated(newest, conference.start),
     )
 
 
@@ -113,7 +114,7 @@ def session_feed(model: SiteModel, view: SessionView) -> Feed:
         title=f"{session.title} · {model.conference.name}",
         description=f"Posts about “{session.title}” at {model.conference.name}.",
         entries=tuple(FeedEntry(post, entry_title(post)) for post in newest),
-        updated=_updated(newest, model),
+        updated=_updated(newest, session.start),
     )
 
 
@@ -135,8 +136,12 @@ def _newest_first(posts: tuple[Post, ...]) -> tuple[Post, ...]:
     return tuple(sorted(posts, key=lambda post: (post.created_at, post.id), reverse=True))
 
 
-def _updated(newest: tuple[Post, ...], model: SiteModel) -> datetime:
-    return newest[0].created_at if newest else model.digest.generated_at
+def _updated(newest: tuple[Post, ...], empty_since: datetime | None) -> datetime:
+    """The newest post's time, never the build's: a rebuild with nothing new writes the same bytes.
+    An empty feed dates from its session's (or the conference's) start."""
+    if newest:
+        return newest[0].created_at
+    return empty_since or _EPOCH
 
 
 def _rfc822(moment: datetime) -> str:

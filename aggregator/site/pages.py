@@ -32,7 +32,7 @@ from aggregator.site.characters import CONTROL_CHARACTERS, without_control_chara
 from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
-from aggregator.site.publish import publish_atomically
+from aggregator.site.publish import carry_over_folder, carry_over_unchanged, publish_atomically
 
 STATIC_DIR = "static"
 SESSIONS_DIR = "sessions"
@@ -113,7 +113,7 @@ def _write_site(
     feeds = write_feeds(environment, model, staging)
     _write_json(staging / "sessions.json", export_model(model))
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
-    search = search_index.build_search_index(staging)  # reads the pages written above
+    search = _search_index(staging, final_dir)  # reads the pages written above
     write("search.html", "search.html", search_built=search.built, search_message=search.message)
     return SiteReport(
         output_dir=final_dir,
@@ -126,6 +126,21 @@ def _write_site(
         hallway_posts=model.hallway_post_count,
         search_index=search.built,
     )
+
+
+def _search_index(staging: Path, final_dir: Path) -> search_index.SearchIndex:
+    """Pagefind's index of the pages, taken over from the previous site when no page changed."""
+    rewritten = carry_over_unchanged(final_dir, staging)
+    same_pages = _page_paths(staging) == _page_paths(final_dir) - {"search.html"}
+    if same_pages and not any(path.endswith(".html") for path in rewritten):
+        index_dir = search_index.INDEX_DIR
+        if carry_over_folder(final_dir / index_dir, staging / index_dir):
+            return search_index.SearchIndex(True, "search index unchanged")
+    return search_index.build_search_index(staging)
+
+
+def _page_paths(site: Path) -> set[str]:
+    return {str(path.relative_to(site)) for path in site.rglob("*.html")} if site.is_dir() else set()
 
 
 def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:

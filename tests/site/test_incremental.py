@@ -1,0 +1,86 @@
+"""Incremental publishing: a rebuild rewrites only the files whose bytes change.
+
+A file left alone keeps its inode and mtime (it is carried over as a hard link), so rsync,
+object-storage sync and static hosts see no change where there is none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from aggregator.models import Digest, Placement, Thread
+from aggregator.site.model import session_slugs
+from aggregator.site.pages import render_site
+from aggregator.site.search import INDEX_DIR
+from tests.site.builders import ICAL, ICAL_POST, build_digest
+
+
+def file_identities(site: Path) -> dict[str, tuple[int, int]]:
+    """Every file's (inode, mtime in ns), by site-relative path."""
+    identities = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            status = path.stat()
+            identities[str(path.relative_to(site))] = (status.st_ino, status.st_mtime_ns)
+    return identities
+
+
+def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    return {path for path, identity in after.items() if before.get(path) != identity}
+
+
+def with_one_more_post(digest: Digest) -> Digest:
+    """One new post in the iCalendar session, an hour later than its first one."""
+    extra = dataclasses.replace(
+        ICAL_POST,
+        id=ICAL_POST.id + "-2",
+        url=ICAL_POST.url + "-2",
+        text="A second post about the same talk",
+        html="",
+        created_at=ICAL_POST.created_at + timedelta(minutes=5),
+    )
+    placement = Placement(thread=Thread(root=extra, posts=(extra,)), session_id=ICAL.id)
+    return dataclasses.replace(digest, placements=(*digest.placements, placement))
+
+
+def test_a_rebuild_with_nothing_new_rewrites_no_file(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    digest = build_digest()
+    render_site(digest, output)
+    before = file_identities(output)
+    os.utime(output / "index.html", ns=(1, 1))  # an mtime no rebuild could produce by chance
+    before["index.html"] = (before["index.html"][0], 1)
+    later = dataclasses.replace(digest, generated_at=digest.generated_at + timedelta(hours=3))
+
+    render_site(later, output)
+
+    after = file_identities(output)
+    assert after.keys() == before.keys()
+    assert rewritten(before, after) == set()
+
+
+def test_one_new_post_rewrites_only_its_session_day_feeds_and_index(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    digest = build_digest()
+    render_site(digest, output)
+    before = file_identities(output)
+
+    render_site(with_one_more_post(digest), output)
+
+    changed = {path for path in rewritten(before, file_identities(output)) if not path.startswith(INDEX_DIR + "/")}
+    day = ICAL_POST.created_at.astimezone(ICAL.start.tzinfo).date().isoformat()
+    stem = f"sessions/{session_slugs(digest.sessions)[ICAL.id]}"
+    assert changed == {
+        "index.html",
+        f"days/{day}.html",
+        f"{stem}.html",
+        f"{stem}.rss",
+        f"{stem}.atom",
+        "feed.rss",
+        "feed.atom",
+        "sessions.json",
+        "posts.csv",
+    }
