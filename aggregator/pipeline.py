@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
+from urllib.parse import urlsplit
 
 from aggregator.assignment import assign, discover_sessions
 from aggregator.clock import Clock, conference_zone, system_clock
@@ -27,6 +28,7 @@ from aggregator.collectors import (
     conference_window,
 )
 from aggregator.collectors.bounds import bounded_post
+from aggregator.collectors.parallel import HostBoundedPool, interleaved_by_host
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 PROGRAMME_CACHE = "programme.cache"  # the last programme read from a URL, used when it cannot be read
 PROGRAMME_HEALTH = "programme"  # the source-state row holding the remote programme's health
 Progress = Callable[[str, int], None]  # (source label, items read so far)
+CONCURRENT_TYPES = frozenset({"feed", "mastodon"})  # sources that never read the store while fetching
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,56 @@ def collect_sources(
     _record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
     context = collect_context(config, schedule.conference, clock)
-    reports = tuple(_collect_one(source, context, config, store, progress) for source in selected)
-    return CollectReport(reports)
+    return CollectReport(_collect_all(selected, context, config, store, progress))
+
+
+def _collect_all(
+    selected: Sequence[SourceOptions], context: CollectContext, config: Config, store: Store, progress: Progress | None
+) -> tuple[SourceReport, ...]:
+    """Feeds and Mastodon servers fetched at once (within `network.concurrency` and `network.per_host`)
+    while the others are read here; every source's results are then stored here, in config order."""
+    network = config.network
+    parallel = [s for s in selected if s.type in CONCURRENT_TYPES and network.concurrency > 1]
+    reports: dict[str, SourceReport] = {}
+    with HostBoundedPool(network.concurrency, network.per_host) as pool:
+        fetched = {
+            source.label(): _submitted(pool, source, context, config, store, progress)
+            for source in interleaved_by_host(parallel, source_host)
+        }
+        for source in selected:
+            if source.label() not in fetched:
+                reports[source.label()] = _collect_one(source, context, config, store, progress)
+        for source in parallel:
+            reports[source.label()] = fetched[source.label()]()
+    return tuple(reports[source.label()] for source in selected)
+
+
+def _submitted(
+    pool: HostBoundedPool,
+    source: SourceOptions,
+    shared: CollectContext,
+    config: Config,
+    store: Store,
+    progress: Progress | None,
+) -> Callable[[], SourceReport]:
+    """``source`` fetched on ``pool``; calling the result waits for it and stores it (in this thread)."""
+    started = time.monotonic()
+    name = source.label()
+    context = _source_context(source, shared, config, store, progress)
+    state = store.state(name)
+    if state.resting(context.now()):
+        report = _resting(source, name, state)
+        return lambda: report
+    future = pool.submit(source_host(source), lambda: _fetch(source, context, state, config))
+    return lambda: _store_fetched(source, name, future.result, store, started, context.now)
+
+
+def source_host(source: SourceOptions) -> str:
+    """The server a source reads from ("" for saved files): the per-host limit applies to it."""
+    url = getattr(source, "url", None)
+    instances = getattr(source, "instances", ())
+    address = url or (f"https://{instances[0]}" if instances else "")
+    return urlsplit(address).hostname or "" if address else ""
 
 
 def collect_context(config: Config, conference: Conference, clock: Clock = system_clock) -> CollectContext:
@@ -189,8 +240,19 @@ def _select_sources(config: Config, only: Sequence[str]) -> tuple[SourceOptions,
 def _collect_one(
     source: SourceOptions, shared: CollectContext, config: Config, store: Store, progress: Progress | None
 ) -> SourceReport:
-    name = source.label()
     started = time.monotonic()
+    name = source.label()
+    context = _source_context(source, shared, config, store, progress)
+    state = store.state(name)
+    if state.resting(context.now()):
+        return _resting(source, name, state)
+    return _store_fetched(source, name, lambda: _fetch(source, context, state, config), store, started, context.now)
+
+
+def _source_context(
+    source: SourceOptions, shared: CollectContext, config: Config, store: Store, progress: Progress | None
+) -> CollectContext:
+    name = source.label()
     seen = 0
 
     def advance(count: int) -> None:
@@ -199,19 +261,31 @@ def _collect_one(
         if progress:
             progress(name, seen)
 
-    context = dataclasses.replace(shared, stored_ids=lambda: _stored_ids(store, config, source), progress=advance)
-    state = store.state(name)
-    if state.resting(context.now()):
-        return _resting(source, name, state)
+    return dataclasses.replace(shared, stored_ids=lambda: _stored_ids(store, config, source), progress=advance)
+
+
+def _fetch(source: SourceOptions, context: CollectContext, state: SourceState, config: Config) -> CollectResult:
+    """What the source yields now, its posts bounded in size; touches no store (it may run in a worker)."""
+    with source_scope(source.timeout, source.deadline):
+        result = collector_for(source, context).collect(state)
+    posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
+    return dataclasses.replace(result, posts=posts)
+
+
+def _store_fetched(
+    source: SourceOptions, name: str, fetch: Callable[[], CollectResult], store: Store, started: float, now: Clock
+) -> SourceReport:
+    """``fetch()``'s results stored in one transaction, or its failure recorded: one broken source
+    never stops the others."""
     try:
-        with source_scope(source.timeout, source.deadline):
-            result = collector_for(source, context).collect(state)
-        posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
-        counts = store.save_collected(name, source.type, posts, result.deleted, result.state, withheld=result.withheld)
+        result = fetch()
+        counts = store.save_collected(
+            name, source.type, result.posts, result.deleted, result.state, withheld=result.withheld
+        )
     except StoreError:
         raise  # the data folder itself failed: no other source can be stored either
     except RateLimited as exc:
-        until = context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
+        until = now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
         return _failed(store, source, name, str(exc), started, rate_limited_until=until)
     except AggregatorError as exc:
         return _failed(store, source, name, str(exc), started)
@@ -222,7 +296,7 @@ def _collect_one(
         name=name,
         type=source.type,
         ok=True,
-        read=len(posts),
+        read=len(result.posts),
         new=counts.new,
         updated=counts.updated,
         deleted=counts.tombstoned,
