@@ -8,6 +8,7 @@ site works from ``file://`` and from any sub-path of a web server.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -36,6 +37,7 @@ from aggregator.site.publish import carry_over_folder, carry_over_unchanged, pub
 
 STATIC_DIR = "static"
 SESSIONS_DIR = "sessions"
+POST_HTML_CACHE_SIZE = 20_000  # posts' sanitized HTML kept between the pages that show them
 SITE_LANGUAGE = "en"  # the language of the page furniture; posts carry their own lang
 
 
@@ -212,9 +214,14 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
 def post_html(post: Post) -> Markup:
     """The post's HTML, sanitized again here (defence in depth), or its text when it has none."""
     if post.html.strip():
-        cleaned = clean_html(post.html, post.url if safe_url(post.url) else "")
-        return Markup(_REL_WITHOUT_HREF.sub(r"<a\1", cleaned))
+        return Markup(_cleaned_html(post.html, post.url if safe_url(post.url) else ""))
     return Markup(text_to_html(post.text))
+
+
+@functools.lru_cache(maxsize=POST_HTML_CACHE_SIZE)
+def _cleaned_html(html: str, base_url: str) -> str:
+    """Sanitized once per distinct post HTML however many pages show it (session, day, hallway)."""
+    return _REL_WITHOUT_HREF.sub(r"<a\1", clean_html(html, base_url))
 
 
 def handle_label(post: Post) -> str:
