@@ -25,6 +25,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 
 from aggregator.models import Post
+from aggregator.site.incremental import Inputs
 from aggregator.site.model import SessionView, SiteModel
 
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
@@ -63,12 +64,18 @@ class Feed:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.title}/{self.stem}.{extension}").urn
 
 
-def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path) -> int:
-    """Write RSS and Atom for the conference and every session; returns the number of files."""
+def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path, inputs: Inputs | None = None) -> int:
+    """Write RSS and Atom for the conference and every session; returns the number of files.
+
+    With ``inputs``, a feed whose inputs did not change is taken from the previous build, not rendered.
+    """
     feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
     entry_content = _entry_content_renderer(environment)
     for feed in feeds:
         for extension, template_name in FEED_FORMATS.items():
+            path = f"{feed.stem}.{extension}"
+            if inputs and inputs.reuse(path, inputs.key("feed", path, feed)):
+                continue
             xml = environment.get_template(template_name).render(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
             )

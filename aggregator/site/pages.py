@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -32,6 +33,7 @@ from aggregator.site import search as search_index
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
 from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
 from aggregator.site.publish import carry_over_folder, carry_over_unchanged, publish_atomically
 
@@ -66,7 +68,7 @@ def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None 
     output_dir = Path(output_dir)
 
     def build(staging: Path) -> SiteReport:
-        return _write_site(environment, model, search_path, staging, output_dir)
+        return _write_site(environment, model, search_path, staging, Path(os.path.realpath(output_dir)))
 
     return publish_atomically(output_dir, build)
 
@@ -104,15 +106,15 @@ def _write_site(
     environment: jinja2.Environment, model: SiteModel, search_path: list[Path], staging: Path, final_dir: Path
 ) -> SiteReport:
     _copy_static(search_path, staging)
+    inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
     write = _page_writer(environment, staging)
     write("index.html", "index.html", model=model, days=model.days)
     write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
     for day_page in model.day_pages:
         write("day.html", day_page.path, model=model, page=day_page)
-    for view in model.sessions:
-        page = f"{SESSIONS_DIR}/{view.slug}.html"
-        write("session.html", page, view=view, session=view.session, highlights=model.highlights(view))
-    feeds = write_feeds(environment, model, staging)
+    _write_session_pages(write, model, inputs)
+    feeds = write_feeds(environment, model, staging, inputs)
+    inputs.save()
     _write_json(staging / "sessions.json", export_model(model))
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
     search = _search_index(staging, final_dir)  # reads the pages written above
@@ -128,6 +130,15 @@ def _write_site(
         hallway_posts=model.hallway_post_count,
         search_index=search.built,
     )
+
+
+def _write_session_pages(write: Callable[..., None], model: SiteModel, inputs: Inputs) -> None:
+    """Every session's page, rendered only when its inputs changed since the previous build."""
+    for view in model.sessions:
+        page = session_page(view)
+        highlights = model.highlights(view)
+        if not inputs.reuse(page, inputs.key("session page", view, highlights)):
+            write("session.html", page, view=view, session=view.session, highlights=highlights)
 
 
 def _search_index(staging: Path, final_dir: Path) -> search_index.SearchIndex:

@@ -12,10 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from aggregator.models import Digest, Placement, Thread
+from aggregator.site.incremental import MANIFEST
 from aggregator.site.model import session_slugs
-from aggregator.site.pages import render_site
+from aggregator.site.pages import render_site, template_search_path
 from aggregator.site.search import INDEX_DIR
-from tests.site.builders import ICAL, ICAL_POST, build_digest
+from tests.site.builders import ICAL, ICAL_POST, KEYNOTE, build_digest
 
 
 def file_identities(site: Path) -> dict[str, tuple[int, int]]:
@@ -83,4 +84,35 @@ def test_one_new_post_rewrites_only_its_session_day_feeds_and_index(tmp_path: Pa
         "feed.atom",
         "sessions.json",
         "posts.csv",
+        MANIFEST,  # the new keys of that session's page and feeds
     }
+
+
+def test_a_session_whose_inputs_did_not_change_is_not_rendered_again(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    digest = build_digest()
+    render_site(digest, output)
+    page = output / f"sessions/{session_slugs(digest.sessions)[KEYNOTE.id]}.html"
+    page.write_text("the previous build's page", encoding="utf-8")  # what a render would overwrite
+
+    render_site(with_one_more_post(digest), output)
+
+    assert page.read_text(encoding="utf-8") == "the previous build's page"
+
+
+def test_a_template_change_renders_every_session_again(tmp_path: Path) -> None:
+    output, templates = tmp_path / "output", tmp_path / "templates"
+    digest = build_digest()
+    render_site(digest, output, templates_dir=templates)
+    before = file_identities(output)
+    templates.mkdir()
+    packaged = Path(template_search_path()[0]) / "session.html"
+    changed_template = packaged.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- v2 -->")
+    (templates / "session.html").write_text(changed_template, encoding="utf-8")
+
+    render_site(digest, output, templates_dir=templates)
+
+    slugs = session_slugs(digest.sessions)
+    changed = rewritten(before, file_identities(output))
+    assert {f"sessions/{slug}.html" for slug in slugs.values()} <= changed
+    assert "sessions/" + slugs[KEYNOTE.id] + ".rss" not in changed  # its bytes are the same: kept
