@@ -386,11 +386,14 @@ def prepare(work: Path, posts: int, sessions: int) -> tuple[list[Talk], list[Ent
 
 def measure(work: Path, posts: int, sessions: int, latency: bool) -> list[Row]:
     talks, entries = prepare(work, posts, sessions)
-    floor = Row("feedparser floor (parse only)", in_process("floor", work))
+    first_floor = in_process("floor", work)
     server = Server(work / "feeds", latency=False)
     try:
         write_config(work, "bench", server.port)
-        rows = [floor, *collection_rows(work, server.port, "")]
+        collected = collection_rows(work, server.port, "")
+        # the machine may be shared: the floor is the faster of two runs, one on each side of the collect
+        floor = Row("feedparser floor (parse only)", min(first_floor, in_process("floor", work), key=_seconds))
+        rows = [floor, *collected]
         rows.insert(4, Row("collect, first", rows[3].result, "feedparser floor", floor.result["seconds"]))
         rows += build_rows(work, talks, entries)
     finally:
@@ -403,6 +406,10 @@ def measure(work: Path, posts: int, sessions: int, latency: bool) -> list[Row]:
         finally:
             slow.stop()
     return rows
+
+
+def _seconds(result: dict[str, Any]) -> float:
+    return float(result["seconds"])
 
 
 def main(argv: Sequence[str] | None = None) -> None:
