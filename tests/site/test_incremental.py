@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 from aggregator.models import Digest, Placement, Thread
-from aggregator.site.incremental import MANIFEST
+from aggregator.site.incremental import MANIFEST, fingerprint
 from aggregator.site.model import session_slugs
 from aggregator.site.pages import render_site, template_search_path
 from aggregator.site.search import INDEX_DIR
+from tests.paths import REPO
 from tests.site.builders import ICAL, ICAL_POST, KEYNOTE, build_digest
 
 
@@ -116,3 +119,34 @@ def test_a_template_change_renders_every_session_again(tmp_path: Path) -> None:
     changed = rewritten(before, file_identities(output))
     assert {f"sessions/{slug}.html" for slug in slugs.values()} <= changed
     assert "sessions/" + slugs[KEYNOTE.id] + ".rss" not in changed  # its bytes are the same: kept
+
+
+def test_input_keys_are_the_same_in_every_process_and_change_with_any_post() -> None:
+    program = (
+        "from aggregator.site.incremental import fingerprint; "
+        "print(fingerprint(frozenset(f'post-{n}' for n in range(50)), {'weight': 1.5}))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True, cwd=REPO,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(keys) == 1  # string hashing's seed changes a set's order, never its key
+    thread = build_digest().placements[1].thread
+    edited = dataclasses.replace(thread.root, text=thread.root.text + " (edited)")
+    assert fingerprint(dataclasses.replace(thread, root=edited)) != fingerprint(thread)
+
+
+def test_an_unreadable_or_foreign_manifest_renders_everything_again(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    digest = build_digest()
+    render_site(digest, output)
+    page = output / f"sessions/{session_slugs(digest.sessions)[KEYNOTE.id]}.html"
+    rendered = page.read_text(encoding="utf-8")
+    for manifest in ("not json", '{"format": 0, "files": {}}', '{"format": 1, "files": []}'):
+        page.write_text("stale", encoding="utf-8")
+        (output / MANIFEST).write_text(manifest, encoding="utf-8")
+        render_site(digest, output)
+        assert page.read_text(encoding="utf-8") == rendered
