@@ -61,6 +61,10 @@ class NetworkSettings(BaseModel):
     max_feed_mb: float = Field(8.0, gt=0, description="Largest RSS/Atom feed read, in MB once decompressed.")
     max_json_mb: float = Field(16.0, gt=0, description="Largest answer of a JSON API (Bluesky, Mastodon), in MB decompressed.")
     max_programme_mb: float = Field(32.0, gt=0, description="Largest programme download, in MB decompressed.")
+    concurrency: int = Field(
+        8, ge=1, description="Feeds and Mastodon servers fetched at once, in all; 1 reads one source after another."
+    )
+    per_host: int = Field(2, ge=1, description="Sources fetched at once from any one server (host name).")
     max_post_kb: float = Field(
         100.0, gt=0, description="Text kept per post and per field, in KB; longer posts are shortened and link to the original."
     )

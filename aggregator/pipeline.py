@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
+from urllib.parse import urlsplit
 
 from aggregator.assignment import assign, discover_sessions
 from aggregator.clock import Clock, conference_zone, system_clock
@@ -28,6 +29,7 @@ from aggregator.collectors import (
     conference_window,
 )
 from aggregator.collectors.bounds import bounded_post
+from aggregator.collectors.parallel import HostBoundedPool, interleaved_by_host
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 
 PROGRAMME_HEALTH = "programme"  # the source-state row holding the remote programme's health
 Progress = Callable[[str, int], None]  # (source label, items read so far)
+CONCURRENT_TYPES = frozenset({"feed", "mastodon"})  # sources that never read the store while fetching
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,50 @@ def collect_sources(
     record_programme_health(store, schedule.programme)
     selected = _select_sources(config, only)
     context = collect_context(config, schedule.conference, clock, store.blobs)
-    reports = tuple(_collect_one(source, context, config, store, progress, run_id) for source in selected)
-    return CollectReport(reports)
+    return CollectReport(_collect_all(selected, context, config, store, progress, run_id))
+
+
+def _collect_all(
+    selected: Sequence[SourceOptions],
+    context: CollectContext,
+    config: Config,
+    store: Store,
+    progress: Progress | None,
+    run_id: int | None,
+) -> tuple[SourceReport, ...]:
+    """Feeds and Mastodon servers fetched at once (within `network.concurrency` and `network.per_host`)
+    while the others are read here; every source's results are then stored here, in config order."""
+    network = config.network
+    parallel = [s for s in selected if s.type in CONCURRENT_TYPES and network.concurrency > 1]
+    reports: dict[str, SourceReport] = {}
+    with HostBoundedPool(network.concurrency, network.per_host) as pool:
+        fetched = {
+            source.label(): _submitted(pool, _SourceJob(source, context, config, store, progress, run_id))
+            for source in interleaved_by_host(parallel, source_host)
+        }
+        for source in selected:
+            if source.label() not in fetched:
+                reports[source.label()] = _collect_one(source, context, config, store, progress, run_id)
+        for source in parallel:
+            reports[source.label()] = fetched[source.label()]()
+    return tuple(reports[source.label()] for source in selected)
+
+
+def _submitted(pool: HostBoundedPool, job: _SourceJob) -> Callable[[], SourceReport]:
+    """``job``'s source fetched on ``pool``; calling the result waits for it and stores it (in this thread)."""
+    if job.resting():
+        report = job.rested()
+        return lambda: report
+    future = pool.submit(source_host(job.source), job.fetch)
+    return lambda: job.store_fetched(future.result)
+
+
+def source_host(source: SourceOptions) -> str:
+    """The server a source reads from ("" for saved files): the per-host limit applies to it."""
+    url = getattr(source, "url", None)
+    instances = getattr(source, "instances", ())
+    address = url or (f"https://{instances[0]}" if instances else "")
+    return urlsplit(address).hostname or "" if address else ""
 
 
 def collect_context(
@@ -239,30 +284,99 @@ def _collect_one(
     progress: Progress | None,
     run_id: int | None = None,
 ) -> SourceReport:
-    name = source.label()
-    context = dataclasses.replace(
-        shared, stored_ids=lambda: _stored_ids(store, config, source), progress=_counter(name, progress)
-    )
-    state = store.state(name)
-    if state.resting(context.now()):
-        return _resting(source, name, state)
-    attempt = _AttemptClock(run_id, name)
-    traffic = SourceTraffic()
-    try:
-        report = _read_and_store(source, context, config, store, state, traffic)
-    except StoreError:
-        raise  # the data folder itself failed: no other source can be stored either
-    except RateLimited as exc:
-        until = context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
-        report = _failed(store, source, exc, str(exc), attempt.seconds(), traffic, rate_limited_until=until)
-    except AggregatorError as exc:
-        report = _failed(store, source, exc, str(exc), attempt.seconds(), traffic)
-    except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
-        log.debug("%s: unexpected error", name, exc_info=True)  # the traceback, under --verbose only
-        report = _failed(store, source, exc, f"unexpected {type(exc).__name__}: {_one_line(exc)}", attempt.seconds(), traffic)
-    store.record_attempt(attempt.of(report))
-    log.log(logging.INFO if report.ok else logging.ERROR, "%s", report.summary())
-    return report
+    job = _SourceJob(source, shared, config, store, progress, run_id)
+    return job.rested() if job.resting() else job.store_fetched(job.fetch)
+
+
+class _SourceJob:
+    """One source's attempt in this run: its fetch (which touches no store, so it may run in a
+    worker) and then, in the caller's thread, the storing of its results and the attempt record."""
+
+    def __init__(
+        self,
+        source: SourceOptions,
+        shared: CollectContext,
+        config: Config,
+        store: Store,
+        progress: Progress | None,
+        run_id: int | None,
+    ) -> None:
+        self.source, self.config, self.store = source, config, store
+        self.name = source.label()
+        self.context = dataclasses.replace(
+            shared, stored_ids=lambda: _stored_ids(store, config, source), progress=_counter(self.name, progress)
+        )
+        self.state = store.state(self.name)
+        self.attempt = _AttemptClock(run_id, self.name)
+        self.traffic = SourceTraffic()
+
+    def resting(self) -> bool:
+        return self.state.resting(self.context.now())
+
+    def rested(self) -> SourceReport:
+        return _resting(self.source, self.name, self.state)
+
+    def fetch(self) -> CollectResult:
+        """What the source yields now, its posts bounded in size."""
+        with source_scope(self.source.timeout, self.source.deadline) as seen:
+            try:
+                result = collector_for(self.source, self.context).collect(self.state)
+            finally:
+                self.traffic.last_status = seen.last_status
+        posts = tuple(bounded_post(post, self.config.network.max_post_chars) for post in result.posts)
+        return dataclasses.replace(result, posts=posts)
+
+    def store_fetched(self, fetch: Callable[[], CollectResult]) -> SourceReport:
+        """``fetch()``'s results stored in one transaction, or its failure recorded: one broken
+        source never stops the others."""
+        try:
+            report = self._stored(fetch())
+        except StoreError:
+            raise  # the data folder itself failed: no other source can be stored either
+        except RateLimited as exc:
+            until = self.context.now() + timedelta(seconds=exc.reset_after) if exc.reset_after else None
+            report = self._failed(exc, str(exc), rate_limited_until=until)
+        except AggregatorError as exc:
+            report = self._failed(exc, str(exc))
+        except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
+            log.debug("%s: unexpected error", self.name, exc_info=True)  # the traceback, under --verbose only
+            report = self._failed(exc, f"unexpected {type(exc).__name__}: {_one_line(exc)}")
+        self.store.record_attempt(self.attempt.of(report))
+        log.log(logging.INFO if report.ok else logging.ERROR, "%s", report.summary())
+        return report
+
+    def _stored(self, result: CollectResult) -> SourceReport:
+        counts = self.store.save_collected(
+            self.name, self.source.type, result.posts, result.deleted, result.state, withheld=result.withheld
+        )
+        return SourceReport(
+            name=self.name,
+            type=self.source.type,
+            ok=True,
+            read=len(result.posts),
+            new=counts.new,
+            updated=counts.updated,
+            deleted=counts.tombstoned,
+            seconds=self.attempt.seconds(),
+            notes=result.notes,
+            http_status=self.traffic.last_status,
+        )
+
+    def _failed(self, exc: BaseException, error: str, rate_limited_until: datetime | None = None) -> SourceReport:
+        error_class = type(exc).__name__
+        self.store.record_failure(
+            self.name, self.source.type, error, rate_limited_until=rate_limited_until, error_class=error_class
+        )
+        return SourceReport(
+            name=self.name,
+            type=self.source.type,
+            ok=False,
+            seconds=self.attempt.seconds(),
+            error=error,
+            error_class=error_class,
+            rate_limited=isinstance(exc, RateLimited),
+            http_status=self.traffic.last_status,
+        )
 
 
 def _counter(name: str, progress: Progress | None) -> Callable[[int], None]:
@@ -275,36 +389,6 @@ def _counter(name: str, progress: Progress | None) -> Callable[[int], None]:
             progress(name, seen)
 
     return advance
-
-
-def _read_and_store(
-    source: SourceOptions,
-    context: CollectContext,
-    config: Config,
-    store: Store,
-    state: SourceState,
-    traffic: SourceTraffic,
-) -> SourceReport:
-    started = time.monotonic()
-    with source_scope(source.timeout, source.deadline) as seen:
-        try:
-            result = collector_for(source, context).collect(state)
-        finally:
-            traffic.last_status = seen.last_status
-    posts = tuple(bounded_post(post, config.network.max_post_chars) for post in result.posts)
-    counts = store.save_collected(source.label(), source.type, posts, result.deleted, result.state, withheld=result.withheld)
-    return SourceReport(
-        name=source.label(),
-        type=source.type,
-        ok=True,
-        read=len(posts),
-        new=counts.new,
-        updated=counts.updated,
-        deleted=counts.tombstoned,
-        seconds=time.monotonic() - started,
-        notes=result.notes,
-        http_status=traffic.last_status,
-    )
 
 
 @dataclass(frozen=True)
@@ -363,31 +447,6 @@ def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str
     known = set(own)
     orphans = store.orphan_ids("bluesky", owners=[peer.label() for peer in peers])
     return [*own, *(post_id for post_id in orphans if post_id not in known)]
-
-
-def _failed(
-    store: Store,
-    source: SourceOptions,
-    exc: BaseException,
-    error: str,
-    seconds: float,
-    traffic: SourceTraffic,
-    rate_limited_until: datetime | None = None,
-) -> SourceReport:
-    error_class = type(exc).__name__
-    store.record_failure(
-        source.label(), source.type, error, rate_limited_until=rate_limited_until, error_class=error_class
-    )
-    return SourceReport(
-        name=source.label(),
-        type=source.type,
-        ok=False,
-        seconds=seconds,
-        error=error,
-        error_class=error_class,
-        rate_limited=isinstance(exc, RateLimited),
-        http_status=traffic.last_status,
-    )
 
 
 def make_digest(

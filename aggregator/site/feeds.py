@@ -25,10 +25,12 @@ from urllib.parse import quote, urljoin
 import jinja2
 
 from aggregator.models import Post
+from aggregator.site.incremental import Inputs
 from aggregator.site.model import SessionView, SiteModel
 
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
 _TITLE_WIDTH = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A scheme, then only characters an IRI may hold (RFC 3987 excludes space, controls and <>"{}|\^`).
 _IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+")
 
@@ -62,12 +64,18 @@ class Feed:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.title}/{self.stem}.{extension}").urn
 
 
-def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path) -> int:
-    """Write RSS and Atom for the conference and every session; returns the number of files."""
+def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path, inputs: Inputs | None = None) -> int:
+    """Write RSS and Atom for the conference and every session; returns the number of files.
+
+    With ``inputs``, a feed whose inputs did not change is taken from the previous build, not rendered.
+    """
     feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
     entry_content = _entry_content_renderer(environment)
     for feed in feeds:
         for extension, template_name in FEED_FORMATS.items():
+            path = f"{feed.stem}.{extension}"
+            if inputs and inputs.reuse(path, inputs.key("feed", path, feed)):
+                continue
             xml = environment.get_template(template_name).render(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
             )
@@ -100,7 +108,7 @@ def conference_feed(model: SiteModel) -> Feed:
         title=conference.name,
         description=conference.description or f"Live posts from {conference.name}, filed by session.",
         entries=tuple(FeedEntry(post, entry_title(post), sessions_by_post.get(post.id, "")) for post in newest),
-        updated=_updated(newest, model),
+        updated=_updated(newest, conference.start),
     )
 
 
@@ -113,7 +121,7 @@ def session_feed(model: SiteModel, view: SessionView) -> Feed:
         title=f"{session.title} · {model.conference.name}",
         description=f"Posts about “{session.title}” at {model.conference.name}.",
         entries=tuple(FeedEntry(post, entry_title(post)) for post in newest),
-        updated=_updated(newest, model),
+        updated=_updated(newest, session.start),
     )
 
 
@@ -135,8 +143,12 @@ def _newest_first(posts: tuple[Post, ...]) -> tuple[Post, ...]:
     return tuple(sorted(posts, key=lambda post: (post.created_at, post.id), reverse=True))
 
 
-def _updated(newest: tuple[Post, ...], model: SiteModel) -> datetime:
-    return newest[0].created_at if newest else model.digest.generated_at
+def _updated(newest: tuple[Post, ...], empty_since: datetime | None) -> datetime:
+    """The newest post's time, never the build's: a rebuild with nothing new writes the same bytes.
+    An empty feed dates from its session's (or the conference's) start."""
+    if newest:
+        return newest[0].created_at
+    return empty_since or _EPOCH
 
 
 def _rfc822(moment: datetime) -> str:

@@ -8,8 +8,10 @@ site works from ``file://`` and from any sub-path of a web server.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -31,11 +33,13 @@ from aggregator.site import search as search_index
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
 from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
-from aggregator.site.publish import publish_atomically
+from aggregator.site.publish import carry_over_folder, carry_over_unchanged, publish_atomically
 
 STATIC_DIR = "static"
 SESSIONS_DIR = "sessions"
+POST_HTML_CACHE_SIZE = 20_000  # posts' sanitized HTML kept between the pages that show them
 SITE_LANGUAGE = "en"  # the language of the page furniture; posts carry their own lang
 
 
@@ -64,7 +68,7 @@ def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None 
     output_dir = Path(output_dir)
 
     def build(staging: Path) -> SiteReport:
-        return _write_site(environment, model, search_path, staging, output_dir)
+        return _write_site(environment, model, search_path, staging, Path(os.path.realpath(output_dir)))
 
     return publish_atomically(output_dir, build)
 
@@ -102,18 +106,18 @@ def _write_site(
     environment: jinja2.Environment, model: SiteModel, search_path: list[Path], staging: Path, final_dir: Path
 ) -> SiteReport:
     _copy_static(search_path, staging)
+    inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
     write = _page_writer(environment, staging)
     write("index.html", "index.html", model=model, days=model.days)
     write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
     for day_page in model.day_pages:
         write("day.html", day_page.path, model=model, page=day_page)
-    for view in model.sessions:
-        page = f"{SESSIONS_DIR}/{view.slug}.html"
-        write("session.html", page, view=view, session=view.session, highlights=model.highlights(view))
-    feeds = write_feeds(environment, model, staging)
+    _write_session_pages(write, model, inputs)
+    feeds = write_feeds(environment, model, staging, inputs)
+    inputs.save()
     _write_json(staging / "sessions.json", export_model(model))
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
-    search = search_index.build_search_index(staging)  # reads the pages written above
+    search = _search_index(staging, final_dir)  # reads the pages written above
     write("search.html", "search.html", search_built=search.built, search_message=search.message)
     return SiteReport(
         output_dir=final_dir,
@@ -126,6 +130,30 @@ def _write_site(
         hallway_posts=model.hallway_post_count,
         search_index=search.built,
     )
+
+
+def _write_session_pages(write: Callable[..., None], model: SiteModel, inputs: Inputs) -> None:
+    """Every session's page, rendered only when its inputs changed since the previous build."""
+    for view in model.sessions:
+        page = session_page(view)
+        highlights = model.highlights(view)
+        if not inputs.reuse(page, inputs.key("session page", view, highlights)):
+            write("session.html", page, view=view, session=view.session, highlights=highlights)
+
+
+def _search_index(staging: Path, final_dir: Path) -> search_index.SearchIndex:
+    """Pagefind's index of the pages, taken over from the previous site when no page changed."""
+    rewritten = carry_over_unchanged(final_dir, staging)
+    same_pages = _page_paths(staging) == _page_paths(final_dir) - {"search.html"}
+    if same_pages and not any(path.endswith(".html") for path in rewritten):
+        index_dir = search_index.INDEX_DIR
+        if carry_over_folder(final_dir / index_dir, staging / index_dir):
+            return search_index.SearchIndex(True, "search index unchanged")
+    return search_index.build_search_index(staging)
+
+
+def _page_paths(site: Path) -> set[str]:
+    return {str(path.relative_to(site)) for path in site.rglob("*.html")} if site.is_dir() else set()
 
 
 def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:
@@ -197,9 +225,14 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
 def post_html(post: Post) -> Markup:
     """The post's HTML, sanitized again here (defence in depth), or its text when it has none."""
     if post.html.strip():
-        cleaned = clean_html(post.html, post.url if safe_url(post.url) else "")
-        return Markup(_REL_WITHOUT_HREF.sub(r"<a\1", cleaned))
+        return Markup(_cleaned_html(post.html, post.url if safe_url(post.url) else ""))
     return Markup(text_to_html(post.text))
+
+
+@functools.lru_cache(maxsize=POST_HTML_CACHE_SIZE)
+def _cleaned_html(html: str, base_url: str) -> str:
+    """Sanitized once per distinct post HTML however many pages show it (session, day, hallway)."""
+    return _REL_WITHOUT_HREF.sub(r"<a\1", clean_html(html, base_url))
 
 
 def handle_label(post: Post) -> str:

@@ -12,6 +12,10 @@ Publishing replaces only a folder this tool made: one holding its marker file
 ``feed.atom``), or an empty folder. Anything else (a file, someone's folder) is refused with a
 :class:`~aggregator.errors.ConfigError`. Staging folders carry their builder's process id, so
 the next build removes those whose builder is gone.
+
+Files whose bytes did not change are carried over from the previous site as hard links
+(:func:`carry_over_unchanged`): after the swap they keep their inode and mtime, so ``rsync``,
+object-storage sync and static hosts see only the files that really changed.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
     try:
         result = build(staging)
         (staging / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        rewritten = carry_over_unchanged(output_dir, staging)
+        log.info("%d files new or changed in %s; the others are kept as they were", len(rewritten), output_dir)
         staging.chmod(_SITE_MODE)
         _swap_in(staging, output_dir)
     except Exception as exc:
@@ -72,6 +78,56 @@ def publish_atomically(output_dir: Path, build: Callable[[Path], T]) -> T:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return result
+
+
+def carry_over_unchanged(previous: Path, staging: Path) -> tuple[str, ...]:
+    """Replace every file of ``staging`` whose bytes equal its counterpart in ``previous`` by a hard
+    link to that counterpart; returns the site-relative paths that are new or changed."""
+    if not previous.is_dir() or not is_replaceable(previous):
+        return tuple(str(path.relative_to(staging)) for path in _files(staging))
+    rewritten = []
+    for path in _files(staging):
+        relative = path.relative_to(staging)
+        if not _link_if_same(previous / relative, path):
+            rewritten.append(str(relative))
+    return tuple(rewritten)
+
+
+def carry_over_folder(previous: Path, staging: Path) -> bool:
+    """Hard-link every file of the folder ``previous`` into ``staging`` (absent): False when it cannot."""
+    if not previous.is_dir() or previous.is_symlink():
+        return False
+    try:
+        for path in _files(previous):
+            target = staging / path.relative_to(previous)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    return True
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+def _link_if_same(old: Path, new: Path) -> bool:
+    """Whether ``new`` is now (or already was) a hard link to ``old`` because their bytes are equal."""
+    try:
+        old_stat, new_stat = old.lstat(), new.lstat()
+        if (old_stat.st_dev, old_stat.st_ino) == (new_stat.st_dev, new_stat.st_ino):
+            return True
+        if not old.is_file() or old.is_symlink() or old_stat.st_size != new_stat.st_size:
+            return False
+        if old.read_bytes() != new.read_bytes():
+            return False
+        spare = new.with_name(f".{new.name}.link")
+        os.link(old, spare)
+        os.replace(spare, new)
+    except OSError:  # no such old file, or a filesystem without hard links: keep the new copy
+        return False
+    return True
 
 
 def recover_interrupted_swap(output_dir: Path) -> None:

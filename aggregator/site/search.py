@@ -3,8 +3,9 @@
 Pagefind reads the built pages (only what is inside ``data-pagefind-body``: session and
 hallway pages) and writes ``pagefind/`` beside them, which ``search.html`` loads. It only
 indexes what the pages show, so posts that were deleted, opted out or hidden never enter
-it: they never reach a page. Pagefind has no incremental mode; the index is rebuilt with
-every build (a few seconds for thousands of pages).
+it: they never reach a page. Pagefind has no incremental mode: the index is rebuilt when
+some page changed (a few seconds for thousands of pages) and otherwise taken over from the
+previous site (see ``pages._search_index``).
 
 The binary comes from the PyPI package ``pagefind[bin]``, else from ``PATH``. Without it,
 or when it fails, the site is still published, without search, and the log says why.
