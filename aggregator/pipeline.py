@@ -33,6 +33,7 @@ from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimi
 from aggregator.http import network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
+from aggregator.site.about import archive_facts
 from aggregator.site.pages import SiteReport, render_site
 from aggregator.store import PostStore as Store  # any engine
 from aggregator.threads import build_threads
@@ -110,6 +111,7 @@ def load_schedule(config: Config, offline: bool = False, *, accept_programme: bo
         start=start,
         end=end,
         description=config.conference.description,
+        contact=config.conference.contact,
     )
     return Schedule(conference, sessions, loaded)
 
@@ -314,7 +316,8 @@ def build_site(
     except Exception as exc:
         log.debug("the build failed", exc_info=True)
         raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {_one_line(exc)}") from exc
-    site = render_site(digest, config.output, templates_dir=config.templates)
+    archive = archive_facts(config.sources, digest.conference.hashtags, store)
+    site = render_site(digest, config.output, templates_dir=config.templates, archive=archive)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
         config.output,
