@@ -1,7 +1,7 @@
 """The search index: Pagefind (https://pagefind.app), run on the finished site folder.
 
-Pagefind reads the built pages (only what is inside ``data-pagefind-body``: session and
-hallway pages) and writes ``pagefind/`` beside them, which ``search.html`` loads. It only
+Pagefind reads the built pages (only what is inside ``data-pagefind-body``: session, day
+and hallway pages) and writes ``pagefind/`` beside them, which ``search.html`` loads. It only
 indexes what the pages show, so posts that were deleted, opted out or hidden never enter
 it: they never reach a page. Pagefind has no incremental mode; the index is rebuilt with
 every build (a few seconds for thousands of pages).

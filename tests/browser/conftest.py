@@ -75,7 +75,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         collected = pipeline.collect_sources(config, store)
         assert not collected.failed, [s.summary() for s in collected.failed]
         report = pipeline.build_site(config, store, clock=lambda: EXAMPLE_NOW)
-    return BuiltSite("example", config.output, frozenset(media_urls(report.digest)))
+    return BuiltSite("example", config.output, frozenset(media_urls(report.digest)), EXAMPLE_NOW)
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +87,7 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         SourceHealth("mastodon", "mastodon", ("https://glammr.example/tags/vlsc27",), True, None, "HTTP 503 from glammr.example"),
     )
     render_site(digest, output, archive=ArchiveFacts(sources=health, removed_posts=3))
-    return BuiltSite("large", output, frozenset(media_urls(digest)))
+    return BuiltSite("large", output, frozenset(media_urls(digest)), digest.generated_at)
 
 
 @pytest.fixture(scope="session")

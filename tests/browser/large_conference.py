@@ -20,6 +20,7 @@ LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenkatalog
 DAYS = 3
 SLOTS_PER_DAY = 5
 THREADS_PER_SESSION = 4
+HALLWAY_THREADS = 12
 BUILT_AT = datetime(2027, 1, 13, 11, 40, tzinfo=ZONE)  # day two, mid-morning
 MARKED_PHRASE = "quokka preservation ledger"  # one post says it, for the search test
 
@@ -33,7 +34,7 @@ def large_digest(seed: int = 7) -> Digest:
         for index in range(THREADS_PER_SESSION):
             thread = _thread(rng, authors, session.start + timedelta(minutes=5 + 8 * index), f"s{number}t{index}")
             placements.append(Placement(thread=thread, session_id=session.id, confidence=0.8, reason="time"))
-    for index in range(30):
+    for index in range(HALLWAY_THREADS):
         moment = datetime(2027, 1, 12 + index % DAYS, 19, index, tzinfo=ZONE)
         placements.append(Placement(thread=_thread(rng, authors, moment, f"hall{index}"), session_id=None))
     conference = Conference(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ class BuiltSite:
     name: str
     root: Path
     media: frozenset[str]  # addresses of the posts' own media: the only requests allowed off the machine
+    built_at: datetime  # the readers' clock is set to it: what the build showed, the scripts show
 
 
 @dataclass
@@ -38,7 +40,6 @@ class Visit:
 
     foreign_requests: list[str] = field(default_factory=list)  # left the machine and are not the posts' media
     console_errors: list[str] = field(default_factory=list)
-    overflow: int = 0  # px the page is wider than the window
 
 
 @contextmanager
@@ -49,10 +50,12 @@ def opened(browser: Any, site: BuiltSite, page_path: str, images: str | None = N
     browser_context = browser.new_context(**context)
     try:
         page = browser_context.new_page()
+        page.clock.set_fixed_time(site.built_at)
         page.route("**/*", lambda route: _route(route, site, images, visit))
         page.on("console", lambda message: _console(message, site, images, visit))
         page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
-        page.goto((site.root / page_path).as_uri(), wait_until="load")
+        path, _, query = page_path.partition("?")
+        page.goto((site.root / path).as_uri() + (f"?{query}" if query else ""), wait_until="load")
         yield page, visit
     finally:
         browser_context.close()
