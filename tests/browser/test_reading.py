@@ -116,6 +116,9 @@ def test_readers_elsewhere_see_their_own_time_beside_the_conference_time(browser
         first = page.locator(".slot-time").first
         assert first.inner_text() == "09:30 (Mon 23:00 your time)"  # 09:30 IST on Tuesday is 23:00 EST on Monday
         assert "America/New_York" in page.locator(".zone-note").first.inner_text()
+    with opened(browser, large_site, "about.html", timezone_id="America/New_York") as (page, _):
+        assert page.locator(".facts .local-time").count() == 0  # the conference's dates alone stay dates
+        assert page.locator("#holdings-heading + ul .local-time").count() >= 1  # times of day get theirs
     with opened(browser, large_site, "index.html", timezone_id="Asia/Kolkata") as (page, _):
         assert page.locator(".local-time").count() == 0
         assert page.locator(".slot-time").first.inner_text() == "09:30"

@@ -24,7 +24,7 @@
 
   document.querySelectorAll("main time[datetime*='T']").forEach(function (element) {
     var moment = new Date(element.getAttribute("datetime"));
-    if (isNaN(moment.getTime())) { return; }
+    if (isNaN(moment.getTime()) || !/\d:\d\d/.test(element.textContent)) { return; }  // dates alone stay as they are
     var label = localLabel(moment);
     if (!label) { return; }
     var mark = document.createElement("span");
