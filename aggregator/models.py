@@ -138,6 +138,7 @@ class Conference:
     start: datetime | None = None  # first and last moment of the programme, when known
     end: datetime | None = None
     description: str = ""
+    contact: str = ""  # how readers ask for a post's removal: an e-mail address or a web page
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from aggregator.http import SourceTraffic, network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
 from aggregator.saved_values import Blobs, FileBlobs
+from aggregator.site.about import archive_facts
 from aggregator.site.pages import SiteReport, render_site
 from aggregator.store import OUTCOME_FAILED, OUTCOME_OK, OUTCOME_RATE_LIMITED, Attempt, open_store
 from aggregator.store import PostStore as Store  # any engine
@@ -139,6 +140,7 @@ def load_schedule(
         start=start,
         end=end,
         description=config.conference.description,
+        contact=config.conference.contact,
     )
     return Schedule(conference, sessions, loaded)
 
@@ -493,7 +495,8 @@ def build_site(
     except Exception as exc:
         log.debug("the build failed", exc_info=True)
         raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {_one_line(exc)}") from exc
-    site = render_site(digest, config.output, templates_dir=config.templates)
+    archive = archive_facts(config.sources, digest.conference.hashtags, store)
+    site = render_site(digest, config.output, templates_dir=config.templates, archive=archive)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
         config.output,

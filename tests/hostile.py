@@ -226,21 +226,33 @@ class Audit:
     links: list[str] = field(default_factory=list)
 
 
-# The search page's own furniture, written by the templates (never by data): its form and a
-# script file of the site's static/ folder with no inline code.
+# The templates' own furniture (never written by data): the header's search form on every page
+# and the search page's own, and script files of the site's static/ folder with no inline code:
+# localtime.js on every page, now.js on the home page, search.js on the search page.
 SEARCH_PAGE = "search.html"
+SITE_SCRIPTS = {"static/localtime.js": "", "static/now.js": "index.html", "static/search.js": SEARCH_PAGE}
 
 
 def _is_template_furniture(page: str, tag: str, attrs: dict[str, str]) -> bool:
-    if page != SEARCH_PAGE:
-        return False
+    root = "../" * page.count("/")
     if tag == "script":
-        return set(attrs) == {"src"} and attrs["src"].startswith("static/") and attrs["src"].endswith(".js")
+        return _is_site_script(page, root, attrs)
     if tag == "form":
-        return attrs == {"id": "search-form", "class": "search-form", "role": "search", "action": "search.html", "method": "get"}
+        header = {"class": "site-search", "role": "search", "aria-label": "Site", "action": f"{root}search.html", "method": "get"}
+        own = {"id": "search-form", "class": "search-form", "role": "search", "aria-label": "Posts and sessions", "action": "search.html", "method": "get"}
+        return attrs == header or (page == SEARCH_PAGE and attrs == own)
     if tag == "input":
-        return attrs == {"id": "search-query", "name": "q", "type": "search"}
+        own = {"id": "search-query", "name": "q", "type": "search"}
+        return attrs == {"id": "site-search-query", "name": "q", "type": "search"} or (page == SEARCH_PAGE and attrs == own)
     return tag == "button" and attrs == {"type": "submit"}
+
+
+def _is_site_script(page: str, root: str, attrs: dict[str, str]) -> bool:
+    source = attrs.get("src", "")
+    if not set(attrs) <= {"src", "defer"} or attrs.get("defer", "") or not source.startswith(root):
+        return False
+    name = source[len(root) :]
+    return name in SITE_SCRIPTS and SITE_SCRIPTS[name] in ("", page)
 
 
 class _Auditor(HTMLParser):

@@ -43,6 +43,10 @@ class ConferenceConfig(BaseModel):
     description: str = Field("", description="One line shown under the conference name.")
     start: str = Field("", description="First day (YYYY-MM-DD) when there is no programme; else taken from it.")
     end: str = Field("", description="Last day (YYYY-MM-DD) when there is no programme; else taken from it.")
+    contact: str = Field(
+        "",
+        description="How readers ask for a post's removal (an e-mail address or a web page), shown on the about page.",
+    )
 
     @field_validator("timezone")
     @classmethod

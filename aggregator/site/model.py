@@ -154,6 +154,12 @@ class SiteModel:
     def all_posts(self) -> tuple[Post, ...]:
         return tuple(post for p in self.digest.placements for post in p.thread.posts)
 
+    @cached_property
+    def post_span(self) -> tuple[datetime, datetime] | None:
+        """The first and last post's times, None when there are no posts."""
+        moments = [post.created_at for post in self.all_posts()]
+        return (min(moments), max(moments)) if moments else None
+
     def highlights(self, view: SessionView) -> Highlights:
         return session_highlights(view.session, view.threads, self._link_titles)
 

@@ -30,9 +30,11 @@ from aggregator.clock import conference_zone
 from aggregator.models import Digest, Post, Thread
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site import search as search_index
+from aggregator.site.about import ArchiveFacts
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
 from aggregator.site.exports import export_model, posts_csv
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.happening import now_and_next
 from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
 from aggregator.site.publish import carry_over_folder, carry_over_unchanged, publish_atomically
@@ -56,8 +58,13 @@ class SiteReport:
     search_index: bool = False  # whether the Pagefind index was built
 
 
-def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None = None) -> SiteReport:
+def render_site(
+    digest: Digest, output_dir: Path, *, templates_dir: Path | None = None, archive: ArchiveFacts | None = None
+) -> SiteReport:
     """Build the whole site and swap it into ``output_dir`` atomically.
+
+    ``archive`` (sources and their health, from the store) fills the about page; without it
+    the page says the sources are not known to this build.
 
     Raises :class:`aggregator.errors.BuildError` (cause chained) when anything fails;
     the previous contents of ``output_dir`` are then left untouched.
@@ -68,7 +75,7 @@ def render_site(digest: Digest, output_dir: Path, *, templates_dir: Path | None 
     output_dir = Path(output_dir)
 
     def build(staging: Path) -> SiteReport:
-        return _write_site(environment, model, search_path, staging, Path(os.path.realpath(output_dir)))
+        return _write_site(environment, model, archive, search_path, staging, Path(os.path.realpath(output_dir)))
 
     return publish_atomically(output_dir, build)
 
@@ -103,12 +110,19 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
 
 
 def _write_site(
-    environment: jinja2.Environment, model: SiteModel, search_path: list[Path], staging: Path, final_dir: Path
+    environment: jinja2.Environment,
+    model: SiteModel,
+    archive: ArchiveFacts | None,
+    search_path: list[Path],
+    staging: Path,
+    final_dir: Path,
 ) -> SiteReport:
     _copy_static(search_path, staging)
     inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
     write = _page_writer(environment, staging)
-    write("index.html", "index.html", model=model, days=model.days)
+    happening = now_and_next(model.sessions, model.digest.generated_at)
+    write("index.html", "index.html", model=model, days=model.days, happening=happening)
+    write("about.html", "about.html", model=model, archive=archive)
     write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
     for day_page in model.day_pages:
         write("day.html", day_page.path, model=model, page=day_page)
@@ -121,7 +135,7 @@ def _write_site(
     write("search.html", "search.html", search_built=search.built, search_message=search.message)
     return SiteReport(
         output_dir=final_dir,
-        pages=3 + len(model.day_pages) + len(model.sessions),
+        pages=4 + len(model.day_pages) + len(model.sessions),
         feeds=feeds,
         sessions=len(model.sessions),
         sessions_with_posts=model.sessions_with_posts,

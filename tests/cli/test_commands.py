@@ -176,3 +176,18 @@ def test_explain_an_unknown_post(config_path: Path) -> None:
     code, output = invoke("--config", str(config_path), "explain", "at://nope")
     assert code == 0
     assert "at://nope: not in any thread (not collected, hidden, blocked or excluded)" in output
+
+
+def test_run_without_pagefind_builds_the_site_and_says_why_search_is_missing(
+    write_config, httpserver: HTTPServer, monkeypatch
+) -> None:
+    monkeypatch.setattr("aggregator.site.search.find_pagefind", lambda: None)
+    httpserver.expect_request("/feed.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    only_good = CONFIG.split("  - type: feed\n    name: broken")[0]
+    config_path = write_config(only_good.format(good=httpserver.url_for("/feed.xml")))
+    code, output = invoke("--config", str(config_path), "run")
+    assert code == EXIT_OK
+    assert "no search index" in output and "pagefind[bin]" in output
+    site = config_path.parent / "output"
+    assert (site / "index.html").is_file() and not (site / "pagefind").exists()
+    assert "Search is not available" in (site / "search.html").read_text(encoding="utf-8")

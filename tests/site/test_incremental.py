@@ -79,6 +79,7 @@ def test_one_new_post_rewrites_only_its_session_day_feeds_and_index(tmp_path: Pa
     stem = f"sessions/{session_slugs(digest.sessions)[ICAL.id]}"
     assert changed == {
         "index.html",
+        "about.html",  # what the archive holds
         f"days/{day}.html",
         f"{stem}.html",
         f"{stem}.rss",

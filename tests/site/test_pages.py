@@ -51,7 +51,7 @@ def test_report_counts_what_was_written(tmp_path: Path) -> None:
 
     assert report == SiteReport(
         output_dir=tmp_path / "out",
-        pages=9,  # index, hallway, search, two days, four sessions
+        pages=10,  # index, hallway, search, about, two days, four sessions
         feeds=10,  # RSS + Atom for the conference and four sessions
         sessions=4,
         sessions_with_posts=3,
@@ -68,13 +68,18 @@ def test_session_page_matches_golden(site: Path) -> None:
     assert_matches_golden((site / "sessions" / "101.html").read_text(encoding="utf-8"), GOLDEN)
 
 
+def root_of(site: Path, page: Path) -> str:
+    return "../" * (len(page.relative_to(site).parts) - 1)
+
+
 def test_hostile_text_is_escaped_and_post_html_sanitized_again(site: Path) -> None:
+    page_scripts = {"search.html": [{"src": "static/search.js"}], "index.html": [{"src": "static/now.js", "defer": ""}]}
     for page in html_pages(site):
         parsed = outline(site, str(page.relative_to(site)))
         tags = {tag for tag, _ in parsed.elements}
         assert not tags & {"iframe", "object", "embed"}, page
         scripts = [attrs for tag, attrs in parsed.elements if tag == "script"]
-        assert scripts == ([{"src": "static/search.js"}] if page.name == "search.html" else []), page
+        assert scripts == [*page_scripts.get(page.name, []), {"src": f"{root_of(site, page)}static/localtime.js", "defer": ""}], page
         for tag, attrs in parsed.elements:
             assert not [name for name in attrs if name.startswith("on")], (page, tag, attrs)
             for name in ("href", "src", "cite"):
@@ -177,7 +182,8 @@ def test_index_lists_every_session_by_day_with_post_counts(site: Path) -> None:
     links = [a["href"] for a in index.find("a")]
     for page in ("sessions/101.html", "sessions/102.html", "sessions/103.html", "hallway.html"):
         assert page in links
-    assert [h for h in index.headings if h[0] == 2][:2] == [(2, "Tuesday 2 March 2027"), (2, "Wednesday 3 March 2027")]
+    days = [h for h in index.headings if h[0] == 2 and h[1] != "Happening now and next"]
+    assert days[:2] == [(2, "Tuesday 2 March 2027"), (2, "Wednesday 3 March 2027")]
     assert "3 posts" in index.text and "No posts" in index.text
     assert "feed.rss" in links and "feed.atom" in links and "sessions.json" in links
 
@@ -224,7 +230,7 @@ def test_pages_are_well_formed_and_accessible_in_structure(site: Path) -> None:
     for page in html_pages(site):
         raw = page.read_text(encoding="utf-8")
         parsed = PageOutline(raw)
-        assert raw.startswith('<!doctype html>\n<html lang="en">'), page
+        assert raw.startswith('<!doctype html>\n<html lang="en" data-zone="America/Chicago">'), page
         assert parsed.nesting_errors == [], page
         assert len(parsed.find("main", id="main")) == 1 and parsed.find("a", class_="skip-link", href="#main")
         assert parsed.find("header") and parsed.find("footer") and parsed.find("nav")

@@ -1,5 +1,6 @@
-/* Search with the Pagefind index in ../pagefind/ (built with the site). Optional: without
-   JavaScript, or from file:// where browsers refuse to load the index, the page says so. */
+/* Search with the Pagefind index in ../pagefind/ (built with the site), over http(s) from any
+   sub-path and from file://. Optional: without JavaScript the page says what to use instead.
+   Result addresses are site-relative ("/" as Pagefind's base) and resolved against the site's root. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -44,10 +45,22 @@
     });
   }
 
+  function loadPagefind() {
+    /* Browsers load no modules from file://: there, a classic script with the index inside. */
+    if (window.location.protocol !== "file:") { return import(new URL("pagefind/pagefind.js", siteRoot).href); }
+    return new Promise(function (resolve, reject) {
+      var bundle = document.createElement("script");
+      bundle.src = new URL("pagefind/pagefind-file.js", siteRoot).href;
+      bundle.onload = function () { return window.pagefindFromFile ? resolve(window.pagefindFromFile) : reject(new Error("no index")); };
+      bundle.onerror = reject;
+      document.head.append(bundle);
+    });
+  }
+
   if (!query.trim()) { say("Type words to find in the posts and sessions."); return; }
   say("Searching…");
-  import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pagefind) {
-    return pagefind.options({ baseUrl: siteRoot.pathname }).then(function () {
+  loadPagefind().then(function (pagefind) {
+    return pagefind.options({ baseUrl: "/" }).then(function () {
       return pagefind.search(query);
     }).then(function (search) {
       return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
@@ -56,6 +69,6 @@
     say(results.length ? results.length + (results.length === 1 ? " result" : " results") + " for “" + query + "”." : "Nothing found for “" + query + "”.");
     show(results);
   }).catch(function () {
-    say("Search is unavailable here: the index was not built, or the browser does not load it from a file. Serve the folder over http(s) (aggregator serve), or use your browser's find in page.");
+    say("Search is unavailable here: the index could not be loaded. Serve the folder over http(s) (aggregator serve), or use your browser's find in page.");
   });
 }());
