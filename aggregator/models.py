@@ -181,8 +181,9 @@ class Signal:
 @dataclass(frozen=True)
 class Candidate:
     session_id: str
-    score: float
+    score: float  # the probability after the softmax over every candidate and the hallway
     signals: tuple[Signal, ...] = ()
+    log_odds: float = 0.0  # the sum of the signals' scores, what the softmax was given
 
 
 @dataclass(frozen=True)

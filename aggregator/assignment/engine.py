@@ -18,7 +18,7 @@ import copy
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -248,22 +248,19 @@ class AssignmentEngine:
         pool, distant = self._candidate_pool(features, reference, named)
         specificity = self.text.specificity(features.terms, pool.keys() - distant)
         stay_weight = self._stay_weight(pool) if stay else 0.0
-        totals = self._totals(features, pool, distant, specificity, reference, continuity)
-        for index in stay:
-            if index in totals:
-                totals[index] += stay_weight
+        signals = {
+            index: self._signals(features, index, prior, index in distant, specificity, reference, continuity)
+            + _stay_signal(stay.get(index), stay_weight)
+            for index, prior in pool.items()
+        }
         hallway_signals = self._hallway_signals(features, reference)
-        indices = list(totals)
-        probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
-        ranked = sorted(zip(probabilities, indices, strict=False), reverse=True)[:KEPT_CANDIDATES]
+        indices = list(signals)
+        totals = [_total(signals[i]) for i in indices]
+        probabilities = _softmax([*totals, _total(hallway_signals)])
+        ranked = sorted(zip(probabilities, indices, totals, strict=False), reverse=True)[:KEPT_CANDIDATES]
         candidates = tuple(
-            Candidate(
-                self.sessions[index].id,
-                probability,
-                tuple(self._signals(features, index, pool[index], index in distant, specificity, reference, continuity))
-                + ((Signal("stay", stay_weight, stay[index]),) if index in stay and stay_weight > 0 else ()),
-            )
-            for probability, index in ranked
+            Candidate(self.sessions[index].id, probability, tuple(signals[index]), log_odds)
+            for probability, index, log_odds in ranked
         )
         overview = self._overview(features.named)
         if overview:
@@ -307,36 +304,6 @@ class AssignmentEngine:
             if strength[i] >= OVERVIEW_BALANCE * strength[top] and clues[i] - clues[top] and clues[top] - clues[i]
         ]
         return [top, *others] if others else []
-
-    def _totals(
-        self,
-        features: _Features,
-        pool: Mapping[int, float],
-        distant: Collection[int],
-        specificity: Mapping[str, float],
-        reference: _Reference | None,
-        continuity: Mapping[int, str],
-    ) -> dict[int, float]:
-        """Each candidate's score: the same sums as its signals, without building them (the hot path)."""
-        weights = self.settings.weights
-        totals = {index: math.log(prior) for index, prior in pool.items()}
-        nearby = pool.keys() - distant
-        for index, similarity in self.text.similarities(features.terms, nearby, specificity).items():
-            totals[index] += weights.text * similarity
-        for index in distant:
-            totals[index] += weights.text * self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)[0]
-        named = features.named
-        for index, signals in named.signals.items():
-            totals[index] += sum(s.score for s in signals)
-        if named.rooms or named.tracks:
-            for index in nearby:
-                totals[index] += sum(s.score for s in self.evidence.context_signals(named, self.sessions[index]))
-        if reference is not None and reference.session_index in totals:
-            totals[reference.session_index] += weights.inherit * reference.confidence
-        for index in continuity:
-            if index in totals:
-                totals[index] += weights.continuity
-        return totals
 
     def _candidate_pool(
         self, features: _Features, reference: _Reference | None, named: Named
@@ -451,6 +418,15 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _stay_signal(reason: str | None, weight: float) -> list[Signal]:
+    return [Signal("stay", weight, reason)] if reason is not None and weight > 0 else []
+
+
+def _total(signals: Iterable[Signal]) -> float:
+    """A candidate's score in log-odds: what decides, and what `explain` prints, are the same sum."""
+    return sum(s.score for s in signals)
 
 
 def _minutes(delta: timedelta) -> int:
