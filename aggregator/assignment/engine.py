@@ -17,13 +17,13 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
-from aggregator.assignment.handles import SpeakerAccounts
+from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
 from aggregator.assignment.timing import TimeIndex, estimate_offset, shifted
@@ -40,6 +40,8 @@ STAY_WINDOW_MINUTES = 20  # a room change takes a short break: the author's last
 # Far from a session's time only what names it (title, speakers) points at it firmly: a word of its
 # abstract met in a post days later ("why I follow conferences online") is as likely plain prose.
 DISTANT_PROSE = 0.5
+LEARN_MIN_THREADS = 3  # confident threads about one session mentioning an account, to learn it as its speaker's
+LEARN_SHARE = 0.6  # ...at least this share of the confident threads mentioning it (not the conference's account)
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
@@ -87,8 +89,40 @@ class AssignmentEngine:
         engine = self._retimed(offset) if offset else self
         first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
         anchors = engine._anchors(first)
-        final = engine._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
+        learned = engine._learned_accounts(first, features)
+        if learned:
+            accounts = accounts.with_known(learned)
+            relearned = {tid for tid, f in features.items() if _mentions(f.clues, learned)}
+            features = {**features, **{tid: self._features(features[tid].thread, accounts) for tid in relearned}}
+        else:
+            relearned = set()
+        final = engine._pass(order, features, owner, overrides, anchors, earlier=first, rescore=relearned)
         return tuple(final[t.id] for t in threads)
+
+    def _learned_accounts(
+        self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
+    ) -> dict[str, frozenset[Speaker]]:
+        """Accounts the programme's names do not spell, learned from confidently filed threads: a
+        handle that keeps being mentioned in threads about one session, and the author of a thread
+        about it that speaks of "my talk", stand for that session's speakers."""
+        mentioned: dict[str, Counter[int]] = defaultdict(Counter)
+        speakers: dict[str, set[Speaker]] = defaultdict(set)
+        accounts = self.evidence.accounts
+        for placement in placements.values():
+            if not self._is_anchor(placement):
+                continue
+            index = self.index_of[placement.session_id or ""]
+            clues = features[placement.thread.id].clues
+            for handle in clues.handles - {author_key(clues.author)}:
+                if not accounts.speakers_for(handle):
+                    mentioned[handle][index] += 1
+            if clues.own_talk and not accounts.author_is(clues.author):
+                speakers[author_key(clues.author)].update((index, name) for name in self.sessions[index].speakers)
+        for handle, counts in mentioned.items():
+            index, threads = counts.most_common(1)[0]
+            if threads >= LEARN_MIN_THREADS and threads >= LEARN_SHARE * sum(counts.values()):
+                speakers[handle].update((index, name) for name in self.sessions[index].speakers)
+        return {handle: frozenset(found) for handle, found in speakers.items() if found}
 
     def _named_once(self, features: Iterable[_Features]) -> list[tuple[datetime, Session]]:
         """(start, session) of every thread that names exactly one session: what the clock is checked on."""
@@ -122,9 +156,10 @@ class AssignmentEngine:
         overrides: Overrides | None,
         continuity: Mapping[str, list[tuple[int, str]]],
         earlier: Mapping[str, Placement] | None,
+        rescore: Collection[str] = (),
     ) -> dict[str, Placement]:
-        """Place every thread; with ``earlier`` (the first pass), only threads whose continuity or
-        reference changed are scored again."""
+        """Place every thread; with ``earlier`` (the first pass), only threads whose continuity,
+        reference or evidence (``rescore``) changed are scored again."""
         placements: dict[str, Placement] = {}
         for thread in order:
             pinned = self._pinned(thread, overrides)
@@ -139,6 +174,7 @@ class AssignmentEngine:
                 earlier is not None
                 and not nearby
                 and not stay
+                and thread.id not in rescore
                 and not self._reference_changed(thread, owner, placements, earlier)
             ):
                 placements[thread.id] = earlier[thread.id]
@@ -230,12 +266,17 @@ class AssignmentEngine:
     def _anchors(self, placements: Mapping[str, Placement]) -> dict[str, list[tuple[int, str]]]:
         anchors: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for placement in placements.values():
-            if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
-                continue
-            chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
-            if placement.pinned or (chosen and any(s.name not in PRIOR_SIGNALS for s in chosen.signals)):
-                anchors[placement.thread.author.id].append((self.index_of[placement.session_id], placement.thread.id))
+            if self._is_anchor(placement):
+                anchors[placement.thread.author.id].append((self.index_of[placement.session_id or ""], placement.thread.id))
         return anchors
+
+    @staticmethod
+    def _is_anchor(placement: Placement) -> bool:
+        """Filed confidently, on more than where the author was likely to be."""
+        if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
+            return False
+        chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
+        return placement.pinned or bool(chosen and any(s.name not in PRIOR_SIGNALS for s in chosen.signals))
 
     def _place(
         self,
@@ -418,6 +459,11 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _mentions(clues: ThreadClues, accounts: Mapping[str, object]) -> bool:
+    """Whether a thread's evidence depends on these accounts: it mentions one, or is by one."""
+    return bool(clues.handles & accounts.keys()) or author_key(clues.author) in accounts
 
 
 def _stay_signal(reason: str | None, weight: float) -> list[Signal]:
