@@ -26,9 +26,9 @@ from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
-from aggregator.assignment.timing import TimeIndex, estimate_offset, shifted
+from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
 from aggregator.curation import Overrides
-from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
+from aggregator.models import Candidate, Conference, Placement, ProgrammeClock, Session, Signal, Thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
 STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's abstract) worth a look out of time
@@ -79,6 +79,8 @@ class AssignmentEngine:
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
         self.offset = timedelta(0)  # how much later than the programme says the sessions are taken to run
+        self.overrun: dict[int, timedelta] = {}  # sessions taken to run this much past their programmed end
+        self.clock = ProgrammeClock()  # the offset and the overruns the last assign() used
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
@@ -88,6 +90,11 @@ class AssignmentEngine:
         offset = estimate_offset(self._named_once(features.values()))
         engine = self._retimed(offset) if offset else self
         first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
+        overrun = overruns(engine._late_posts(first, features), engine.sessions)
+        if overrun:
+            engine = self._retimed(offset, overrun)
+            first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
+        self.clock = engine.clock
         anchors = engine._anchors(first)
         learned = engine._learned_accounts(first, features)
         if learned:
@@ -132,13 +139,32 @@ class AssignmentEngine:
             if len(f.named.signals) == 1
         ]
 
-    def _retimed(self, offset: timedelta) -> AssignmentEngine:
-        """This engine with the programme's clock moved by ``offset`` (text and evidence tables kept)."""
+    def _retimed(self, offset: timedelta, overrun: Mapping[int, timedelta] | None = None) -> AssignmentEngine:
+        """This engine with the programme's clock moved by ``offset`` and the sessions that ran over
+        stretched (text and evidence tables kept)."""
         engine = copy.copy(self)
-        engine.sessions = shifted(self.sessions, offset)
+        engine.sessions = stretched(shifted(self.sessions, offset), dict(overrun or {}))
         engine.time = TimeIndex(engine.sessions, self.settings.lead_minutes, self.settings.reflection_minutes)
         engine.offset = offset
+        engine.overrun = dict(overrun or {})
+        engine.clock = ProgrammeClock(
+            _minutes(offset), tuple((self.sessions[i].id, _minutes(late)) for i, late in sorted((overrun or {}).items()))
+        )
         return engine
+
+    def _late_posts(
+        self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
+    ) -> dict[int, list[tuple[str, datetime]]]:
+        """(author, time) of every own post of the threads confidently filed under each session: live
+        threads, not a look back or a speaker's own slides, which come later anyway."""
+        found: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+        for placement in placements.values():
+            clues = features[placement.thread.id].clues
+            if not self._is_anchor(placement) or features[placement.thread.id].reflection_hits or clues.own_talk:
+                continue
+            index = self.index_of[placement.session_id or ""]
+            found[index].extend((placement.thread.author.id, p.created_at) for p in placement.thread.own_posts)
+        return found
 
     def _features(self, thread: Thread, accounts: SpeakerAccounts) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
@@ -386,6 +412,8 @@ class AssignmentEngine:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         if self.offset:
             time_detail += f"; programme clock taken as {_minutes(self.offset):+d} min off"
+        if index in self.overrun:
+            time_detail += f"; taken to run {_minutes(self.overrun[index])} min past its programmed end"
         signals = [Signal("time", math.log(prior), time_detail)]
         if distant:
             similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
