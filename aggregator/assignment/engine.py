@@ -14,6 +14,7 @@ with one thread is likely still there with the next).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
 import re
@@ -90,20 +91,21 @@ class AssignmentEngine:
         offset = estimate_offset(self._named_once(features.values()))
         engine = self._retimed(offset) if offset else self
         first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
-        overrun = overruns(engine._late_posts(first, features), engine.sessions)
-        if overrun:
-            engine = self._retimed(offset, overrun)
-            first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
-        self.clock = engine.clock
         anchors = engine._anchors(first)
+        overrun = overruns(engine._late_posts(first, features), engine.sessions)
+        rescore: set[str] = set()
+        if overrun:
+            before = engine.sessions
+            engine = self._retimed(offset, overrun)
+            rescore.update(_retimed_threads(threads, before, engine.sessions, engine.time.longest_reach))
+        self.clock = engine.clock
         learned = engine._learned_accounts(first, features)
         if learned:
             accounts = accounts.with_known(learned)
             relearned = {tid for tid, f in features.items() if _mentions(f.clues, learned)}
             features = {**features, **{tid: self._features(features[tid].thread, accounts) for tid in relearned}}
-        else:
-            relearned = set()
-        final = engine._pass(order, features, owner, overrides, anchors, earlier=first, rescore=relearned)
+            rescore.update(relearned)
+        final = engine._pass(order, features, owner, overrides, anchors, earlier=first, rescore=rescore)
         return tuple(final[t.id] for t in threads)
 
     def _learned_accounts(
@@ -487,6 +489,28 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _retimed_threads(
+    threads: Sequence[Thread], before: Sequence[Session], after: Sequence[Session], reach: timedelta
+) -> set[str]:
+    """Threads whose time prior the retiming may have changed: those started near a session that moved."""
+    moved = sorted(
+        (min(b.start, a.start) - reach, max(b.end, a.end) + reach) for b, a in zip(before, after, strict=True) if b != a
+    )
+    merged: list[tuple[datetime, datetime]] = []
+    for low, high in moved:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    lows = [low for low, _ in merged]
+    found = set()
+    for thread in threads:
+        at = bisect.bisect_right(lows, thread.started_at) - 1
+        if at >= 0 and thread.started_at <= merged[at][1]:
+            found.add(thread.id)
+    return found
 
 
 def _mentions(clues: ThreadClues, accounts: Mapping[str, object]) -> bool:
