@@ -177,8 +177,6 @@ def describe_text(described: runs.Description) -> str:
         lines.append(f"            from {described.programme} ({used})")
     if described.zone_note:
         lines.append(f"time zone:  {described.zone_note}")
-    elif described.sessions:
-        lines.append(f"time zone:  the programme's own; pages show {described.timezone}")
     lines.extend(f"warning:    {note}" for note in described.programme_notes)
     if described.start and described.end:
         lines.append(f"time span:  {described.start.isoformat()} to {described.end.isoformat()}")
