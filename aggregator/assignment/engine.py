@@ -408,7 +408,7 @@ class AssignmentEngine:
         named = features.named
         session = self.sessions[index]
         moment = features.thread.started_at
-        in_window = self.time.prior(session, moment) > 0 or features.reflection_hits
+        in_window = not distant or features.reflection_hits  # the pool holds the window's sessions as not distant
         time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
