@@ -157,15 +157,16 @@ class AssignmentEngine:
     def _late_posts(
         self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
     ) -> dict[int, list[tuple[str, datetime]]]:
-        """(author, time) of every own post of the threads confidently filed under each session: live
-        threads, not a look back or a speaker's own slides, which come later anyway."""
+        """(author, time) of every own post of the threads confidently filed under each session that
+        began while it ran: live threads running on, not a late post, a look back or a speaker's own slides."""
         found: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
         for placement in placements.values():
             clues = features[placement.thread.id].clues
             if not self._is_anchor(placement) or features[placement.thread.id].reflection_hits or clues.own_talk:
                 continue
             index = self.index_of[placement.session_id or ""]
-            found[index].extend((placement.thread.author.id, p.created_at) for p in placement.thread.own_posts)
+            if placement.thread.started_at <= self.sessions[index].end:  # a live thread running on, not a late one
+                found[index].extend((placement.thread.author.id, p.created_at) for p in placement.thread.own_posts)
         return found
 
     def _features(self, thread: Thread, accounts: SpeakerAccounts) -> _Features:
