@@ -182,8 +182,9 @@ class Signal:
 @dataclass(frozen=True)
 class Candidate:
     session_id: str
-    score: float
+    score: float  # the probability after the softmax over every candidate and the hallway
     signals: tuple[Signal, ...] = ()
+    log_odds: float = 0.0  # the sum of the signals' scores, what the softmax was given
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,22 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class ProgrammeClock:
+    """How far off the assignment took the programme's clock to be, from the posts themselves."""
+
+    offset_minutes: int = 0  # the whole programme ran this much later than it says (negative: earlier)
+    overruns: tuple[tuple[str, int], ...] = ()  # (session id, minutes it ran past its programmed end)
+
+    def describe(self) -> str:
+        offset = f"{self.offset_minutes:+d} min off" if self.offset_minutes else "as published"
+        if not self.overruns:
+            return f"programme clock: {offset}, no session stretched"
+        listed = ", ".join(f"{session} +{minutes} min" for session, minutes in self.overruns[:5])
+        more = f" and {len(self.overruns) - 5} more" if len(self.overruns) > 5 else ""
+        return f"programme clock: {offset}; {len(self.overruns)} sessions ran over ({listed}{more})"
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the renderer needs: the conference, its programme and the filed threads."""
 
@@ -206,6 +223,7 @@ class Digest:
     sessions: tuple[Session, ...]
     placements: tuple[Placement, ...]
     generated_at: datetime
+    clock: ProgrammeClock = ProgrammeClock()  # the programme clock's offset and overruns the assignment used
 
 
 def post_to_dict(post: Post) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from urllib.parse import urlsplit
 
-from aggregator.assignment import assign, discover_sessions
+from aggregator.assignment import assign_with_clock, discover_sessions
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.collectors import (
     CollectContext,
@@ -34,7 +34,7 @@ from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
 from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
 from aggregator.http import SourceTraffic, network_session, source_scope
-from aggregator.models import Conference, Digest, Placement, Post, Session
+from aggregator.models import Conference, Digest, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.site.about import archive_facts
@@ -464,12 +464,13 @@ def make_digest(
         sessions = discover_sessions(threads, conference, config.assignment)
     for unknown in overrides.unknown_pin_targets({s.id for s in sessions}):
         log.warning("overrides.pin: %s", unknown)
-    placements: tuple[Placement, ...] = assign(threads, sessions, conference, config.assignment, overrides)
+    placements, programme_clock = assign_with_clock(threads, sessions, conference, config.assignment, overrides)
     return Digest(
         conference=conference,
         sessions=tuple(sessions),
         placements=placements,
         generated_at=clock(),
+        clock=programme_clock,
     )
 
 

@@ -15,6 +15,12 @@ shapes of the shared sets with different habits per scenario. Scenarios (folder 
   fosdemlike frab XML, 32 rooms, 15-30 minute talks with 5-minute changeovers, topical devrooms; posting
              habits measured on the shared sets: one room at a time per person, reflections by the
              session's own live-poster 0-25 min after it, about a fifth of threads hallway chatter
+
+A wrong programme clock, on any scenario: `--clock-off 60` writes every time of the programme an
+hour earlier than the talks really ran (a wrong or missing time zone; the posts follow the real
+times); `--overrun 15` lets every talk run 15 minutes past its programmed end, the next one in the
+room starting when it is over (the programme keeps the published times). `--suffix` names the
+folders apart (`icaltokyo-clock60`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import random
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -211,9 +217,31 @@ def _talk(scenario: Scenario, material: Material, room: str, start: datetime, en
                 material.track, material.language, handle)
 
 
-def build(scenario: Scenario, source: Path, seed: int = 7) -> dict[str, str]:
+def overrun(talks: list[Talk], minutes: int) -> list[Talk]:
+    """How the talks really ran when each one overruns its programmed end by ``minutes``: the next
+    talk in the room starts once the previous one is over (and overruns its own end as much)."""
+    real: list[Talk] = []
+    last_end: dict[str, datetime] = {}
+    for talk in sorted(talks, key=lambda t: (t.room, t.start)):
+        start = max(talk.start, last_end.get(talk.room, talk.start))
+        end = talk.end + timedelta(minutes=minutes)
+        last_end[talk.room] = end
+        real.append(replace(talk, start=start, end=end))
+    order = {t.id: i for i, t in enumerate(talks)}
+    return sorted(real, key=lambda t: order[t.id])
+
+
+def clock_off(talks: list[Talk], minutes: int) -> list[Talk]:
+    """The programme as published with its clock ``minutes`` early (the talks ran that much later)."""
+    return [replace(t, start=t.start - timedelta(minutes=minutes), end=t.end - timedelta(minutes=minutes)) for t in talks]
+
+
+def build(scenario: Scenario, source: Path, seed: int = 7, clock_minutes: int = 0,
+          overrun_minutes: int = 0) -> dict[str, str]:
     rng = random.Random(f"{scenario.name}:{seed}")
-    talks = schedule(scenario, scenario.material(source, rng), rng)
+    published = schedule(scenario, scenario.material(source, rng), rng)
+    talks = overrun(published, overrun_minutes) if overrun_minutes else published  # as they really ran
+    published = clock_off(published, clock_minutes) if clock_minutes else published
     crowd: Crowd = make_crowd(rng, scenario.crowd, list(scenario.languages), scenario.habits.opted_out_share)
     poster = Poster(rng, scenario.name, scenario.habits, crowd)
     for talk in sorted(talks, key=lambda t: t.start) if scenario.habits.one_room_at_a_time else talks:
@@ -224,9 +252,9 @@ def build(scenario: Scenario, source: Path, seed: int = 7) -> dict[str, str]:
     drafts = sorted(poster.drafts, key=lambda d: d.at)
     title = f"{scenario.name.capitalize()} 2026"
     files = {
-        "programme.ics": lambda: ical(title, scenario.zone, talks),
-        "programme.xml": lambda: frab_xml(scenario.name, title, scenario.zone, talks),
-        "programme.json": lambda: frab_json(scenario.name, title, scenario.zone, talks),
+        "programme.ics": lambda: ical(title, scenario.zone, published),
+        "programme.xml": lambda: frab_xml(scenario.name, title, scenario.zone, published),
+        "programme.json": lambda: frab_json(scenario.name, title, scenario.zone, published),
     }
     name = f"programme.{scenario.fmt}"
     out = {name: files[name]()}
@@ -234,7 +262,7 @@ def build(scenario: Scenario, source: Path, seed: int = 7) -> dict[str, str]:
         out[f"bluesky/searchPosts-{number:04d}.json"] = page
     out["mastodon/statuses.json"] = mastodon_statuses(drafts)
     out["blogs/recaps.xml"] = rss(scenario.name, recaps)
-    out["labels.csv"] = labels_csv(drafts, recaps, talks)
+    out["labels.csv"] = labels_csv(drafts, recaps, published)
     return out
 
 
@@ -244,12 +272,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/evalsets"))
     parser.add_argument("--source", type=Path, default=Path("/work/shared"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clock-off", type=int, default=0, help="publish the programme this many minutes early")
+    parser.add_argument("--overrun", type=int, default=0, help="every talk runs this many minutes past its end")
+    parser.add_argument("--suffix", default="", help="appended to each set's folder name")
     args = parser.parse_args()
     for name in args.names:
-        target = args.out / name
+        target = args.out / (name + args.suffix)
         for stale in target.glob("bluesky/*.json"):
             stale.unlink()
-        for relative, text in build(SCENARIOS[name], args.source, args.seed).items():
+        sets = build(SCENARIOS[name], args.source, args.seed, args.clock_off, args.overrun)
+        for relative, text in sets.items():
             path = target / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

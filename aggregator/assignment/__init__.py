@@ -4,6 +4,7 @@ Public API (the pipeline calls these):
 
 - :func:`assign` — a :class:`~aggregator.models.Placement` per thread (session or hallway,
   confidence, reason, candidates with per-signal contributions, pinned by a curator or not);
+- :func:`assign_with_clock` — the same, with the programme clock's offset and overruns it used;
 - :func:`discover_sessions` — time-burst "sessions" for a conference without a programme;
 - :func:`explain` — the human-readable account of one post's placement.
 """
@@ -17,9 +18,13 @@ from aggregator.assignment.engine import AssignmentEngine
 from aggregator.assignment.explain import explain, find_placement
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.curation import Overrides
-from aggregator.models import Conference, Placement, Session, Thread
+from aggregator.models import Conference, Placement, ProgrammeClock, Session, Thread
 
-__all__ = ["AssignmentEngine", "AssignmentSettings", "assign", "discover_sessions", "explain", "find_placement"]
+__all__ = [
+    "AssignmentEngine",
+    "AssignmentSettings",
+    "assign",
+    "assign_with_clock", "discover_sessions", "explain", "find_placement"]
 
 
 def assign(
@@ -30,6 +35,18 @@ def assign(
     overrides: Overrides | None = None,
 ) -> tuple[Placement, ...]:
     """One placement per thread, in the order given."""
+    return assign_with_clock(threads, sessions, conference, settings, overrides)[0]
+
+
+def assign_with_clock(
+    threads: Sequence[Thread],
+    sessions: Sequence[Session],
+    conference: Conference,
+    settings: AssignmentSettings,
+    overrides: Overrides | None = None,
+) -> tuple[tuple[Placement, ...], ProgrammeClock]:
+    """One placement per thread, and how far off the engine took the programme's clock to be."""
     if not sessions:
-        return tuple(Placement(t, None, 1.0, "no programme and no discovered sessions") for t in threads)
-    return AssignmentEngine(sessions, conference, settings).assign(threads, overrides)
+        return tuple(Placement(t, None, 1.0, "no programme and no discovered sessions") for t in threads), ProgrammeClock()
+    engine = AssignmentEngine(sessions, conference, settings)
+    return engine.assign(threads, overrides), engine.clock

@@ -14,21 +14,22 @@ with one thread is likely still there with the next).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
-from aggregator.assignment.handles import SpeakerAccounts
+from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
-from aggregator.assignment.timing import TimeIndex, estimate_offset, shifted
+from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
 from aggregator.curation import Overrides
-from aggregator.models import Candidate, Conference, Placement, Session, Signal, Thread
+from aggregator.models import Candidate, Conference, Placement, ProgrammeClock, Session, Signal, Thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
 STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's abstract) worth a look out of time
@@ -40,6 +41,8 @@ STAY_WINDOW_MINUTES = 20  # a room change takes a short break: the author's last
 # Far from a session's time only what names it (title, speakers) points at it firmly: a word of its
 # abstract met in a post days later ("why I follow conferences online") is as likely plain prose.
 DISTANT_PROSE = 0.5
+LEARN_MIN_THREADS = 3  # confident threads about one session mentioning an account, to learn it as its speaker's
+LEARN_SHARE = 0.6  # ...at least this share of the confident threads mentioning it (not the conference's account)
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
@@ -77,6 +80,8 @@ class AssignmentEngine:
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
         self.offset = timedelta(0)  # how much later than the programme says the sessions are taken to run
+        self.overrun: dict[int, timedelta] = {}  # sessions taken to run this much past their programmed end
+        self.clock = ProgrammeClock()  # the offset and the overruns the last assign() used
 
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
@@ -87,8 +92,46 @@ class AssignmentEngine:
         engine = self._retimed(offset) if offset else self
         first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
         anchors = engine._anchors(first)
-        final = engine._pass(order, features, owner, overrides, continuity=anchors, earlier=first)
+        overrun = overruns(engine._late_posts(first, features), engine.sessions)
+        rescore: set[str] = set()
+        if overrun:
+            before = engine.sessions
+            engine = self._retimed(offset, overrun)
+            rescore.update(_retimed_threads(threads, before, engine.sessions, engine.time.longest_reach))
+        self.clock = engine.clock
+        learned = engine._learned_accounts(first, features)
+        if learned:
+            accounts = accounts.with_known(learned)
+            relearned = {tid for tid, f in features.items() if _mentions(f.clues, learned)}
+            features = {**features, **{tid: self._features(features[tid].thread, accounts) for tid in relearned}}
+            rescore.update(relearned)
+        final = engine._pass(order, features, owner, overrides, anchors, earlier=first, rescore=rescore)
         return tuple(final[t.id] for t in threads)
+
+    def _learned_accounts(
+        self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
+    ) -> dict[str, frozenset[Speaker]]:
+        """Accounts the programme's names do not spell, learned from confidently filed threads: a
+        handle that keeps being mentioned in threads about one session, and the author of a thread
+        about it that speaks of "my talk", stand for that session's speakers."""
+        mentioned: dict[str, Counter[int]] = defaultdict(Counter)
+        speakers: dict[str, set[Speaker]] = defaultdict(set)
+        accounts = self.evidence.accounts
+        for placement in placements.values():
+            if not self._is_anchor(placement):
+                continue
+            index = self.index_of[placement.session_id or ""]
+            clues = features[placement.thread.id].clues
+            for handle in clues.handles - {author_key(clues.author)}:
+                if not accounts.speakers_for(handle):
+                    mentioned[handle][index] += 1
+            if clues.own_talk and not accounts.author_is(clues.author):
+                speakers[author_key(clues.author)].update((index, name) for name in self.sessions[index].speakers)
+        for handle, counts in mentioned.items():
+            index, threads = counts.most_common(1)[0]
+            if threads >= LEARN_MIN_THREADS and threads >= LEARN_SHARE * sum(counts.values()):
+                speakers[handle].update((index, name) for name in self.sessions[index].speakers)
+        return {handle: frozenset(found) for handle, found in speakers.items() if found}
 
     def _named_once(self, features: Iterable[_Features]) -> list[tuple[datetime, Session]]:
         """(start, session) of every thread that names exactly one session: what the clock is checked on."""
@@ -98,13 +141,33 @@ class AssignmentEngine:
             if len(f.named.signals) == 1
         ]
 
-    def _retimed(self, offset: timedelta) -> AssignmentEngine:
-        """This engine with the programme's clock moved by ``offset`` (text and evidence tables kept)."""
+    def _retimed(self, offset: timedelta, overrun: Mapping[int, timedelta] | None = None) -> AssignmentEngine:
+        """This engine with the programme's clock moved by ``offset`` and the sessions that ran over
+        stretched (text and evidence tables kept)."""
         engine = copy.copy(self)
-        engine.sessions = shifted(self.sessions, offset)
+        engine.sessions = stretched(shifted(self.sessions, offset), dict(overrun or {}))
         engine.time = TimeIndex(engine.sessions, self.settings.lead_minutes, self.settings.reflection_minutes)
         engine.offset = offset
+        engine.overrun = dict(overrun or {})
+        engine.clock = ProgrammeClock(
+            _minutes(offset), tuple((self.sessions[i].id, _minutes(late)) for i, late in sorted((overrun or {}).items()))
+        )
         return engine
+
+    def _late_posts(
+        self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
+    ) -> dict[int, list[tuple[str, datetime]]]:
+        """(author, time) of every own post of the threads confidently filed under each session that
+        began while it ran: live threads running on, not a late post, a look back or a speaker's own slides."""
+        found: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+        for placement in placements.values():
+            clues = features[placement.thread.id].clues
+            if not self._is_anchor(placement) or features[placement.thread.id].reflection_hits or clues.own_talk:
+                continue
+            index = self.index_of[placement.session_id or ""]
+            if placement.thread.started_at <= self.sessions[index].end:  # a live thread running on, not a late one
+                found[index].extend((placement.thread.author.id, p.created_at) for p in placement.thread.own_posts)
+        return found
 
     def _features(self, thread: Thread, accounts: SpeakerAccounts) -> _Features:
         clues = ThreadClues.of(thread, self.code_patterns)
@@ -122,9 +185,10 @@ class AssignmentEngine:
         overrides: Overrides | None,
         continuity: Mapping[str, list[tuple[int, str]]],
         earlier: Mapping[str, Placement] | None,
+        rescore: Collection[str] = (),
     ) -> dict[str, Placement]:
-        """Place every thread; with ``earlier`` (the first pass), only threads whose continuity or
-        reference changed are scored again."""
+        """Place every thread; with ``earlier`` (the first pass), only threads whose continuity,
+        reference or evidence (``rescore``) changed are scored again."""
         placements: dict[str, Placement] = {}
         for thread in order:
             pinned = self._pinned(thread, overrides)
@@ -139,6 +203,7 @@ class AssignmentEngine:
                 earlier is not None
                 and not nearby
                 and not stay
+                and thread.id not in rescore
                 and not self._reference_changed(thread, owner, placements, earlier)
             ):
                 placements[thread.id] = earlier[thread.id]
@@ -230,12 +295,17 @@ class AssignmentEngine:
     def _anchors(self, placements: Mapping[str, Placement]) -> dict[str, list[tuple[int, str]]]:
         anchors: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for placement in placements.values():
-            if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
-                continue
-            chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
-            if placement.pinned or (chosen and any(s.name not in PRIOR_SIGNALS for s in chosen.signals)):
-                anchors[placement.thread.author.id].append((self.index_of[placement.session_id], placement.thread.id))
+            if self._is_anchor(placement):
+                anchors[placement.thread.author.id].append((self.index_of[placement.session_id or ""], placement.thread.id))
         return anchors
+
+    @staticmethod
+    def _is_anchor(placement: Placement) -> bool:
+        """Filed confidently, on more than where the author was likely to be."""
+        if placement.session_id is None or placement.confidence < ANCHOR_CONFIDENCE:
+            return False
+        chosen = next((c for c in placement.candidates if c.session_id == placement.session_id), None)
+        return placement.pinned or bool(chosen and any(s.name not in PRIOR_SIGNALS for s in chosen.signals))
 
     def _place(
         self,
@@ -248,22 +318,19 @@ class AssignmentEngine:
         pool, distant = self._candidate_pool(features, reference, named)
         specificity = self.text.specificity(features.terms, pool.keys() - distant)
         stay_weight = self._stay_weight(pool) if stay else 0.0
-        totals = self._totals(features, pool, distant, specificity, reference, continuity)
-        for index in stay:
-            if index in totals:
-                totals[index] += stay_weight
+        signals = {
+            index: self._signals(features, index, prior, index in distant, specificity, reference, continuity)
+            + _stay_signal(stay.get(index), stay_weight)
+            for index, prior in pool.items()
+        }
         hallway_signals = self._hallway_signals(features, reference)
-        indices = list(totals)
-        probabilities = _softmax([totals[i] for i in indices] + [sum(s.score for s in hallway_signals)])
-        ranked = sorted(zip(probabilities, indices, strict=False), reverse=True)[:KEPT_CANDIDATES]
+        indices = list(signals)
+        totals = [_total(signals[i]) for i in indices]
+        probabilities = _softmax([*totals, _total(hallway_signals)])
+        ranked = sorted(zip(probabilities, indices, totals, strict=False), reverse=True)[:KEPT_CANDIDATES]
         candidates = tuple(
-            Candidate(
-                self.sessions[index].id,
-                probability,
-                tuple(self._signals(features, index, pool[index], index in distant, specificity, reference, continuity))
-                + ((Signal("stay", stay_weight, stay[index]),) if index in stay and stay_weight > 0 else ()),
-            )
-            for probability, index in ranked
+            Candidate(self.sessions[index].id, probability, tuple(signals[index]), log_odds)
+            for probability, index, log_odds in ranked
         )
         overview = self._overview(features.named)
         if overview:
@@ -308,36 +375,6 @@ class AssignmentEngine:
         ]
         return [top, *others] if others else []
 
-    def _totals(
-        self,
-        features: _Features,
-        pool: Mapping[int, float],
-        distant: Collection[int],
-        specificity: Mapping[str, float],
-        reference: _Reference | None,
-        continuity: Mapping[int, str],
-    ) -> dict[int, float]:
-        """Each candidate's score: the same sums as its signals, without building them (the hot path)."""
-        weights = self.settings.weights
-        totals = {index: math.log(prior) for index, prior in pool.items()}
-        nearby = pool.keys() - distant
-        for index, similarity in self.text.similarities(features.terms, nearby, specificity).items():
-            totals[index] += weights.text * similarity
-        for index in distant:
-            totals[index] += weights.text * self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)[0]
-        named = features.named
-        for index, signals in named.signals.items():
-            totals[index] += sum(s.score for s in signals)
-        if named.rooms or named.tracks:
-            for index in nearby:
-                totals[index] += sum(s.score for s in self.evidence.context_signals(named, self.sessions[index]))
-        if reference is not None and reference.session_index in totals:
-            totals[reference.session_index] += weights.inherit * reference.confidence
-        for index in continuity:
-            if index in totals:
-                totals[index] += weights.continuity
-        return totals
-
     def _candidate_pool(
         self, features: _Features, reference: _Reference | None, named: Named
     ) -> tuple[dict[int, float], set[int]]:
@@ -372,12 +409,14 @@ class AssignmentEngine:
         named = features.named
         session = self.sessions[index]
         moment = features.thread.started_at
-        in_window = self.time.prior(session, moment) > 0 or features.reflection_hits
+        in_window = not distant or features.reflection_hits  # the pool holds the window's sessions as not distant
         time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         if self.offset:
             time_detail += f"; programme clock taken as {_minutes(self.offset):+d} min off"
+        if index in self.overrun:
+            time_detail += f"; taken to run {_minutes(self.overrun[index])} min past its programmed end"
         signals = [Signal("time", math.log(prior), time_detail)]
         if distant:
             similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
@@ -451,6 +490,42 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _retimed_threads(
+    threads: Sequence[Thread], before: Sequence[Session], after: Sequence[Session], reach: timedelta
+) -> set[str]:
+    """Threads whose time prior the retiming may have changed: those started near a session that moved."""
+    moved = sorted(
+        (min(b.start, a.start) - reach, max(b.end, a.end) + reach) for b, a in zip(before, after, strict=True) if b != a
+    )
+    merged: list[tuple[datetime, datetime]] = []
+    for low, high in moved:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    lows = [low for low, _ in merged]
+    found = set()
+    for thread in threads:
+        at = bisect.bisect_right(lows, thread.started_at) - 1
+        if at >= 0 and thread.started_at <= merged[at][1]:
+            found.add(thread.id)
+    return found
+
+
+def _mentions(clues: ThreadClues, accounts: Mapping[str, object]) -> bool:
+    """Whether a thread's evidence depends on these accounts: it mentions one, or is by one."""
+    return bool(clues.handles & accounts.keys()) or author_key(clues.author) in accounts
+
+
+def _stay_signal(reason: str | None, weight: float) -> list[Signal]:
+    return [Signal("stay", weight, reason)] if reason is not None and weight > 0 else []
+
+
+def _total(signals: Iterable[Signal]) -> float:
+    """A candidate's score in log-odds: what decides, and what `explain` prints, are the same sum."""
+    return sum(s.score for s in signals)
 
 
 def _minutes(delta: timedelta) -> int:

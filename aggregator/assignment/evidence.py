@@ -20,6 +20,7 @@ from aggregator.assignment.handles import (
     Speaker,
     SpeakerAccounts,
     account_local_part,
+    author_key,
     compact_form,
     speaker_variants,
 )
@@ -196,7 +197,7 @@ class ProgrammeEvidence:
 
     def _own_talk(self, clues: ThreadClues, accounts: SpeakerAccounts, found: Named) -> None:
         """"My talk", "my slides" from an author who is one of the programme's speakers."""
-        speakers = accounts.author_is(clues.author) | accounts.known.get(_author_key(clues.author), frozenset())
+        speakers = accounts.author_is(clues.author) | accounts.known.get(author_key(clues.author), frozenset())
         for speaker, indices in _by_name(speakers).items():
             detail = f"{speaker} on their own talk ({clues.own_talk})"
             found.add(indices, Signal("speaker", self.weights.own_talk, detail))
@@ -312,10 +313,6 @@ def _by_name(speakers: Iterable[Speaker]) -> dict[str, set[int]]:
     for index, name in speakers:
         by_name[name].add(index)
     return by_name
-
-
-def _author_key(author: Author) -> str:
-    return compact_form(account_local_part(author.handle))
 
 
 def _links(posts: Iterable[Post], text: str) -> set[str]:

@@ -42,9 +42,10 @@ def explain(
     lines.append(f"decision {where}  confidence {placement.confidence:.2f}{'  [pinned]' if placement.pinned else ''}")
     lines.append(f"reason   {placement.reason}")
     if placement.candidates:
-        lines.append("candidates (probability; each signal's contribution in log-odds):")
+        lines.append("candidates (probability; log-odds score = the sum of its signals' contributions):")
     for candidate in placement.candidates:
-        lines.append(f"  {candidate.score:5.2f}  {_session_label(candidate.session_id, sessions)}")
+        label = _session_label(candidate.session_id, sessions)
+        lines.append(f"  {candidate.score:5.2f}  {label}  score {candidate.log_odds:+.2f}")
         for signal in candidate.signals:
             lines.append(f"         {signal.name:10} {signal.score:+6.2f}  {signal.detail}")
     return "\n".join(lines)

@@ -99,6 +99,13 @@ class SpeakerAccounts:
                 known[compact_form(account_local_part(author.handle))].update(speakers)
         return SpeakerAccounts(self.names, self.prefixes, self.surnames, {k: frozenset(v) for k, v in known.items()})
 
+    def with_known(self, accounts: Mapping[str, frozenset[Speaker]]) -> SpeakerAccounts:
+        """The same tables with more accounts known (learned from confidently filed threads)."""
+        known = {k: frozenset(v) for k, v in self.known.items()}
+        for handle, speakers in accounts.items():
+            known[handle] = known.get(handle, frozenset()) | speakers
+        return SpeakerAccounts(self.names, self.prefixes, self.surnames, known)
+
     def author_is(self, author: Author) -> frozenset[Speaker]:
         """The speakers an author is, by display name (the whole name, as the programme writes it)."""
         return self.names.get(compact_form(author.display_name), frozenset()) if author.display_name else frozenset()
@@ -150,6 +157,11 @@ def _common_prefix(a: str, b: str) -> str:
             break
         length += 1
     return a[:length]
+
+
+def author_key(author: Author) -> str:
+    """The compact form of an author's own account, as mentions of it are looked up."""
+    return compact_form(account_local_part(author.handle))
 
 
 def account_local_part(handle: str) -> str:

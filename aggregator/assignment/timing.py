@@ -192,3 +192,48 @@ def _share(part: timedelta, whole: timedelta) -> float:
 
 def _minutes(delta: timedelta) -> int:
     return math.floor(delta.total_seconds() / 60)
+
+
+MIN_OVERRUN = timedelta(minutes=8)  # live posts trail a talk's end by a few minutes: that is no overrun
+MAX_OVERRUN = timedelta(minutes=30)  # later than this, clued posts are reflections, not the talk still running
+OVERRUN_AUTHORS = 2  # one late live-poster is a slow typist; two say the session ran over
+
+
+def overruns(late_posts: dict[int, list[tuple[str, datetime]]], sessions: Sequence[Session]) -> dict[int, timedelta]:
+    """How long past its programmed end each session ran, from ``late_posts`` ((author, time) of the
+    posts of its confidently filed live threads): the lateness reached by at least OVERRUN_AUTHORS
+    authors, when it is at least MIN_OVERRUN."""
+    found: dict[int, timedelta] = {}
+    for index, posts in late_posts.items():
+        end = sessions[index].end
+        latest: dict[str, timedelta] = {}
+        for author, moment in posts:
+            past = moment - end
+            if timedelta(0) < past <= MAX_OVERRUN:
+                latest[author] = max(latest.get(author, past), past)
+        if len(latest) < OVERRUN_AUTHORS:
+            continue
+        overrun = sorted(latest.values())[-OVERRUN_AUTHORS]
+        if overrun >= MIN_OVERRUN:
+            found[index] = overrun
+    return found
+
+
+def stretched(sessions: Sequence[Session], overrun: dict[int, timedelta]) -> tuple[Session, ...]:
+    """The sessions with their overruns: each overrunning one ends later, and the next one in its
+    room, if it followed back to back, starts when it is over (keeping at least half its length)."""
+    result = list(sessions)
+    by_room: dict[str, list[int]] = {}
+    for index, session in enumerate(sessions):
+        if session.room:
+            by_room.setdefault(session.room, []).append(index)
+    for index, late in overrun.items():
+        result[index] = replace(sessions[index], end=sessions[index].end + late)
+    for indices in by_room.values():
+        indices.sort(key=lambda i: sessions[i].start)
+        for previous, index in zip(indices, indices[1:], strict=False):
+            pushed, session = result[previous].end, result[index]
+            if previous in overrun and sessions[previous].end <= session.start < pushed:
+                start = min(pushed, session.start + (session.end - session.start) / 2)
+                result[index] = replace(session, start=start, end=max(session.end, start))
+    return tuple(result)

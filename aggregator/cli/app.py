@@ -337,6 +337,7 @@ def explain(settings: Settings, post_id: str) -> None:
     with open_store(config) as store:
         digest = pipeline.make_digest(config, pipeline.configured_posts(config, store.posts()))
     click.echo(explain_placement(post_id, digest.placements, digest.sessions))
+    click.echo(digest.clock.describe())
 
 
 @cli.command()
@@ -346,14 +347,20 @@ def explain(settings: Settings, post_id: str) -> None:
     "--output", "-o", "output", type=click.Path(path_type=Path, file_okay=False), help="Keep the built site here."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option(
+    "--timezone",
+    "timezone",
+    metavar="ZONE",
+    help="The conference's IANA time zone, for a programme that names none (default: the programme's, else UTC).",
+)
 @pass_settings
 @handle_errors
-def evaluate(settings: Settings, set_dir: Path, output: Path | None, as_json: bool) -> None:
+def evaluate(settings: Settings, set_dir: Path, output: Path | None, as_json: bool, timezone: str | None) -> None:
     """Run the whole pipeline on an evaluation set (programme + saved captures) and score it."""
     from aggregator.evaluation.run import evaluate_set
 
     with tempfile.TemporaryDirectory(prefix="aggregator-eval-") as workdir:
-        result = evaluate_set(set_dir, Path(workdir), output=output)
+        result = evaluate_set(set_dir, Path(workdir), output=output, timezone=timezone)
     if as_json:
         click.echo(json.dumps(asdict(result.metrics) if result.metrics else {}, indent=2))
     else:

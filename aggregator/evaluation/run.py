@@ -34,12 +34,14 @@ class EvaluationResult:
     site: Path
 
 
-def config_for_set(set_dir: Path, workdir: Path) -> Config:
+def config_for_set(set_dir: Path, workdir: Path, timezone: str | None = None) -> Config:
+    """The configuration a curator would write for the set; ``timezone`` is the conference's zone,
+    used for a programme that names none (default: the programme's own, else UTC)."""
     set_dir = set_dir.resolve()
     programme_file = next((set_dir / n for n in PROGRAMME_NAMES if (set_dir / n).is_file()), None)
     if programme_file is None:
         raise ConfigError(f"{set_dir}: no programme file (expected one of {', '.join(PROGRAMME_NAMES)})")
-    programme = load_programme(programme_file.name, set_dir)
+    programme = load_programme(programme_file.name, set_dir, timezone=timezone)
     collectors = load_builtin_collectors()
     sources = tuple(
         collectors[kind].Options.model_validate({"type": kind, "name": folder, "path": set_dir / folder})
@@ -51,7 +53,7 @@ def config_for_set(set_dir: Path, workdir: Path) -> Config:
         conference=ConferenceConfig(
             name=programme.title or set_dir.name,
             hashtags=hashtags or (set_dir.name,),
-            timezone=programme.timezone or "UTC",
+            timezone=timezone or programme.timezone or "UTC",
         ),
         programme=programme_file.name,
         sources=sources,
@@ -60,6 +62,15 @@ def config_for_set(set_dir: Path, workdir: Path) -> Config:
         base_dir=set_dir,
         config_path=set_dir / "(evaluation set)",
     )
+
+
+def zone_line(schedule: pipeline.Schedule, given: str | None) -> str:
+    """Which zone the programme's times were read in, and why."""
+    if schedule.programme is None or not schedule.programme.zone_note:
+        return f"time zone: the programme's own ({schedule.conference.timezone})"
+    if given is None:
+        return "time zone: the programme names no time zone and no --timezone was given: its times are read as UTC"
+    return f"time zone: {schedule.programme.zone_note}"
 
 
 def observed_hashtags(set_dir: Path) -> tuple[str, ...]:
@@ -89,13 +100,17 @@ def _json(path: Path) -> Any:
         return None
 
 
-def evaluate_set(set_dir: Path, workdir: Path, output: Path | None = None) -> EvaluationResult:
-    config = config_for_set(set_dir, workdir)
+def evaluate_set(
+    set_dir: Path, workdir: Path, output: Path | None = None, timezone: str | None = None
+) -> EvaluationResult:
+    config = config_for_set(set_dir, workdir, timezone)
     with Store(config.data_dir) as store:
         schedule = pipeline.load_schedule(config)
         report = pipeline.collect_sources(config, store, schedule=schedule)
-        pipeline.build_site(config, store, schedule)
+        built = pipeline.build_site(config, store, schedule)
     lines = [source.summary() for source in report.sources]
+    lines.append(zone_line(schedule, timezone))
+    lines.append(built.digest.clock.describe())
     site = config.output
     if output is not None:
         output = output.resolve()

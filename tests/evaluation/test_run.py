@@ -45,3 +45,33 @@ def test_a_set_without_labels_is_built_not_scored(tmp_path: Path) -> None:
     (set_dir / "labels.csv").unlink()
     result = evaluate_set(set_dir, tmp_path / "work")
     assert result.metrics is None and "not scored" in result.text
+
+
+def _without_zone(set_dir: Path) -> None:
+    """The programme as a FOSDEM export up to 2024 has it: local times, no zone anywhere."""
+    path = set_dir / "programme.json"
+    programme = json.loads(path.read_text())
+    del programme["schedule"]["conference"]["time_zone_name"]
+    text = json.dumps(programme).replace("+02:00", "")
+    assert "Europe/Amsterdam" not in text
+    path.write_text(text)
+
+
+def test_evaluate_reads_a_zoneless_programme_in_the_timezone_given(tmp_path: Path) -> None:
+    set_dir = copy_of_example(tmp_path)
+    _without_zone(set_dir)
+    args = ["evaluate", str(set_dir), "--timezone", "Europe/Amsterdam"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "its times are read in Europe/Amsterdam (conference.timezone)" in result.stdout
+    assert "programme clock: as published" in result.stdout
+    zoned = evaluate_set(copy_of_example(tmp_path / "zoned"), tmp_path / "work")
+    assert f"accuracy             {zoned.metrics.accuracy:.3f}" in result.stdout if zoned.metrics else False
+
+
+def test_evaluate_says_when_a_zoneless_programme_is_read_as_utc(tmp_path: Path) -> None:
+    set_dir = copy_of_example(tmp_path)
+    _without_zone(set_dir)
+    result = evaluate_set(set_dir, tmp_path / "work")
+    assert "no --timezone was given: its times are read as UTC" in result.text
+    assert "programme clock: -12" in result.text  # the engine finds the two hours from the posts
