@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -102,22 +102,20 @@ def _write_site(
     environment: jinja2.Environment, model: SiteModel, search_path: list[Path], staging: Path, final_dir: Path
 ) -> SiteReport:
     _copy_static(search_path, staging)
-    write = _page_writer(environment, staging)
-    write("index.html", "index.html", model=model, days=model.days)
-    write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
-    for day_page in model.day_pages:
-        write("day.html", day_page.path, model=model, page=day_page)
-    for view in model.sessions:
-        page = f"{SESSIONS_DIR}/{view.slug}.html"
-        write("session.html", page, view=view, session=view.session, highlights=model.highlights(view))
+    pages = 0
+    for page_path, html in render_pages(environment, model):
+        _write_text(staging / page_path, html)
+        pages += 1
     feeds = write_feeds(environment, model, staging)
     _write_json(staging / "sessions.json", export_model(model))
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
     search = search_index.build_search_index(staging)  # reads the pages written above
-    write("search.html", "search.html", search_built=search.built, search_message=search.message)
+    search_page = render_page(environment, "search.html", "search.html", search_built=search.built,
+                              search_message=search.message)  # fmt: skip
+    _write_text(staging / "search.html", search_page)
     return SiteReport(
         output_dir=final_dir,
-        pages=3 + len(model.day_pages) + len(model.sessions),
+        pages=pages + 1,
         feeds=feeds,
         sessions=len(model.sessions),
         sessions_with_posts=model.sessions_with_posts,
@@ -128,15 +126,30 @@ def _write_site(
     )
 
 
-def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:
-    def write(template_name: str, page_path: str, **context: Any) -> None:
-        depth = page_path.count("/")
-        html = environment.get_template(template_name).render(root="../" * depth, page_path=page_path, **context)
-        target = staging / page_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_without_blank_lines(html), encoding="utf-8")
+def render_pages(environment: jinja2.Environment, model: SiteModel) -> Iterator[tuple[str, str]]:
+    """Every HTML page but the search page (which needs the search index), as (site path, HTML)."""
+    yield "index.html", render_page(environment, "index.html", "index.html", model=model, days=model.days)
+    yield "hallway.html", render_page(
+        environment, "hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count
+    )
+    for day_page in model.day_pages:
+        yield day_page.path, render_page(environment, "day.html", day_page.path, model=model, page=day_page)
+    for view in model.sessions:
+        page = session_page(view)
+        yield page, render_page(
+            environment, "session.html", page, view=view, session=view.session, highlights=model.highlights(view)
+        )
 
-    return write
+
+def render_page(environment: jinja2.Environment, template_name: str, page_path: str, **context: Any) -> str:
+    depth = page_path.count("/")
+    html = environment.get_template(template_name).render(root="../" * depth, page_path=page_path, **context)
+    return _without_blank_lines(html)
+
+
+def _write_text(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def _without_blank_lines(html: str) -> str:
