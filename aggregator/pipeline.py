@@ -29,7 +29,7 @@ from aggregator.collectors import (
 from aggregator.collectors.bounds import bounded_post
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
-from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
+from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError, one_line
 from aggregator.http import network_session, source_scope
 from aggregator.models import Conference, Digest, Placement, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, read_programme
@@ -217,7 +217,7 @@ def _collect_one(
         return _failed(store, source, name, str(exc), started)
     except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
         log.debug("%s: unexpected error", name, exc_info=True)  # the traceback, under --verbose only
-        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {_one_line(exc)}", started)
+        return _failed(store, source, name, f"unexpected {type(exc).__name__}: {one_line(exc)}", started)
     report = SourceReport(
         name=name,
         type=source.type,
@@ -240,11 +240,6 @@ def _resting(source: SourceOptions, name: str, state: SourceState) -> SourceRepo
     report = SourceReport(name=name, type=source.type, ok=True, notes=(note,))
     log.warning("%s", report.summary())
     return report
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:300] + "…" if len(text) > 300 else text
 
 
 def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str]:
@@ -313,7 +308,7 @@ def build_site(
         raise
     except Exception as exc:
         log.debug("the build failed", exc_info=True)
-        raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {_one_line(exc)}") from exc
+        raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {one_line(exc)}") from exc
     site = render_site(digest, config.output, templates_dir=config.templates)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
