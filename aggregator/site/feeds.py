@@ -26,7 +26,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 
 from aggregator.models import Post
-from aggregator.sanitize import strip_markup
+from aggregator.sanitize import strip_markup, well_formed
 from aggregator.site.model import SessionView, SiteModel
 
 FEED_FORMATS = {"rss": "feed.rss.xml", "atom": "feed.atom.xml"}
@@ -61,7 +61,7 @@ class Feed:
     def feed_id(self, site_url: str, extension: str) -> str:
         if site_url:
             return self.href(site_url, f"{self.stem}.{extension}")
-        return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.title}/{self.stem}.{extension}").urn
+        return uuid.uuid5(uuid.NAMESPACE_URL, well_formed(f"{self.title}/{self.stem}.{extension}")).urn
 
 
 def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path) -> int:
@@ -138,7 +138,7 @@ def atom_id(post_id: str) -> str:
     """Atom ids must be IRIs; post ids usually are (at://, https://, tag:), feed guids may not be."""
     if _IRI_SCHEME.fullmatch(post_id):
         return post_id
-    return "urn:x-backchannel-post:" + quote(post_id, safe="")
+    return "urn:x-backchannel-post:" + quote(well_formed(post_id), safe="")
 
 
 def _newest_first(posts: tuple[Post, ...]) -> tuple[Post, ...]:

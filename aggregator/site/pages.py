@@ -9,7 +9,6 @@ site works from ``file://`` and from any sub-path of a web server.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 import textwrap
@@ -29,7 +28,7 @@ from aggregator.models import Digest, Post, Thread
 from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site import search as search_index
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
-from aggregator.site.exports import export_model, posts_csv
+from aggregator.site.exports import posts_csv, sessions_json
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
 from aggregator.site.publish import publish_atomically
@@ -107,7 +106,8 @@ def _write_site(
         _write_text(staging / page_path, html)
         pages += 1
     feeds = write_feeds(environment, model, staging)
-    _write_json(staging / "sessions.json", export_model(model))
+    # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
+    (staging / "sessions.json").write_text(sessions_json(model), encoding="utf-8", errors="replace")
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
     search = search_index.build_search_index(staging)  # reads the pages written above
     search_page = render_page(environment, "search.html", "search.html", search_built=search.built,
@@ -168,11 +168,6 @@ def _copy_static(search_path: list[Path], staging: Path) -> None:
         source = templates / STATIC_DIR
         if source.is_dir():
             shutil.copytree(source, staging / STATIC_DIR, dirs_exist_ok=True)
-
-
-def _write_json(target: Path, data: dict[str, Any]) -> None:
-    # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="replace")
 
 
 def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
@@ -259,7 +254,7 @@ def utc_offset(moment: datetime) -> str:
 
 def post_anchor(post: Post) -> str:
     """Fragment id for a post: its id is a URI, which is not a usable HTML id."""
-    return "post-" + hashlib.sha1(post.id.encode("utf-8")).hexdigest()[:12]
+    return "post-" + hashlib.sha1(post.id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def safe_url(url: str) -> str:
