@@ -174,6 +174,8 @@ def request(
             raise SourceError(f"{url}: too many redirects (more than {client.max_redirects}, or a loop)") from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a broken answer or address: no retry helps
             raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from None
+        except MemoryError:  # the answer (under its cap) did not fit: what is read so far is freed here
+            raise ResponseTooLarge(f"{url}: the answer did not fit in memory; lower network.max_*_mb") from None
         else:
             if response.status_code == 429:
                 wait = rate_limit_wait(response.headers)

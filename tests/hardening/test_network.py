@@ -142,3 +142,39 @@ def test_a_gzip_bomb_costs_bounded_memory_measured_on_a_child(
     code, peak_mb = map(int, child.stdout.split()[-2:])
     assert code == 1, child.stdout + child.stderr
     assert peak_mb < 500, f"peak memory {peak_mb} MB"
+
+
+OUT_OF_MEMORY_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (800 * 1024 * 1024,) * 2)  # address space: the bomb cannot fit
+from click.testing import CliRunner
+from aggregator.cli.app import cli
+result = CliRunner().invoke(cli, ["--quiet", "--config", sys.argv[1], "run"])
+print(result.output)
+print(result.exit_code)
+"""
+
+
+def test_an_answer_that_does_not_fit_in_memory_fails_its_source_in_one_line(
+    tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]
+) -> None:
+    server = hostile(gzip_bomb(1024))
+    config = write_config(tmp_path, server.url, "timeout: 60, deadline: 60, max_feed_mb: 4000")  # a cap set too high
+    child = subprocess.run(
+        [sys.executable, "-c", OUT_OF_MEMORY_CHILD, str(config)], capture_output=True, text=True, timeout=120
+    )
+    *output, code = child.stdout.strip().splitlines()
+    error = assert_isolated_failure(tmp_path, int(code), "\n".join(output))
+    assert "did not fit in memory" in error and server.url.rstrip("/") in error
+
+
+def test_a_programme_behind_a_redirect_loop_is_exit_2_in_one_line_naming_it(
+    tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]
+) -> None:
+    server = hostile(redirect_loop)
+    config = write_config(tmp_path, "https://unused.invalid/feed.xml")
+    config.write_text(config.read_text() + f'programme: "{server.url}schedule.xml"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--quiet", "--config", str(config), "run"])
+    assert result.exit_code == 2, result.output
+    assert "redirects" in result.stderr and server.url.rstrip("/") in result.stderr
+    assert "Traceback" not in result.output
