@@ -24,7 +24,7 @@ import math
 import random
 import ssl
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -107,7 +107,7 @@ def network_settings() -> NetworkSettings:
 @contextmanager
 def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[None]:
     """One run's network: these limits, one SSL context and one connection pool for every client."""
-    transport = _deadline_transport(httpx.create_ssl_context())
+    transport = _DeadlineTransport(httpx.create_ssl_context())
     scope_token = _scope.set(_Scope(settings))
     transport_token = _shared_transport.set(_Unclosable(transport))
     try:
@@ -137,7 +137,7 @@ def make_client(timeout: float | None = None, headers: Mapping[str, str] | None 
     shared = _shared_transport.get()
     return httpx.Client(
         timeout=httpx.Timeout(silence, connect=min(silence, 10.0)),
-        transport=shared if shared is not None else _deadline_transport(httpx.create_ssl_context()),
+        transport=shared if shared is not None else _DeadlineTransport(httpx.create_ssl_context()),
         follow_redirects=True,
         max_redirects=10,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -165,9 +165,10 @@ def request(
     for attempt in range(policy.attempts):
         _require_time_left(scope, url)
         try:
-            response = _read_capped(client, method, url, cap, scope, kwargs)
+            ends = min(time.monotonic() + scope.settings.timeout, scope.source_ends)
+            response = _read_capped(client, method, url, cap, ends, kwargs)
         except httpx.TimeoutException as exc:
-            last_problem = _timeout_problem(exc, scope)
+            last_problem = _timeout_problem(exc, scope, ends)
         except httpx.TransportError as exc:
             last_problem = f"{type(exc).__name__}: {exc}"
         except httpx.TooManyRedirects:
@@ -200,10 +201,9 @@ def request(
 
 
 def _read_capped(
-    client: httpx.Client, method: str, url: str, cap: int, scope: _Scope, kwargs: dict[str, Any]
+    client: httpx.Client, method: str, url: str, cap: int, ends: float, kwargs: dict[str, Any]
 ) -> httpx.Response:
-    """The whole answer, read within the request deadline and refused past ``cap`` decompressed bytes."""
-    ends = min(time.monotonic() + scope.settings.timeout, scope.source_ends)
+    """The whole answer, read by ``ends`` (monotonic) and refused past ``cap`` decompressed bytes."""
     token = _request_ends.set(ends)
     try:
         with client.stream(method, url, **kwargs) as response:
@@ -231,8 +231,9 @@ def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
     )
 
 
-def _timeout_problem(exc: httpx.TimeoutException, scope: _Scope) -> str:
-    if _request_ends.get() <= time.monotonic() or isinstance(exc, _DeadlineTimeouts):
+def _timeout_problem(exc: httpx.TimeoutException, scope: _Scope, ends: float) -> str:
+    # the deadline shortens each socket timeout, so a socket timing out at it means the deadline
+    if time.monotonic() >= ends - _DEADLINE_SLACK:
         return f"no complete answer within {_seconds(scope.settings.timeout)} s"
     return f"{type(exc).__name__}: {exc or 'timed out'}"
 
@@ -288,7 +289,7 @@ def raise_for_status(response: httpx.Response, what: str) -> None:
 
 # --- the request deadline, enforced at every socket operation ------------------------------------
 
-_DeadlineTimeouts = (httpcore.ReadTimeout, httpcore.WriteTimeout, httpcore.ConnectTimeout)
+_DEADLINE_SLACK = 0.05  # seconds: a socket timeout this close to the request's deadline is the deadline
 
 
 def _bounded(timeout: float | None, error: type[Exception]) -> float:
@@ -347,19 +348,85 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _deadline_transport(ssl_context: ssl.SSLContext) -> httpx.HTTPTransport:
-    """httpx's transport over a connection pool whose every socket operation honours the deadline."""
-    limits = httpx.Limits()
-    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
-    # httpx offers no hook for the network backend; its pool is httpcore's public ConnectionPool.
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=_DeadlineBackend(),
-    )
-    return transport
+# Most specific first: the first match is the httpx error raised for an httpcore one.
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """httpcore's errors as the httpx ones the rest of this module (and httpx's client) expects."""
+    try:
+        yield
+    except Exception as exc:
+        for core_error, httpx_error in _HTTPX_ERRORS:
+            if isinstance(exc, core_error):
+                raise httpx_error(str(exc)) from exc
+        raise
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx's transport interface over httpcore's public connection pool, whose network backend
+    bounds every socket operation by the request's deadline (httpx offers no hook for the backend)."""
+
+    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type]  # a sync request's stream is iterable
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            answer = self._pool.handle_request(core_request)
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_AnswerStream(answer.stream),  # type: ignore[arg-type]  # a sync pool's stream is iterable
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class _AnswerStream(httpx.SyncByteStream):
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._chunks
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
 
 class _Unclosable(httpx.BaseTransport):

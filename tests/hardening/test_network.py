@@ -67,7 +67,7 @@ def assert_isolated_failure(folder: Path, code: int, output: str) -> str:
 @pytest.mark.parametrize(
     ("behaviour", "expected"),
     [
-        (drip(0.3), "deadline"),
+        (drip(0.3), "no complete answer within 1.5 s"),
         (redirect_loop, "redirect"),
         (gzip_bomb(64), "cap"),
     ],
