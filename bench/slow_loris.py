@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -71,45 +72,59 @@ def write_config(folder: Path, healthy_url: str, dripping_url: str, healthy: int
     return config
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--healthy", type=int, default=5, help="healthy feeds beside the dripping one")
-    parser.add_argument("--interval", type=float, default=2.0, help="seconds between the dripping server's bytes")
-    arguments = parser.parse_args()
+@dataclass(frozen=True)
+class Outcome:
+    seconds: float
+    exit_code: int
+    peak_mb: float
+    site_built: bool
+    failed_lines: tuple[str, ...]
+
+
+def run_child(healthy_feeds: int, interval: float) -> Outcome:
+    """One `aggregator run` in a child process against the loopback servers."""
     healthy = ThreadingHTTPServer(("127.0.0.1", 0), HealthyFeeds)
     threading.Thread(target=healthy.serve_forever, daemon=True).start()
     dripping = socket.create_server(("127.0.0.1", 0))
-    threading.Thread(target=serve_dripping, args=(dripping, arguments.interval), daemon=True).start()
+    threading.Thread(target=serve_dripping, args=(dripping, interval), daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="slow-loris-") as workdir:
         folder = Path(workdir)
-        config = write_config(
-            folder,
-            f"http://127.0.0.1:{healthy.server_address[1]}/",
-            f"http://127.0.0.1:{dripping.getsockname()[1]}/",
-            arguments.healthy,
-        )
+        healthy_url = f"http://127.0.0.1:{healthy.server_address[1]}/"
+        config = write_config(folder, healthy_url, f"http://127.0.0.1:{dripping.getsockname()[1]}/", healthy_feeds)
         started = time.monotonic()
         child = subprocess.run(
             [sys.executable, "-m", "aggregator", "--quiet", "--config", str(config), "run"],
             capture_output=True, text=True, timeout=LIMIT_SECONDS * 2,
         )  # fmt: skip
-        seconds = time.monotonic() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        built = (folder / "output" / "index.html").is_file()
-        failed_lines = [line for line in child.stderr.splitlines() if "FAILED" in line]
+        return Outcome(
+            seconds=time.monotonic() - started,
+            exit_code=child.returncode,
+            peak_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            site_built=(folder / "output" / "index.html").is_file(),
+            failed_lines=tuple(line for line in child.stderr.splitlines() if "FAILED" in line),
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--healthy", type=int, default=5, help="healthy feeds beside the dripping one")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between the dripping server's bytes")
+    arguments = parser.parse_args()
+    outcome = run_child(arguments.healthy, arguments.interval)
+    failed = outcome.failed_lines
     checks = {
-        f"ended within {LIMIT_SECONDS:g} s": seconds < LIMIT_SECONDS,
-        "exit code 1": child.returncode == 1,
-        "only the dripping source failed": len(failed_lines) == 1 and "dripping" in failed_lines[0],
-        "site built": built,
+        f"ended within {LIMIT_SECONDS:g} s": outcome.seconds < LIMIT_SECONDS,
+        "exit code 1": outcome.exit_code == 1,
+        "only the dripping source failed": len(failed) == 1 and "dripping" in failed[0],
+        "site built": outcome.site_built,
     }
     print("measure                  | value")
     print("-------------------------+---------------------")
-    print(f"wall time                | {seconds:.1f} s")
-    print(f"exit code                | {child.returncode}")
-    print(f"peak memory of the child | {peak_mb:.0f} MB")
+    print(f"wall time                | {outcome.seconds:.1f} s")
+    print(f"exit code                | {outcome.exit_code}")
+    print(f"peak memory of the child | {outcome.peak_mb:.0f} MB")
     print(f"healthy feeds            | {arguments.healthy}")
-    print(f"failure message          | {failed_lines[0] if failed_lines else '(none)'}")
+    print(f"failure message          | {failed[0] if failed else '(none)'}")
     for name, passed in checks.items():
         print(f"{'ok  ' if passed else 'FAIL'} {name}")
     return 0 if all(checks.values()) else 1

@@ -32,8 +32,8 @@ class ExitCode(IntEnum):
 
 MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
-    ExitCode.SOURCES_FAILED: "some sources failed and were logged (`run`, `collect`: the others were stored and "
-    "the site was still built from what the store holds; `dump`: its source failed)",
+    ExitCode.SOURCES_FAILED: "some sources failed and were logged (`run`: the others were collected and the site "
+    "still built from what the store holds; `collect`: the others were stored; `dump`: its source failed)",
     ExitCode.CONFIG: "configuration error (`sources.yaml`, the programme, an overrides file, an evaluation set)",
     ExitCode.BUILD: "the build failed (the previous site is untouched), or `serve` found no built site",
     ExitCode.LOCKED: "another run holds the lock on the data folder or on a source (runs never overlap)",
