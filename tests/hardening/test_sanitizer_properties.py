@@ -44,6 +44,20 @@ def test_stripped_text_holds_no_markup_and_stays_as_it_is(text: str) -> None:
     assert strip_markup(stripped) == stripped
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("I <3 libraries", "I <3 libraries"),
+        ("AT&amp;T &amp; friends", "AT&T & friends"),
+        ("&lt;img src=x onerror=alert(1)&gt;Hi", "Hi"),
+        ("<b>Bold</b> move", "Bold move"),
+        ("one\nline", "one line"),
+    ],
+)
+def test_stripping_keeps_the_words(text: str, plain: str) -> None:
+    assert strip_markup(text) == plain
+
+
 def readme_table() -> str:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- reliability:begin[^>]*-->\n(.*?)\n<!-- reliability:end -->", readme, flags=re.DOTALL)
