@@ -7,6 +7,7 @@ source collected and the site built. The memory case measures a child process.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -54,6 +55,13 @@ def run_cli(config: Path) -> tuple[int, str, float]:
     return result.exit_code, result.output, time.monotonic() - started
 
 
+def failed_after(output: str, source: str = "hostile") -> float:
+    """How long the failed source took, as its one-line message says."""
+    found = re.search(rf"{source}: FAILED after ([0-9.]+) s", output)
+    assert found, output
+    return float(found.group(1))
+
+
 def assert_isolated_failure(folder: Path, code: int, output: str) -> str:
     assert code == 1, output
     assert (folder / "output" / "index.html").is_file()
@@ -81,7 +89,8 @@ def test_a_hostile_feed_fails_alone_quickly_in_one_line(
     code, output, seconds = run_cli(config)
     error = assert_isolated_failure(tmp_path, code, output)
     assert expected in error and server.url.rstrip("/") in error
-    assert seconds < 3 + 2  # the source deadline plus the build
+    assert failed_after(output) < 3 + 0.5  # the source's deadline
+    assert seconds < 3 + 10  # plus the healthy source and the build, on a busy machine
 
 
 def test_the_source_deadline_covers_retries(tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]) -> None:
@@ -90,7 +99,8 @@ def test_the_source_deadline_covers_retries(tmp_path: Path, hostile: Callable[[B
     code, output, seconds = run_cli(config)
     assert_isolated_failure(tmp_path, code, output)
     assert server.requests >= 2  # it retried, and still ended within the source's deadline
-    assert seconds < 2.5 + 2
+    assert failed_after(output) < 2.5 + 0.5
+    assert seconds < 2.5 + 10
 
 
 def test_a_per_source_timeout_overrides_the_global_one(
@@ -101,7 +111,8 @@ def test_a_per_source_timeout_overrides_the_global_one(
     config.write_text(config.read_text().replace(f'url: "{server.url}"', f'url: "{server.url}", deadline: 2'))
     code, output, seconds = run_cli(config)
     assert_isolated_failure(tmp_path, code, output)
-    assert seconds < 2 + 2
+    assert failed_after(output) < 2 + 0.5
+    assert seconds < 2 + 10
 
 
 def test_a_long_429_is_remembered_and_the_source_skipped_until_its_reset(
