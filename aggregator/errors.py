@@ -55,5 +55,15 @@ class BuildError(AggregatorError):
     """Rendering the site failed; the previous site was left in place."""
 
 
+class NoSiteError(BuildError):
+    """There is no built site where one is needed (``aggregator serve`` before any build)."""
+
+
 class LockedError(AggregatorError):
     """Another run (cron, the scheduler, a person) is already working on this data folder. Exit code 4."""
+
+
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """An error's message on one line, shortened: what a log line or a cron mail shows of it."""
+    text = " ".join(str(error).split())
+    return text[:limit] + "…" if len(text) > limit else text

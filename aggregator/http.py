@@ -24,8 +24,9 @@ import logging
 import math
 import random
 import ssl
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -111,6 +112,24 @@ class _Scope:
 _scope: ContextVar[_Scope] = ContextVar("network_scope", default=_Scope(NetworkSettings()))  # noqa: B039 (frozen)
 _request_ends: ContextVar[float] = ContextVar("request_ends", default=math.inf)
 _shared_transport: ContextVar[httpx.BaseTransport | None] = ContextVar("shared_transport", default=None)
+_abandoned: ContextVar[threading.Event | None] = ContextVar("abandoned", default=None)
+
+
+@contextmanager
+def abandoned_when(event: threading.Event) -> Iterator[None]:
+    """Requests made inside stop reading once ``event`` is set (a run interrupted while other
+    threads fetch): each gives up at its next chunk with a :class:`SourceError`."""
+    token = _abandoned.set(event)
+    try:
+        yield
+    finally:
+        _abandoned.reset(token)
+
+
+def _give_up_if_abandoned(url: str) -> None:
+    event = _abandoned.get()
+    if event is not None and event.is_set():
+        raise SourceError(f"{url}: abandoned, the run was interrupted")
 
 
 def network_settings() -> NetworkSettings:
@@ -121,7 +140,7 @@ def network_settings() -> NetworkSettings:
 @contextmanager
 def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[None]:
     """One run's network: these limits, one SSL context and one connection pool for every client."""
-    transport = _deadline_transport(httpx.create_ssl_context())
+    transport = _DeadlineTransport(httpx.create_ssl_context())
     scope_token = _scope.set(_Scope(settings))
     transport_token = _shared_transport.set(_Unclosable(transport))
     try:
@@ -153,7 +172,7 @@ def make_client(timeout: float | None = None, headers: Mapping[str, str] | None 
     shared = _shared_transport.get()
     return httpx.Client(
         timeout=httpx.Timeout(silence, connect=min(silence, 10.0)),
-        transport=shared if shared is not None else _deadline_transport(httpx.create_ssl_context()),
+        transport=shared if shared is not None else _DeadlineTransport(httpx.create_ssl_context()),
         follow_redirects=True,
         max_redirects=10,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -181,15 +200,18 @@ def request(
     for attempt in range(policy.attempts):
         _require_time_left(scope, url)
         try:
-            response = _read_capped(client, method, url, cap, scope, kwargs)
+            ends = min(time.monotonic() + scope.settings.timeout, scope.source_ends)
+            response = _read_capped(client, method, url, cap, ends, kwargs)
         except httpx.TimeoutException as exc:
-            last_problem = _timeout_problem(exc, scope)
+            last_problem = _timeout_problem(exc, scope, ends)
         except httpx.TransportError as exc:
             last_problem = f"{type(exc).__name__}: {exc}"
         except httpx.TooManyRedirects:
             raise SourceError(f"{url}: too many redirects (more than {client.max_redirects}, or a loop)") from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a broken answer or address: no retry helps
             raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from None
+        except MemoryError:  # the answer (under its cap) did not fit: what is read so far is freed here
+            raise ResponseTooLarge(f"{url}: the answer did not fit in memory; lower network.max_*_mb") from None
         else:
             if response.status_code == 429:
                 wait = rate_limit_wait(response.headers)
@@ -214,22 +236,23 @@ def request(
 
 
 def _read_capped(
-    client: httpx.Client, method: str, url: str, cap: int, scope: _Scope, kwargs: dict[str, Any]
+    client: httpx.Client, method: str, url: str, cap: int, ends: float, kwargs: dict[str, Any]
 ) -> httpx.Response:
-    """The whole answer, read within the request deadline and refused past ``cap`` decompressed bytes."""
-    ends = min(time.monotonic() + scope.settings.timeout, scope.source_ends)
+    """The whole answer, read by ``ends`` (monotonic) and refused past ``cap`` decompressed bytes."""
     token = _request_ends.set(ends)
     try:
         with client.stream(method, url, **kwargs) as response:
             body = bytearray()
             for chunk in response.iter_bytes():
+                _give_up_if_abandoned(url)
                 body += chunk
                 if len(body) > cap:
                     raise ResponseTooLarge(
                         f"{url}: the answer passed the cap of {_size(cap)} (decompressed); stopped reading"
                     )
-        if scope.traffic is not None:
-            scope.traffic.last_status = response.status_code
+        traffic = _scope.get().traffic
+        if traffic is not None:
+            traffic.last_status = response.status_code
         return _buffered(response, bytes(body))
     finally:
         _request_ends.reset(token)
@@ -247,8 +270,9 @@ def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
     )
 
 
-def _timeout_problem(exc: httpx.TimeoutException, scope: _Scope) -> str:
-    if _request_ends.get() <= time.monotonic() or isinstance(exc, _DeadlineTimeouts):
+def _timeout_problem(exc: httpx.TimeoutException, scope: _Scope, ends: float) -> str:
+    # the deadline shortens each socket timeout, so a socket timing out at it means the deadline
+    if time.monotonic() >= ends - _DEADLINE_SLACK:
         return f"no complete answer within {_seconds(scope.settings.timeout)} s"
     return f"{type(exc).__name__}: {exc or 'timed out'}"
 
@@ -317,7 +341,7 @@ def raise_for_status(response: httpx.Response, what: str) -> None:
 
 # --- the request deadline, enforced at every socket operation ------------------------------------
 
-_DeadlineTimeouts = (httpcore.ReadTimeout, httpcore.WriteTimeout, httpcore.ConnectTimeout)
+_DEADLINE_SLACK = 0.05  # seconds: a socket timeout this close to the request's deadline is the deadline
 
 
 def _bounded(timeout: float | None, error: type[Exception]) -> float:
@@ -376,19 +400,85 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _deadline_transport(ssl_context: ssl.SSLContext) -> httpx.HTTPTransport:
-    """httpx's transport over a connection pool whose every socket operation honours the deadline."""
-    limits = httpx.Limits()
-    transport = httpx.HTTPTransport(verify=ssl_context, limits=limits)
-    # httpx offers no hook for the network backend; its pool is httpcore's public ConnectionPool.
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=_DeadlineBackend(),
-    )
-    return transport
+# Most specific first: the first match is the httpx error raised for an httpcore one.
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """httpcore's errors as the httpx ones the rest of this module (and httpx's client) expects."""
+    try:
+        yield
+    except Exception as exc:
+        for core_error, httpx_error in _HTTPX_ERRORS:
+            if isinstance(exc, core_error):
+                raise httpx_error(str(exc)) from exc
+        raise
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx's transport interface over httpcore's public connection pool, whose network backend
+    bounds every socket operation by the request's deadline (httpx offers no hook for the backend)."""
+
+    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type]  # a sync request's stream is iterable
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            answer = self._pool.handle_request(core_request)
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_AnswerStream(answer.stream),  # type: ignore[arg-type]  # a sync pool's stream is iterable
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class _AnswerStream(httpx.SyncByteStream):
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._chunks
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
 
 class _Unclosable(httpx.BaseTransport):

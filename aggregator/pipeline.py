@@ -32,7 +32,7 @@ from aggregator.collectors.bounds import bounded_post
 from aggregator.collectors.parallel import HostBoundedPool, interleaved_by_host
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
-from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError
+from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimited, StoreError, one_line
 from aggregator.http import SourceTraffic, network_session, source_scope
 from aggregator.models import Conference, Digest, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
@@ -342,7 +342,7 @@ class _SourceJob:
             report = self._failed(exc, str(exc))
         except Exception as exc:  # noqa: BLE001 — one broken source must never stop the others
             log.debug("%s: unexpected error", self.name, exc_info=True)  # the traceback, under --verbose only
-            report = self._failed(exc, f"unexpected {type(exc).__name__}: {_one_line(exc)}")
+            report = self._failed(exc, f"unexpected {type(exc).__name__}: {one_line(exc)}")
         self.store.record_attempt(self.attempt.of(report))
         log.log(logging.INFO if report.ok else logging.ERROR, "%s", report.summary())
         return report
@@ -430,11 +430,6 @@ def _resting(source: SourceOptions, name: str, state: SourceState) -> SourceRepo
     return report
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:300] + "…" if len(text) > 300 else text
-
-
 def _stored_ids(store: Store, config: Config, source: SourceOptions) -> list[str]:
     """The live posts a source re-checks: its own. The first enabled Bluesky source that checks
     deletions also takes the Bluesky posts no enabled Bluesky source collected (theirs was removed or
@@ -495,7 +490,7 @@ def build_site(
         raise
     except Exception as exc:
         log.debug("the build failed", exc_info=True)
-        raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {_one_line(exc)}") from exc
+        raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {one_line(exc)}") from exc
     archive = archive_facts(config.sources, digest.conference.hashtags, store)
     site = render_site(digest, config.output, templates_dir=config.templates, archive=archive)
     log.info(

@@ -68,6 +68,25 @@ def html_to_text(fragment: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+_STRIP_ROUNDS = 8  # each round that changes the text removes a tag or decodes an entity
+
+
+def strip_markup(text: str) -> str:
+    """One line of plain text in which no reader finds markup, even one that decodes entities
+    first and then renders the result as HTML (as many do with RSS titles).
+
+    Tags are stripped and entities decoded until nothing changes, so ``&lt;img onerror=…&gt;``
+    cannot come back to life after one more decoding. A literal ``<`` that starts no tag stays.
+    """
+    current = " ".join(well_formed(text).split())
+    for _ in range(_STRIP_ROUNDS):
+        stripped = " ".join(html.unescape(nh3.clean(current, tags=set(), strip_comments=True)).split())
+        if stripped == current:
+            return current
+        current = stripped
+    return current.replace("<", "").replace(">", "")  # still changing: nothing tag-like may stay
+
+
 def well_formed(text: str) -> str:
     """The text with lone surrogates replaced by U+FFFD, so it can be encoded and sanitized."""
     return _LONE_SURROGATES.sub("\ufffd", text)

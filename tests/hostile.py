@@ -233,7 +233,7 @@ SEARCH_PAGE = "search.html"
 SITE_SCRIPTS = {"static/localtime.js": "", "static/now.js": "index.html", "static/search.js": SEARCH_PAGE}
 
 
-def _is_template_furniture(page: str, tag: str, attrs: dict[str, str]) -> bool:
+def is_template_furniture(page: str, tag: str, attrs: dict[str, str]) -> bool:
     root = "../" * page.count("/")
     if tag == "script":
         return _is_site_script(page, root, attrs)
@@ -278,7 +278,7 @@ class _Auditor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
             self.in_script = True
-        furniture = _is_template_furniture(self.page, tag, {n: v or "" for n, v in attrs})
+        furniture = is_template_furniture(self.page, tag, {n: v or "" for n, v in attrs})
         if tag in FORBIDDEN_TAGS and not furniture:
             self.problem(f"<{tag}> element")
         if tag == "meta" and not _is_template_meta(dict(attrs)):

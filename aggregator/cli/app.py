@@ -1,9 +1,6 @@
 """`aggregator`: a thin click layer over the pipeline.
 
-Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration
-error (sources.yaml, the programme or an override file); 3 the build failed (the previous
-site is untouched); 4 another run holds the lock; 5 (`status`) a source has been failing for
-longer than `health.max_failing`.
+Exit codes: see ``aggregator.cli.exits`` (the one table of them).
 """
 
 from __future__ import annotations
@@ -24,13 +21,16 @@ from typing import Any, TypeVar
 import click
 
 from aggregator import __version__, pipeline, runs
+from aggregator.cli.exits import ExitCode, help_epilog, outcome_of
 from aggregator.cli.progress import ProgressDisplay
 from aggregator.config.model import DEFAULT_CONFIG, Config, load_config
-from aggregator.errors import AggregatorError, BuildError, ConfigError, LockedError, ProgrammeError
+from aggregator.errors import NoSiteError
 from aggregator.models import post_to_dict
 from aggregator.store import open_store
 
-EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED, EXIT_UNHEALTHY = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_SOURCES_FAILED, EXIT_CONFIG, EXIT_BUILD, EXIT_LOCKED, EXIT_UNHEALTHY = (
+    ExitCode.OK, ExitCode.SOURCES_FAILED, ExitCode.CONFIG, ExitCode.BUILD, ExitCode.LOCKED, ExitCode.UNHEALTHY
+)  # fmt: skip
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("aggregator")
@@ -50,20 +50,20 @@ class Settings:
 
 
 def handle_errors(command: F) -> F:
-    """Map the exception tree to exit codes and one clear message on stderr."""
+    """Map every error that ends a command to its exit code (``aggregator.cli.exits``) and one
+    clear message on stderr, even under --quiet; the traceback of a bug only under --verbose."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ConfigError, ProgrammeError) as exc:
-            _fail(f"configuration error:\n{exc}", EXIT_CONFIG)
-        except LockedError as exc:
-            _fail(str(exc), EXIT_LOCKED)
-        except BuildError as exc:
-            _fail(f"build failed, the previous site is untouched: {exc}", EXIT_BUILD)
-        except AggregatorError as exc:
-            _fail(str(exc), EXIT_BUILD)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: usage errors and the like, already worded and coded by click
+        except (Exception, KeyboardInterrupt) as exc:
+            outcome = outcome_of(exc)
+            if outcome.code is ExitCode.INTERNAL:
+                log.debug("the traceback of the unexpected error", exc_info=True)
+            _fail(outcome.message, outcome.code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -73,12 +73,7 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit codes: 0 success; 1 some sources failed (the site was still built); 2 configuration error; "
-    "3 the build failed (the previous site is untouched); 4 another run holds the lock; "
-    "5 (status) a source has been failing for longer than health.max_failing.",
-)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=help_epilog())
 @click.version_option(__version__, prog_name="aggregator")
 @click.option(
     "--config",
@@ -298,7 +293,7 @@ def serve(settings: Settings, port: int, bind: str) -> None:
 
     config = settings.config()
     if not config.output.is_dir():
-        raise BuildError(f"{config.output} does not exist yet: run `aggregator build` first")
+        raise NoSiteError(f"{config.output} does not exist yet: run `aggregator build` first")
     serve_folder(config.output, bind, port, announce=click.echo)
 
 

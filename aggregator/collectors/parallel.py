@@ -17,6 +17,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import TypeVar
 
+from aggregator.http import abandoned_when
+
 T = TypeVar("T")
 
 
@@ -28,6 +30,7 @@ class HostBoundedPool:
         self._per_host = per_host
         self._host_slots: defaultdict[str, threading.BoundedSemaphore] = defaultdict(self._new_slots)
         self._lock = threading.Lock()
+        self._abandon = threading.Event()  # set when the caller leaves on an error: workers stop reading
 
     def _new_slots(self) -> threading.BoundedSemaphore:
         return threading.BoundedSemaphore(self._per_host)
@@ -38,9 +41,13 @@ class HostBoundedPool:
             slots = self._host_slots[host.lower()]
         context = contextvars.copy_context()
 
+        def guarded() -> T:
+            with abandoned_when(self._abandon):
+                return job()
+
         def run() -> T:
             with slots:
-                return context.run(job)
+                return context.run(guarded)
 
         return self._executor.submit(run)
 
@@ -50,6 +57,8 @@ class HostBoundedPool:
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
     ) -> None:
+        if kind is not None:  # e.g. Ctrl-C: the fetches under way give up rather than run to their deadline
+            self._abandon.set()
         self._executor.shutdown(wait=True, cancel_futures=kind is not None)
 
 

@@ -91,7 +91,7 @@ class HealthSettings(BaseModel):
     max_failing: Duration = Field(
         "1h",  # type: ignore[assignment]  # validated into a timedelta
         validate_default=True,
-        description="How long a source may keep failing before `aggregator status` exits 5, e.g. `30m`.",
+        description="How long a source may keep failing before `aggregator status` exits 7, e.g. `30m`.",
     )
 
 

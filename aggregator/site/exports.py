@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from aggregator.models import Conference, Digest, Placement, Post, Thread
+from aggregator.sanitize import web_url_or_empty
 from aggregator.site.characters import without_control_characters
 from aggregator.site.model import SessionView, SiteModel
 
@@ -56,6 +58,16 @@ def export_model(model: SiteModel) -> dict[str, Any]:
         "unassigned": [_post(post, thread) for thread in model.hallway for post in thread.posts],
         "unassigned_threads": [_thread(thread, placements[thread.id]) for thread in model.hallway],
     }
+
+
+# Escaped in the JSON text so that it stays inert embedded in a <script> element, inside an HTML
+# page, or served under a wrong content type; every JSON parser reads the same strings back.
+_HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def sessions_json(model: SiteModel) -> str:
+    """The text of ``sessions.json``: :func:`export_model` as JSON with ``<``, ``>`` and ``&`` escaped."""
+    return json.dumps(export_model(model), ensure_ascii=False, indent=2).translate(_HTML_SAFE_JSON) + "\n"
 
 
 def posts_csv(model: SiteModel) -> str:
@@ -122,10 +134,10 @@ def _session(view: SessionView, placements: dict[str, Placement]) -> dict[str, A
         "start": _iso(session.start),
         "end": _iso(session.end),
         "room": session.room,
-        "url": session.url,
+        "url": web_url_or_empty(session.url),
         "posts": [_post(post, thread) for thread in view.threads for post in thread.posts],
         "speakers": list(session.speakers),
-        "links": list(session.links),
+        "links": _web_urls(session.links),
         "threads": [_thread(thread, placements[thread.id]) for thread in view.threads],
     }
 
@@ -145,12 +157,12 @@ def _thread(thread: Thread, placement: Placement) -> dict[str, Any]:
 def _post(post: Post, thread: Thread) -> dict[str, Any]:
     return {
         "id": post.id,
-        "url": post.url,
+        "url": web_url_or_empty(post.url),
         "author": {
             "id": post.author.id,
             "handle": post.author.handle,
             "name": post.author.name,
-            "url": post.author.url,
+            "url": web_url_or_empty(post.author.url),
         },
         "created_at": _iso(post.created_at),
         "text": post.text,
@@ -159,10 +171,15 @@ def _post(post: Post, thread: Thread) -> dict[str, Any]:
         "is_reply_by_other": post.id in thread.conversation,
         "title": post.title,
         "lang": post.lang,
-        "links": list(post.links),
-        "media": [{"kind": m.kind, "url": m.url, "alt": m.alt} for m in post.media],
+        "links": _web_urls(post.links),
+        "media": [{"kind": m.kind, "url": web_url_or_empty(m.url), "alt": m.alt} for m in post.media],
         "engagement": {"likes": post.like_count, "reposts": post.repost_count, "replies": post.reply_count},
     }
+
+
+def _web_urls(urls: tuple[str, ...]) -> list[str]:
+    """Only http(s) addresses: a reader of the export may put any of them in a link."""
+    return [url for url in map(web_url_or_empty, urls) if url]
 
 
 def _iso(moment: datetime | None) -> str | None:

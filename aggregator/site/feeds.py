@@ -11,10 +11,11 @@ readers resolve against the address they fetched the feed from.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -25,6 +26,7 @@ from urllib.parse import quote, urljoin
 import jinja2
 
 from aggregator.models import Post
+from aggregator.sanitize import strip_markup, well_formed
 from aggregator.site.incremental import Inputs
 from aggregator.site.model import SessionView, SiteModel
 
@@ -61,14 +63,26 @@ class Feed:
     def feed_id(self, site_url: str, extension: str) -> str:
         if site_url:
             return self.href(site_url, f"{self.stem}.{extension}")
-        return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.title}/{self.stem}.{extension}").urn
+        return uuid.uuid5(uuid.NAMESPACE_URL, well_formed(f"{self.title}/{self.stem}.{extension}")).urn
 
 
 def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Path, inputs: Inputs | None = None) -> int:
-    """Write RSS and Atom for the conference and every session; returns the number of files.
+    """Write RSS and Atom for the conference and every session; returns the number of feed files.
 
     With ``inputs``, a feed whose inputs did not change is taken from the previous build, not rendered.
     """
+    for feed_path, xml in render_feeds(environment, model, inputs):
+        target = site_dir / feed_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(xml, encoding="utf-8")
+    return (1 + len(model.sessions)) * len(FEED_FORMATS)
+
+
+def render_feeds(
+    environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None = None
+) -> Iterator[tuple[str, str]]:
+    """RSS and Atom for the conference and every session, as (site path, XML); with ``inputs``,
+    those whose inputs did not change since the previous build are left out (it carries them over)."""
     feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
     entry_content = _entry_content_renderer(environment)
     for feed in feeds:
@@ -79,10 +93,7 @@ def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Pat
             xml = environment.get_template(template_name).render(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
             )
-            target = site_dir / f"{feed.stem}.{extension}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(xml, encoding="utf-8")
-    return len(feeds) * len(FEED_FORMATS)
+            yield f"{feed.stem}.{extension}", xml
 
 
 def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
@@ -136,7 +147,7 @@ def atom_id(post_id: str) -> str:
     """Atom ids must be IRIs; post ids usually are (at://, https://, tag:), feed guids may not be."""
     if _IRI_SCHEME.fullmatch(post_id):
         return post_id
-    return "urn:x-backchannel-post:" + quote(post_id, safe="")
+    return "urn:x-backchannel-post:" + quote(well_formed(post_id), safe="")
 
 
 def _newest_first(posts: tuple[Post, ...]) -> tuple[Post, ...]:
@@ -159,4 +170,16 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-FEED_FILTERS: dict[str, Callable[..., Any]] = {"rfc822": _rfc822, "rfc3339": _rfc3339, "atom_id": atom_id}
+def html_escaped(text: str) -> str:
+    """``text`` escaped as HTML, as a plain string: the template's autoescaping then encodes it
+    once more for XML, so a reader that renders the field as HTML shows the text, never markup."""
+    return html.escape(text)
+
+
+FEED_FILTERS: dict[str, Callable[..., Any]] = {
+    "rfc822": _rfc822,
+    "rfc3339": _rfc3339,
+    "atom_id": atom_id,
+    "strip_markup": strip_markup,
+    "html_escaped": html_escaped,
+}

@@ -213,7 +213,7 @@ def safe_slug(identifier: str) -> str:
 
 
 def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _thread_order(thread: Thread) -> tuple[datetime, str]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -32,7 +31,7 @@ from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site import search as search_index
 from aggregator.site.about import ArchiveFacts
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
-from aggregator.site.exports import export_model, posts_csv
+from aggregator.site.exports import posts_csv, sessions_json
 from aggregator.site.feeds import FEED_FILTERS, write_feeds
 from aggregator.site.happening import now_and_next
 from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
@@ -119,23 +118,20 @@ def _write_site(
 ) -> SiteReport:
     _copy_static(search_path, staging)
     inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
-    write = _page_writer(environment, staging)
-    happening = now_and_next(model.sessions, model.digest.generated_at)
-    write("index.html", "index.html", model=model, days=model.days, happening=happening)
-    write("about.html", "about.html", model=model, archive=archive)
-    write("hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count)
-    for day_page in model.day_pages:
-        write("day.html", day_page.path, model=model, page=day_page)
-    _write_session_pages(write, model, inputs)
+    for page_path, html in render_pages(environment, model, archive, inputs):
+        _write_text(staging / page_path, html)
     feeds = write_feeds(environment, model, staging, inputs)
     inputs.save()
-    _write_json(staging / "sessions.json", export_model(model))
+    # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
+    (staging / "sessions.json").write_text(sessions_json(model), encoding="utf-8", errors="replace")
     (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
     search = _search_index(staging, final_dir)  # reads the pages written above
-    write("search.html", "search.html", search_built=search.built, search_message=search.message)
+    search_page = render_page(environment, "search.html", "search.html", search_built=search.built,
+                              search_message=search.message)  # fmt: skip
+    _write_text(staging / "search.html", search_page)
     return SiteReport(
         output_dir=final_dir,
-        pages=4 + len(model.day_pages) + len(model.sessions),
+        pages=len(FIXED_PAGES) + len(model.day_pages) + len(model.sessions),
         feeds=feeds,
         sessions=len(model.sessions),
         sessions_with_posts=model.sessions_with_posts,
@@ -144,15 +140,6 @@ def _write_site(
         hallway_posts=model.hallway_post_count,
         search_index=search.built,
     )
-
-
-def _write_session_pages(write: Callable[..., None], model: SiteModel, inputs: Inputs) -> None:
-    """Every session's page, rendered only when its inputs changed since the previous build."""
-    for view in model.sessions:
-        page = session_page(view)
-        highlights = model.highlights(view)
-        if not inputs.reuse(page, inputs.key("session page", view, highlights)):
-            write("session.html", page, view=view, session=view.session, highlights=highlights)
 
 
 def _search_index(staging: Path, final_dir: Path) -> search_index.SearchIndex:
@@ -170,15 +157,44 @@ def _page_paths(site: Path) -> set[str]:
     return {str(path.relative_to(site)) for path in site.rglob("*.html")} if site.is_dir() else set()
 
 
-def _page_writer(environment: jinja2.Environment, staging: Path) -> Callable[..., None]:
-    def write(template_name: str, page_path: str, **context: Any) -> None:
-        depth = page_path.count("/")
-        html = environment.get_template(template_name).render(root="../" * depth, page_path=page_path, **context)
-        target = staging / page_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_without_blank_lines(html), encoding="utf-8")
+FIXED_PAGES = ("index.html", "about.html", "hallway.html", "search.html")
 
-    return write
+
+def render_pages(
+    environment: jinja2.Environment,
+    model: SiteModel,
+    archive: ArchiveFacts | None = None,
+    inputs: Inputs | None = None,
+) -> Iterator[tuple[str, str]]:
+    """Every HTML page but the search page (which needs the search index), as (site path, HTML);
+    with ``inputs``, the session pages whose inputs did not change are left out (it carries them over)."""
+    happening = now_and_next(model.sessions, model.digest.generated_at)
+    yield "index.html", render_page(
+        environment, "index.html", "index.html", model=model, days=model.days, happening=happening
+    )
+    yield "about.html", render_page(environment, "about.html", "about.html", model=model, archive=archive)
+    yield "hallway.html", render_page(
+        environment, "hallway.html", "hallway.html", hallway_days=model.hallway_days, post_count=model.hallway_post_count
+    )
+    for day_page in model.day_pages:
+        yield day_page.path, render_page(environment, "day.html", day_page.path, model=model, page=day_page)
+    for view in model.sessions:
+        page = session_page(view)
+        highlights = model.highlights(view)
+        if inputs is not None and inputs.reuse(page, inputs.key("session page", view, highlights)):
+            continue
+        yield page, render_page(environment, "session.html", page, view=view, session=view.session, highlights=highlights)
+
+
+def render_page(environment: jinja2.Environment, template_name: str, page_path: str, **context: Any) -> str:
+    depth = page_path.count("/")
+    html = environment.get_template(template_name).render(root="../" * depth, page_path=page_path, **context)
+    return _without_blank_lines(html)
+
+
+def _write_text(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def _without_blank_lines(html: str) -> str:
@@ -197,11 +213,6 @@ def _copy_static(search_path: list[Path], staging: Path) -> None:
         source = templates / STATIC_DIR
         if source.is_dir():
             shutil.copytree(source, staging / STATIC_DIR, dirs_exist_ok=True)
-
-
-def _write_json(target: Path, data: dict[str, Any]) -> None:
-    # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="replace")
 
 
 def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
@@ -293,7 +304,7 @@ def utc_offset(moment: datetime) -> str:
 
 def post_anchor(post: Post) -> str:
     """Fragment id for a post: its id is a URI, which is not a usable HTML id."""
-    return "post-" + hashlib.sha1(post.id.encode("utf-8")).hexdigest()[:12]
+    return "post-" + hashlib.sha1(post.id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def safe_url(url: str) -> str:

@@ -7,6 +7,7 @@ source collected and the site built. The memory case measures a child process.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -54,6 +55,13 @@ def run_cli(config: Path) -> tuple[int, str, float]:
     return result.exit_code, result.output, time.monotonic() - started
 
 
+def failed_after(output: str, source: str = "hostile") -> float:
+    """How long the failed source took, as its one-line message says."""
+    found = re.search(rf"{source}: FAILED after ([0-9.]+) s", output)
+    assert found, output
+    return float(found.group(1))
+
+
 def assert_isolated_failure(folder: Path, code: int, output: str) -> str:
     assert code == 1, output
     assert (folder / "output" / "index.html").is_file()
@@ -67,7 +75,7 @@ def assert_isolated_failure(folder: Path, code: int, output: str) -> str:
 @pytest.mark.parametrize(
     ("behaviour", "expected"),
     [
-        (drip(0.3), "deadline"),
+        (drip(0.3), "no complete answer within 1.5 s"),
         (redirect_loop, "redirect"),
         (gzip_bomb(64), "cap"),
     ],
@@ -81,7 +89,8 @@ def test_a_hostile_feed_fails_alone_quickly_in_one_line(
     code, output, seconds = run_cli(config)
     error = assert_isolated_failure(tmp_path, code, output)
     assert expected in error and server.url.rstrip("/") in error
-    assert seconds < 3 + 2  # the source deadline plus the build
+    assert failed_after(output) < 3 + 0.5  # the source's deadline
+    assert seconds < 3 + 10  # plus the healthy source and the build, on a busy machine
 
 
 def test_the_source_deadline_covers_retries(tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]) -> None:
@@ -90,7 +99,8 @@ def test_the_source_deadline_covers_retries(tmp_path: Path, hostile: Callable[[B
     code, output, seconds = run_cli(config)
     assert_isolated_failure(tmp_path, code, output)
     assert server.requests >= 2  # it retried, and still ended within the source's deadline
-    assert seconds < 2.5 + 2
+    assert failed_after(output) < 2.5 + 0.5
+    assert seconds < 2.5 + 10
 
 
 def test_a_per_source_timeout_overrides_the_global_one(
@@ -101,7 +111,8 @@ def test_a_per_source_timeout_overrides_the_global_one(
     config.write_text(config.read_text().replace(f'url: "{server.url}"', f'url: "{server.url}", deadline: 2'))
     code, output, seconds = run_cli(config)
     assert_isolated_failure(tmp_path, code, output)
-    assert seconds < 2 + 2
+    assert failed_after(output) < 2 + 0.5
+    assert seconds < 2 + 10
 
 
 def test_a_long_429_is_remembered_and_the_source_skipped_until_its_reset(
@@ -142,3 +153,39 @@ def test_a_gzip_bomb_costs_bounded_memory_measured_on_a_child(
     code, peak_mb = map(int, child.stdout.split()[-2:])
     assert code == 1, child.stdout + child.stderr
     assert peak_mb < 500, f"peak memory {peak_mb} MB"
+
+
+OUT_OF_MEMORY_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (800 * 1024 * 1024,) * 2)  # address space: the bomb cannot fit
+from click.testing import CliRunner
+from aggregator.cli.app import cli
+result = CliRunner().invoke(cli, ["--quiet", "--config", sys.argv[1], "run"])
+print(result.output)
+print(result.exit_code)
+"""
+
+
+def test_an_answer_that_does_not_fit_in_memory_fails_its_source_in_one_line(
+    tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]
+) -> None:
+    server = hostile(gzip_bomb(1024))
+    config = write_config(tmp_path, server.url, "timeout: 60, deadline: 60, max_feed_mb: 4000")  # a cap set too high
+    child = subprocess.run(
+        [sys.executable, "-c", OUT_OF_MEMORY_CHILD, str(config)], capture_output=True, text=True, timeout=120
+    )
+    *output, code = child.stdout.strip().splitlines()
+    error = assert_isolated_failure(tmp_path, int(code), "\n".join(output))
+    assert "did not fit in memory" in error and server.url.rstrip("/") in error
+
+
+def test_a_programme_behind_a_redirect_loop_is_exit_2_in_one_line_naming_it(
+    tmp_path: Path, hostile: Callable[[Behaviour], HostileServer]
+) -> None:
+    server = hostile(redirect_loop)
+    config = write_config(tmp_path, "https://unused.invalid/feed.xml")
+    config.write_text(config.read_text() + f'programme: "{server.url}schedule.xml"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--quiet", "--config", str(config), "run"])
+    assert result.exit_code == 2, result.output
+    assert "redirects" in result.stderr and server.url.rstrip("/") in result.stderr
+    assert "Traceback" not in result.output

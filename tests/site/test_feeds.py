@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from datetime import timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -13,10 +15,12 @@ from aggregator.models import Placement, Thread
 from aggregator.site.feeds import atom_id, entry_title
 from aggregator.site.pages import render_site
 from tests.site.builders import (
+    ALICE,
     BLOG,
     CONTINUATION,
     HALLWAY,
     HOSTILE,
+    HOSTILE_ALT,
     ICAL_POST,
     KEYNOTE,
     METADATA,
@@ -28,8 +32,11 @@ from tests.site.builders import (
     build_digest,
     utc,
 )
+from tests.site.live_markup import elements_in
 
 FORMATS = ("rss", "atom")
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 
 
 def build(tmp_path: Path, *, site_url: str = "") -> Path:
@@ -87,15 +94,75 @@ def test_session_feed_holds_the_whole_thread(relative_site: Path, extension: str
     assert KEYNOTE.title in parsed.feed.title
 
 
-@pytest.mark.parametrize("extension", FORMATS)
-def test_hostile_text_round_trips_as_text(relative_site: Path, extension: str) -> None:
-    parsed = parse(relative_site / "sessions" / f"102.{extension}")
+def test_hostile_text_round_trips_as_text_in_atom(relative_site: Path) -> None:
+    parsed = parse(relative_site / "sessions" / "102.atom")
     assert METADATA.title in parsed.feed.title
     (entry,) = parsed.entries
     assert entry.title == f"Recap: {HOSTILE}"
+    assert entry.title_detail.type == "text/plain"
     assert entry.author == "Carol Blogger"
     assert "<em>metadata</em>" in entry.summary
     assert "<iframe" not in entry.summary.lower() and "evil.example" not in entry.summary
+
+
+def test_rss_titles_lose_their_markup_and_keep_their_words(relative_site: Path) -> None:
+    parsed = parse(relative_site / "sessions" / "102.rss")
+    assert parsed.feed.title == "Metadata for everyone · LibCamp 2027"
+    (entry,) = parsed.entries
+    assert entry.title == "Recap:"
+    assert entry.author == "Carol Blogger"
+    assert "<iframe" not in entry.summary and "<script" not in entry.summary
+    assert "<em>metadata</em>" in entry.summary
+
+
+def rss_plain_fields(feed: Path) -> dict[str, list[str]]:
+    """The text of every RSS field a reader may render as HTML, as an XML parser decodes it."""
+    channel = ElementTree.parse(feed).getroot().find("channel")
+    assert channel is not None
+    return {
+        "title": [channel.findtext("title") or "", *(item.findtext("title") or "" for item in channel.iter("item"))],
+        "category": [element.text or "" for element in channel.iter("category")],
+        "description": [channel.findtext("description") or ""],
+        "dc:creator": [element.text or "" for element in channel.iter(DC_CREATOR)],
+    }
+
+
+@pytest.fixture(scope="module")
+def described_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile test site, its conference description hostile too."""
+    digest = build_digest()
+    conference = dataclasses.replace(digest.conference, description=f"Welcome {HOSTILE_ALT}")
+    site = tmp_path_factory.mktemp("described") / "out"
+    render_site(dataclasses.replace(digest, conference=conference), site)
+    return site
+
+
+@pytest.mark.parametrize("feed_name", ["feed.rss", "sessions/102.rss", "sessions/101.rss"])
+def test_rss_plain_text_fields_hold_no_markup_even_rendered_as_html(described_site: Path, feed_name: str) -> None:
+    fields = rss_plain_fields(described_site / feed_name)
+    assert fields["title"] and fields["description"]
+    for field in ("title", "category", "description"):
+        for text in fields[field]:
+            assert elements_in(text) == [], (field, text)
+
+
+def test_the_rss_channel_description_is_escaped_as_html(described_site: Path) -> None:
+    (description,) = rss_plain_fields(described_site / "feed.rss")["description"]
+    assert html.unescape(description) == f"Welcome {HOSTILE_ALT}"  # a reader rendering HTML shows the text
+    assert elements_in(description) == []
+
+
+def test_rss_dc_creator_stays_the_plain_name(relative_site: Path) -> None:
+    creators = rss_plain_fields(relative_site / "feed.rss")["dc:creator"]
+    assert ALICE.name in creators  # plain text by definition: the name as it is, escaped once for XML
+
+
+def test_atom_text_constructs_are_typed_text(relative_site: Path) -> None:
+    root = ElementTree.parse(relative_site / "sessions" / "102.atom").getroot()
+    titles = root.findall(f"{ATOM}entry/{ATOM}title")
+    assert titles and all(title.get("type") == "text" for title in titles)
+    assert root.find(f"{ATOM}subtitle") is not None and root.find(f"{ATOM}subtitle").get("type") in (None, "text")  # type: ignore[union-attr]
+    assert all(content.get("type") == "html" for content in root.iter(f"{ATOM}content"))
 
 
 @pytest.mark.parametrize("extension", FORMATS)
