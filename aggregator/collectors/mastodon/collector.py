@@ -33,6 +33,7 @@ from aggregator.collectors import (
     saved_files,
 )
 from aggregator.collectors.mastodon.api import MastodonServer, Page
+from aggregator.collectors.mastodon.rechecks import Sighting, author_key, due, updated_ledger
 from aggregator.collectors.mastodon.statuses import (
     opted_out,
     status_account,
@@ -86,6 +87,12 @@ class MastodonOptions(SourceOptions):
         ge=0,
         description="Threads started this recently are read again on the next run to pick up continuations and "
         "deletions; 0 turns it off.",
+    )
+    recheck_per_run: int = Field(
+        default=100,
+        ge=0,
+        description="Stored statuses re-read per run to catch deletions and authors' late #nobot, across the whole "
+        "archive: recent ones often, old ones rarely, each at least weekly (see the recheck policy); 0 turns it off.",
     )
 
     @field_validator("margin", mode="before")
@@ -163,6 +170,8 @@ class MastodonCollector(Collector):
         failures: list[SourceError] = []
         failed_servers: set[str] = set()
         token = os.environ.get(self.options.token_env, "").strip()
+        ledger = state.extra.get("ledger") or {}
+        run.due = due(ledger, self.context.now(), self.options.recheck_per_run)
         for base_url in self.options.instances:
             try:
                 with MastodonServer(
@@ -174,6 +183,7 @@ class MastodonCollector(Collector):
                 ) as server:
                     # Cursors move only once a server was read completely: a failure re-reads it next time.
                     new_cursors, stopped_at = self._read_server(server, cursors, backfills, open_threads, run)
+                    self._recheck_archive(server, ledger, run)
                 cursors.update(new_cursors)
                 backfills = {key: at for key, at in {**backfills, **stopped_at}.items() if at}
             except SourceError as exc:
@@ -300,6 +310,19 @@ class MastodonCollector(Collector):
                 uris.append(uri)
         return uris
 
+    def _recheck_archive(self, server: MastodonServer, ledger: Mapping[str, Mapping[str, str]], run: _Run) -> None:
+        """Re-read this server's share of the stored statuses due (those read this run need not be)."""
+        for uri in run.due:
+            entry = ledger[uri]
+            if entry.get("server") != server.base_url or uri in run.pool:
+                continue
+            found = server.status(entry.get("id", ""))
+            run.rechecked.append(uri)
+            if found is None:
+                run.deleted.append(uri)
+            elif opted_out(status_account(found)):
+                run.opted_authors.add(entry.get("author", ""))
+
     def _follow_threads(self, server: MastodonServer, seeds: list[str], run: _Run) -> None:
         """Bring in the thread around every seed that has one (each thread read once per run)."""
         for uri in sorted(seeds, key=lambda u: status_time(run.pool.get(u))):
@@ -339,10 +362,16 @@ class MastodonCollector(Collector):
     def _result(self, run: _Run, state: SourceState) -> CollectResult:
         pool = run.pool
         opted = [uri for uri in pool.uris() if opted_out(status_account(pool.get(uri)))]
+        run.opted_authors.update(author_key(status_account(pool.get(uri))) for uri in opted)
+        ledger: dict[str, dict[str, str]] = state.extra.get("ledger") or {}
+        opted.extend(uri for uri, entry in ledger.items() if entry.get("author") in run.opted_authors)
         excluded = set(opted) | set(run.deleted)
         kept = [uri for uri in pick_threads(pool, run.seeds, self.options.replies) if uri not in excluded]
         posts = tuple(_normalize(pool, uri) for uri in kept)
         notes = [*run.notes]
+        if run.rechecked:
+            gone = len(set(run.rechecked) & set(run.deleted))
+            notes.append(f"{len(run.rechecked)} stored statuses re-checked, {gone} deleted upstream")
         if pool.boosts_skipped:
             notes.append(f"{pool.boosts_skipped} boosts skipped")
         if pool.malformed_skipped:
@@ -351,9 +380,24 @@ class MastodonCollector(Collector):
             notes.append(f"{len(opted)} statuses by accounts that opted out (#nobot or noindex) withheld")
         deleted = tuple(dict.fromkeys([*run.deleted, *opted]))
         withheld = tuple(uri for uri in deleted if uri not in run.deleted)
+        if self.options.path is None:
+            ledger = updated_ledger(ledger, self._sightings(run, kept), run.rechecked, deleted,
+                                    self.context.stored_ids(), self.context.now())  # fmt: skip
+            state = dataclasses.replace(state, extra={**state.extra, "ledger": ledger})
         return CollectResult(
             posts=posts, state=state.succeeded(self.context.now()), deleted=deleted, notes=tuple(notes), withheld=withheld
         )
+
+    def _sightings(self, run: _Run, uris: list[str]) -> list[Sighting]:
+        """Where each status kept this run can be re-read later: on the server it was found on."""
+        found = []
+        for uri in uris:
+            server = run.server_of.get(uri) or next(iter(s.server for s in run.pool.sightings(uri)), "")
+            status_id = next((s.status_id for s in run.pool.sightings(uri) if s.server == server and s.status_id), "")
+            if server and status_id:
+                status = run.pool.get(uri)
+                found.append(Sighting(uri, server, status_id, author_key(status_account(status)), status_time(status)))
+        return found
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
@@ -376,6 +420,9 @@ class _Run:
     threads_read: set[str] = dataclasses.field(default_factory=set)  # seeds whose context is in the pool
     deleted: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    due: list[str] = dataclasses.field(default_factory=list)  # stored statuses to re-check this run
+    rechecked: list[str] = dataclasses.field(default_factory=list)
+    opted_authors: set[str] = dataclasses.field(default_factory=set)  # author keys whose profile says #nobot
 
 
 def _normalize(pool: StatusPool, uri: str) -> Post:
