@@ -33,7 +33,8 @@ from aggregator.collectors.bluesky.matching import StreamFilter
 from aggregator.collectors.bluesky.posts import PostLike
 from aggregator.collectors.bluesky.queries import ServiceReader, Window
 from aggregator.collectors.bluesky.reading import StreamReader
-from aggregator.collectors.bluesky.stream import PostEvent, StreamMessage, stream_kind
+from aggregator.collectors.bluesky.stream import PostEvent, StreamMessage
+from aggregator.collectors.live import Backoff
 from aggregator.errors import AggregatorError, LockedError
 from aggregator.http import NetworkSettings, network_session, source_scope
 from aggregator.store.protocol import PostStore
@@ -70,6 +71,7 @@ class BlueskyLiveService:
         self.profiles = ProfileCache(self._fetch_profiles, context.now)
         self.seen: dict[str, datetime] = {}  # matching posts the stream brought, for reconciliation
         self.reconciled_until = context.now()
+        self.reconcile_after = context.now() + RECONCILE_EVERY + SETTLE
 
     def run(self, stop: threading.Event, changed: Callable[[], None]) -> None:
         with network_session(self.network), self.open_store() as store:
@@ -134,13 +136,22 @@ class BlueskyLiveService:
         state: SourceState,
         changed: Callable[[], None],
     ) -> None:
+        backoff = Backoff()
         while not stop.is_set():
             batch = _next_batch(messages, stop)
-            if batch:
-                state, changes = self._write(store, batch, state)
+            while batch and not stop.is_set():
+                try:
+                    state, changes = self._write(store, batch, state)
+                except AggregatorError as exc:  # the AppView or the store failed: the same batch again, later
+                    log.warning("%s: storing %d stream messages failed (%s); trying again", self.name, len(batch), exc)
+                    stop.wait(backoff.next_delay())
+                    continue
+                backoff.reset()
                 if changes:
                     changed()
-            if self.context.now() - self.reconciled_until >= RECONCILE_EVERY + SETTLE:
+                break
+            if self.context.now() >= self.reconcile_after:
+                self.reconcile_after = self.context.now() + RECONCILE_EVERY
                 state = self._reconcile(store, state, changed)
 
     def _write(self, store: PostStore, batch: list[StreamMessage], state: SourceState) -> tuple[SourceState, bool]:
@@ -265,5 +276,3 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
 
-
-__all__ = ["BlueskyLiveService", "stream_kind"]

@@ -210,7 +210,7 @@ def test_deleted_account_takes_its_stored_posts_down(world: World) -> None:
 
 def test_reconciliation_counts_what_each_path_missed(world: World) -> None:
     service = world.service()
-    service.reconciled_until = BASE_TIME  # as if it had been running for a while
+    service.reconciled_until = service.reconcile_after = BASE_TIME  # as if it had been running for a while
     only_searched = world.fake.post(world.alice, "Search saw it #shelfcon", at=BASE_TIME + timedelta(minutes=30),
                                     facets=[facet("Search saw it #shelfcon", "#shelfcon", tag("shelfcon"))])  # fmt: skip
     running = Running(service)
@@ -220,3 +220,13 @@ def test_reconciliation_counts_what_each_path_missed(world: World) -> None:
     with world.store() as store:
         counts = store.state(LIVE).extra["reconciliation"]
     assert counts["search_only"] == 1 and counts["stream_only"] == 0
+
+
+def test_an_appview_failure_keeps_the_batch_for_a_later_try(world: World) -> None:
+    running = Running(world.service())
+    wait_for(lambda: len(world.jetstream.requests) == 1)
+    world.fake.script("app.bsky.actor.getProfiles", 400, {"error": "InvalidRequest", "message": "try later"})
+    post = world.post(world.alice, "3lretried", 10, "Talk #shelfcon", hashtag="shelfcon")
+    wait_for(lambda: post in world.live_ids())
+    running.halt()
+    assert len(world.fake.called("app.bsky.actor.getProfiles")) == 2  # the refused one, then the retry
