@@ -9,6 +9,7 @@ coming). The scheduler daemon runs the same services; this is the stand-alone wa
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,8 +20,12 @@ from aggregator.clock import Clock, system_clock
 from aggregator.collectors.bluesky.collector import BlueskyOptions
 from aggregator.collectors.bluesky.live import BlueskyLiveService
 from aggregator.collectors.live import LiveService
+from aggregator.collectors.mastodon.api import MastodonServer
+from aggregator.collectors.mastodon.collector import MastodonOptions
+from aggregator.collectors.mastodon.live import MastodonDeletionService
 from aggregator.config import Config
 from aggregator.errors import AggregatorError, ConfigError, LockedError
+from aggregator.http import network_session
 from aggregator.pipeline import collect_context, load_schedule
 from aggregator.store import open_store
 
@@ -34,10 +39,31 @@ def live_services(config: Config, clock: Clock = system_clock) -> list[LiveServi
     context = collect_context(config, load_schedule(config).conference, clock)
     services: list[LiveService] = []
     for source in config.sources:
-        if source.enabled and isinstance(source, BlueskyOptions) and source.live:
+        if not (source.enabled and getattr(source, "live", False)):
+            continue
+        if isinstance(source, BlueskyOptions):
             backfill = _search_backfill(config, source.label())
             services.append(BlueskyLiveService(source, context, lambda: open_store(config), backfill, config.network))
+        elif isinstance(source, MastodonOptions):
+            services.extend(_mastodon_service(config, source))
     return services
+
+
+def _mastodon_service(config: Config, source: MastodonOptions) -> list[LiveService]:
+    token = os.environ.get(source.token_env, "").strip()
+    if not token:
+        log.warning("%s: `live: true` needs a token in %s for the streaming API; only the re-checks apply",
+                    source.label(), source.token_env)  # fmt: skip
+        return []
+    return [MastodonDeletionService(source, lambda: open_store(config), token, _streaming_url(config, token))]
+
+
+def _streaming_url(config: Config, token: str) -> Callable[[str], str]:
+    def url(server: str) -> str:
+        with network_session(config.network), MastodonServer(server, token=token) as api:
+            return api.streaming_url()
+
+    return url
 
 
 def _search_backfill(config: Config, label: str) -> Callable[[], None]:

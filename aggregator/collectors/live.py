@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from aggregator.errors import LockedError
+
+if TYPE_CHECKING:
+    from aggregator.store.protocol import PostStore
+
+T = TypeVar("T")
 
 
 class LiveService(Protocol):
@@ -36,3 +44,17 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
+
+
+LOCK_RETRY_SECONDS = 0.5
+
+
+def while_holding(store: PostStore, scope: str, work: Callable[[], T]) -> T:
+    """``work`` with ``scope`` of the store held, waiting while a run or a build holds it (a live
+    service's queue fills meanwhile, and its reader waits: the backpressure)."""
+    while True:
+        try:
+            with store.lock([scope]):
+                return work()
+        except LockedError:
+            time.sleep(LOCK_RETRY_SECONDS)

@@ -34,8 +34,8 @@ from aggregator.collectors.bluesky.posts import PostLike
 from aggregator.collectors.bluesky.queries import ServiceReader, Window
 from aggregator.collectors.bluesky.reading import StreamReader
 from aggregator.collectors.bluesky.stream import PostEvent, StreamMessage
-from aggregator.collectors.live import Backoff
-from aggregator.errors import AggregatorError, LockedError
+from aggregator.collectors.live import Backoff, while_holding
+from aggregator.errors import AggregatorError
 from aggregator.http import NetworkSettings, network_session, source_scope
 from aggregator.store.protocol import PostStore
 
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 10_000  # messages waiting for the writer; past it the reader waits
 BATCH_SIZE = 500
 BATCH_SECONDS = 1.0  # a batch is written at least this often while events arrive
-LOCK_RETRY = 0.5  # seconds between tries while a run or a build holds the store
 RECONCILE_EVERY = timedelta(minutes=30)
 SETTLE = timedelta(minutes=2)  # search indexing lag: reconcile only up to this long ago
 KEPT_GAPS = 20
@@ -203,13 +202,8 @@ class BlueskyLiveService:
     def _save(self, store: PostStore, posts: Iterable[Any], deleted: Iterable[str], state: SourceState,
               withheld: Iterable[str]) -> None:  # fmt: skip
         posts, deleted, withheld = tuple(posts), tuple(deleted), tuple(withheld)
-        while True:
-            try:
-                with store.lock([self.name]):
-                    store.save_collected(self.name, "bluesky", posts, deleted, state, withheld=withheld)
-                break
-            except LockedError:
-                time.sleep(LOCK_RETRY)  # a run or a build holds the store: the queue waits meanwhile
+        while_holding(store, self.name, lambda: store.save_collected(self.name, "bluesky", posts, deleted, state,
+                                                                     withheld=withheld))  # fmt: skip
         for post in posts:
             self.filter.remember(post.id, post.reply_root)
         for post_id in deleted:

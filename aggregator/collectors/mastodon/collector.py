@@ -88,6 +88,11 @@ class MastodonOptions(SourceOptions):
         description="Threads started this recently are read again on the next run to pick up continuations and "
         "deletions; 0 turns it off.",
     )
+    live: bool = Field(
+        default=False,
+        description="While `aggregator listen` or the scheduler runs, follow each server's streaming API for "
+        "deletions and tombstone stored statuses at once (needs the token in `token_env`).",
+    )
     recheck_per_run: int = Field(
         default=100,
         ge=0,
