@@ -197,7 +197,7 @@ class BlueskyLiveService:
 
     def _of_closed_accounts(self, batch: list[StreamMessage]) -> list[str]:
         closed = {a.did for m in batch for a in m.accounts if not a.active}
-        return [i for i in self.filter.stored if i.split("/")[2] in closed] if closed else []
+        return [i for i in tuple(self.filter.stored) if i.split("/")[2] in closed] if closed else []
 
     def _save(self, store: PostStore, posts: Iterable[Any], deleted: Iterable[str], state: SourceState,
               withheld: Iterable[str]) -> None:  # fmt: skip
