@@ -22,7 +22,6 @@ PEAK_JETSTREAM_POSTS = 400/s.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -44,6 +43,7 @@ from aggregator.collectors.bluesky.stream import (  # noqa: E402
     firehose_message,
     jetstream_message,
 )
+from tests.collectors.bluesky.firehose_frames import commit_frame  # noqa: E402
 
 PEAK_FIREHOSE = 3000
 PEAK_JETSTREAM_POSTS = 400
@@ -100,51 +100,16 @@ def jetstream_events(count: int) -> list[str]:
 # --- firehose -------------------------------------------------------------------------
 
 
-def cid_of(data: bytes) -> bytes:
-    """A CIDv1 (dag-cbor, sha2-256) in its binary form."""
-    return bytes([0x01, 0x71, 0x12, 0x20]) + hashlib.sha256(data).digest()
-
-
-def varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def car(blocks: list[tuple[bytes, bytes]]) -> bytes:
-    """A CARv1: a header naming the first block as root (a CID link is CBOR tag 42), then the blocks."""
-    root = blocks[0][0]
-    link = b"\xd8\x2a\x58" + bytes([len(root) + 1]) + b"\x00" + root
-    header = b"\xa2" + b"\x65roots" + b"\x81" + link + b"\x67version" + b"\x01"
-    body = b"".join(varint(len(cid) + len(data)) + cid + data for cid, data in blocks)
-    return varint(len(header)) + header + body
-
-
 def firehose_frames(count: int) -> list[bytes]:
     rng = random.Random(2)
     kinds = ["app.bsky.feed.like"] * 5 + ["app.bsky.graph.follow", "app.bsky.feed.repost", "app.bsky.feed.post"]
     frames = []
-    header = libipld.encode_dag_cbor({"op": 1, "t": "#commit"})
     for n in range(count):
         collection = kinds[n % len(kinds)]
         record = post_record(n // len(kinds), rng) if collection == "app.bsky.feed.post" else {
             "$type": collection, "createdAt": "2027-03-03T15:00:00Z",
             "subject": {"uri": TRACKED_ROOT, "cid": "bafyreiroot"}}  # fmt: skip
-        data = libipld.encode_dag_cbor(record)
-        commit_block = libipld.encode_dag_cbor({"did": f"did:plc:{n % 5000:024d}", "rev": f"3l{n:x}", "version": 3})
-        cid = cid_of(data)
-        body = {
-            "seq": n, "repo": f"did:plc:{n % 5000:024d}", "rev": f"3l{n:x}", "since": None, "rebase": False,
-            "tooBig": False, "time": "2027-03-03T15:00:00.000Z", "blobs": [],
-            "commit": libipld.encode_cid(cid_of(commit_block)),
-            "blocks": car([(cid_of(commit_block), commit_block), (cid, data)]),
-            "ops": [{"action": "create", "path": f"{collection}/3l{n:011d}", "cid": libipld.encode_cid(cid)}],
-        }  # fmt: skip
-        frames.append(header + libipld.encode_dag_cbor(body))
+        frames.append(commit_frame(n, f"did:plc:{n % 5000:024d}", [("create", f"{collection}/3l{n:011d}", record)]))
     return frames
 
 
