@@ -13,8 +13,11 @@ from click.testing import CliRunner
 from aggregator.cli.app import EXIT_CONFIG, cli
 from aggregator.collectors.bluesky.live import BlueskyLiveService
 from aggregator.collectors.live import Backoff
+from aggregator.collectors.mastodon.live import MastodonDeletionService
 from aggregator.config import load_config
-from aggregator.listening import Debouncer, listen, live_services
+from aggregator.listening import Debouncer, _search_backfill, listen, live_services
+from aggregator.store import open_store
+from tests.paths import REPO
 
 CONFIG = """
 conference:
@@ -111,3 +114,37 @@ def test_backoff_doubles_up_to_the_longest_with_jitter(failures: int) -> None:
     assert 0.75 * expected <= delay <= expected
     backoff.reset()
     assert backoff.next_delay() <= 1.0
+
+
+MASTODON = """
+conference:
+  name: "Test Con"
+  hashtags: ["#testcon"]
+  timezone: "UTC"
+sources:
+  - type: mastodon
+    instances: [https://glammr.example]
+    live: true
+    token_env: TEST_STREAM_TOKEN
+"""
+
+
+def test_a_live_mastodon_source_streams_only_with_its_token(write_config: Callable[[str], Path], monkeypatch, caplog) -> None:
+    config = load_config(write_config(MASTODON))
+    monkeypatch.delenv("TEST_STREAM_TOKEN", raising=False)
+    assert live_services(config) == []
+    assert "needs a token in TEST_STREAM_TOKEN" in caplog.text
+    monkeypatch.setenv("TEST_STREAM_TOKEN", "t0ken")
+    services = live_services(config)
+    assert len(services) == 1 and isinstance(services[0], MastodonDeletionService) and services[0].token == "t0ken"
+
+
+def test_the_search_backfill_is_an_ordinary_collect_of_that_source(write_config: Callable[[str], Path]) -> None:
+    replayed = REPO / "tests" / "collectors" / "bluesky" / "data"
+    undated = CONFIG.replace('  start: "2027-03-02"\n  end: "2027-03-03"\n', "")  # every replayed post counts
+    path = write_config(undated.replace("    hashtags: [testcon]\n    live: true\n    stream: ws://127.0.0.1:9/subscribe",
+                                        f"    path: {replayed}\n    live: true"))  # fmt: skip
+    config = load_config(path)
+    _search_backfill(config, "streamed")()
+    with open_store(config) as store:
+        assert store.state("streamed").last_success is not None and store.count() > 0
