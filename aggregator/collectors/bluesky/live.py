@@ -173,10 +173,10 @@ class BlueskyLiveService:
 
     def _judged(self, creates: list[PostEvent], batch: list[StreamMessage]) -> tuple[list[Any], list[str]]:
         """The creates as publishable posts, and the ids the publication rules withhold."""
+        for did in {a.did for m in batch for a in m.accounts if a.handle_changed}:
+            self.profiles.forget(did)  # a new handle: read the profile again on the next post
         if not creates:
             return [], []
-        for did in {a.did for m in batch for a in m.accounts if a.handle_changed}:
-            self.profiles.forget(did)
         profiles = self.profiles.profiles(e.did for e in creates)
         views = self._views(creates, {p.did: p for p in profiles})
         verdict = self.collector.publisher.judge(views, profiles=profiles)
