@@ -299,6 +299,26 @@ def serve(settings: Settings, port: int, bind: str) -> None:
 
 @cli.command()
 @common_options
+@click.option("--debounce", default=5.0, show_default=True, help="Seconds of quiet after a change before the site is rebuilt.")
+@pass_settings
+@handle_errors
+def listen(settings: Settings, debounce: float) -> None:
+    """Follow the event streams of the `live: true` sources until SIGINT/SIGTERM, storing what
+    they bring and rebuilding the site a few seconds after each change."""
+    import signal
+    import threading
+
+    from aggregator.listening import Debouncer
+    from aggregator.listening import listen as listen_until
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    listen_until(settings.config(), stop, debouncer=Debouncer(quiet=debounce))
+
+
+@cli.command()
+@common_options
 @click.argument("source")
 @click.option("--limit", "-n", default=20, show_default=True, help="How many posts to print (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a readable summary.")

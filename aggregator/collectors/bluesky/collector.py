@@ -58,6 +58,7 @@ OVERLAP = timedelta(minutes=15)  # re-read this much before the newest stored po
 MAX_UNFINISHED = 10  # interrupted reads kept per query; older ones are given up
 FOLLOW_THREADS = timedelta(hours=12)  # keep re-reading threads that grew this recently
 MAX_THREAD_CALLS = 1000
+DEFAULT_JETSTREAM = "wss://jetstream2.us-east.bsky.network/subscribe"
 POST_URI = re.compile(r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._:~-]{1,512}")
 
 
@@ -108,8 +109,22 @@ class BlueskyOptions(SourceOptions):
     appview: str = Field(
         "https://public.api.bsky.app", description="The AppView queried when no credentials are set."
     )
+    live: bool = Field(
+        False, description="Also follow the network's event stream (`stream`) while `aggregator listen` or the "
+        "scheduler runs: matching posts, their threads' continuations and deletions arrive within seconds."
+    )
+    stream: str = Field(
+        DEFAULT_JETSTREAM,
+        description="The event stream `live` reads: a Jetstream URL (its path ends in `/subscribe`; JSON) or a relay "
+        "or PDS firehose (`com.atproto.sync.subscribeRepos`, any other URL, e.g. `wss://bsky.network`).",
+    )
+    rewind: timedelta = Field(
+        timedelta(hours=24),
+        description="How far back the stream can replay (Jetstream and relays keep about a day or more); after a "
+        "longer outage the gap is filled by a search instead, e.g. '24h', '3d'.",
+    )
 
-    @field_validator("margin", mode="before")
+    @field_validator("margin", "rewind", mode="before")
     @classmethod
     def _friendly_duration(cls, value: Any) -> Any:
         return friendly_duration(value)
@@ -143,6 +158,11 @@ class BlueskyProgress(CollectorProgress):
 
     newest: dict[str, str] = field(default_factory=dict)  # query key → newest indexedAt read
     threads: dict[str, str] = field(default_factory=dict)  # thread root URI → when first followed
+    # the live stream's own row (``<source>:live``, see bluesky/live.py): where the cursor stands
+    cursor_time: str = ""  # when the event at the stored cursor happened (ISO 8601)
+    stream: str = ""  # the endpoint the cursor belongs to
+    gaps: list[dict[str, str]] = field(default_factory=list)  # the latest gaps the search filled
+    reconciliation: dict[str, Any] = field(default_factory=dict)  # what each path saw that the other missed
     # query key → the pages a run's page bound left unread ({"since": …, "cursor": …} each)
     unfinished: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
@@ -163,13 +183,13 @@ class BlueskyCollector(Collector):
     def collect(self, state: SourceState) -> CollectResult:
         if self.options.path is not None:
             return self._replay(state)
-        with self._client() as client:
+        with self.client() as client:
             reader = ServiceReader(client, max_pages=self.context.max_pages, progress=self.context.progress)
             return self._live(reader, state)
 
     def _replay(self, state: SourceState) -> CollectResult:
         assert self.options.path is not None
-        views = _unique(v for v in replayed_views(self.options.path, self.options.replies) if self._in_window(v))
+        views = _unique(v for v in replayed_views(self.options.path, self.options.replies) if self.in_window(v))
         self.context.progress(len(views))
         verdict = self.publisher.judge(views, profiles=())
         notes = (f"replayed {len(views)} posts from {self.options.path}",)
@@ -233,7 +253,7 @@ class BlueskyCollector(Collector):
     ) -> Iterator[PostView]:
         latest: datetime | None = None
         for view in read(window, paging):
-            if not self._in_window(view):
+            if not self.in_window(view):
                 continue
             latest = max(latest, sort_time(view)) if latest else sort_time(view)
             if not self.options.hashtags or self._tagged(view):
@@ -276,7 +296,7 @@ class BlueskyCollector(Collector):
                 continue
             calls += 1
             picked = reader.thread(uri, self.options.replies)
-            in_window = [v for v in picked.posts if self._in_window(v)]
+            in_window = [v for v in picked.posts if self.in_window(v)]
             found.extend(in_window)
             covered.update(v.uri for v in picked.posts if v.uri not in picked.truncated)
             queue.extend(picked.truncated)
@@ -293,6 +313,11 @@ class BlueskyCollector(Collector):
         alive = {view.uri for view in existing}
         return existing, tuple(uri for uri in stored if uri not in alive)
 
+    def searched(self, reader: ServiceReader, window: Window) -> list[PostView]:
+        """What the configured queries find in ``window`` (the stream's reconciliation)."""
+        found = (view for _, read in self._queries(reader) for view in read(window, Paging()))
+        return _unique(v for v in found if self.in_window(v) and (not self.options.hashtags or self._tagged(v)))
+
     def _tagged(self, view: PostView) -> bool:
         record = view.record
         if not isinstance(record, models.AppBskyFeedPost.Record):
@@ -301,13 +326,13 @@ class BlueskyCollector(Collector):
                 if isinstance(f, models.AppBskyRichtextFacet.Tag)]  # fmt: skip
         return matches_hashtags([*tags, *(record.tags or ())], self.options.hashtags)
 
-    def _in_window(self, view: PostView) -> bool:
+    def in_window(self, view: PostView) -> bool:
         try:
             return self.window.contains(sort_time(view))
         except ValueError:
             return False  # no readable time: it cannot be placed anywhere
 
-    def _client(self) -> XrpcClient:
+    def client(self) -> XrpcClient:
         credentials = credentials_from_env()
         saved_session = (
             SavedSession.for_account(self.context.saved_values, self.options.service, credentials.identifier)

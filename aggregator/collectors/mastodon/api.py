@@ -110,13 +110,25 @@ class MastodonServer:
 
         E.g. ``{"local": "public", "remote": "authenticated"}``.
         """
+        access = (self._configuration().get("timelines_access") or {}).get("hashtag_feeds")
+        return {str(k): str(v) for k, v in access.items()} if isinstance(access, dict) else {}
+
+    def streaming_url(self) -> str:
+        """The streaming API's WebSocket endpoint: the one the server names, else its own ``/api/v1/streaming``."""
+        named = (self._configuration().get("urls") or {}).get("streaming")
+        base = named if isinstance(named, str) and named.startswith(("ws://", "wss://")) else (
+            self.base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1))  # fmt: skip
+        return base.rstrip("/") + "/api/v1/streaming"
+
+    def _configuration(self) -> dict[str, Any]:
+        """``configuration`` of ``GET /api/v2/instance``; {} when the server does not say."""
         try:
             response = request(self._client, "GET", f"{self.base_url}/api/v2/instance", policy=self.policy)
             data = response.json() if response.is_success else {}
         except (SourceError, ValueError):
             return {}
-        access = ((data.get("configuration") or {}).get("timelines_access") or {}).get("hashtag_feeds")
-        return {str(k): str(v) for k, v in access.items()} if isinstance(access, dict) else {}
+        configuration = data.get("configuration") if isinstance(data, dict) else None
+        return configuration if isinstance(configuration, dict) else {}
 
     def _get(self, url: str, params: Mapping[str, str | int] | None = None, *, gone_ok: bool = False) -> httpx.Response:
         response = request(self._client, "GET", url, policy=self.policy, params=params)

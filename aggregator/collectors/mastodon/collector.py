@@ -34,6 +34,7 @@ from aggregator.collectors import (
     saved_files,
 )
 from aggregator.collectors.mastodon.api import MastodonServer, Page
+from aggregator.collectors.mastodon.rechecks import Sighting, author_key, due, updated_ledger
 from aggregator.collectors.mastodon.statuses import (
     opted_out,
     status_account,
@@ -88,6 +89,17 @@ class MastodonOptions(SourceOptions):
         description="Threads started this recently are read again on the next run to pick up continuations and "
         "deletions; 0 turns it off.",
     )
+    live: bool = Field(
+        default=False,
+        description="While `aggregator listen` or the scheduler runs, follow each server's streaming API for "
+        "deletions and tombstone stored statuses at once (needs the token in `token_env`).",
+    )
+    recheck_per_run: int = Field(
+        default=100,
+        ge=0,
+        description="Stored statuses re-read per run to catch deletions and authors' late #nobot, across the whole "
+        "archive: recent ones often, old ones rarely, each at least weekly (see the recheck policy); 0 turns it off.",
+    )
 
     @field_validator("margin", mode="before")
     @classmethod
@@ -133,6 +145,7 @@ class MastodonProgress(CollectorProgress):
     min_id: dict[str, str] = field(default_factory=dict)  # the newest status id read
     backfill_max_id: dict[str, str] = field(default_factory=dict)  # where an interrupted backfill resumes
     open_threads: list[dict[str, str]] = field(default_factory=list)  # {"server", "id", "uri"} each
+    ledger: dict[str, dict[str, str]] = field(default_factory=dict)  # every stored status: see rechecks.py
 
 
 @register
@@ -173,6 +186,8 @@ class MastodonCollector(Collector):
         failures: list[SourceError] = []
         failed_servers: set[str] = set()
         token = os.environ.get(self.options.token_env, "").strip()
+        ledger = saved.ledger
+        run.due = due(ledger, self.context.now(), self.options.recheck_per_run)
         for base_url in self.options.instances:
             try:
                 with MastodonServer(
@@ -184,6 +199,7 @@ class MastodonCollector(Collector):
                 ) as server:
                     # Cursors move only once a server was read completely: a failure re-reads it next time.
                     new_cursors, stopped_at = self._read_server(server, cursors, backfills, open_threads, run)
+                    self._recheck_archive(server, ledger, run)
                 cursors.update(new_cursors)
                 backfills = {key: at for key, at in {**backfills, **stopped_at}.items() if at}
             except SourceError as exc:
@@ -196,7 +212,9 @@ class MastodonCollector(Collector):
         still_open = self._still_open(run)
         known = {t["uri"] for t in still_open}
         unread = [t for t in open_threads if t.get("server") in failed_servers and t.get("uri") not in known]
-        progress = MastodonProgress(min_id=cursors, backfill_max_id=backfills, open_threads=[*still_open, *unread])
+        progress = dataclasses.replace(
+            saved, min_id=cursors, backfill_max_id=backfills, open_threads=[*still_open, *unread]
+        )  # the ledger is brought up to date with the result
         return dataclasses.replace(state, progress=progress)
 
     def _read_server(
@@ -310,6 +328,19 @@ class MastodonCollector(Collector):
                 uris.append(uri)
         return uris
 
+    def _recheck_archive(self, server: MastodonServer, ledger: Mapping[str, Mapping[str, str]], run: _Run) -> None:
+        """Re-read this server's share of the stored statuses due (those read this run need not be)."""
+        for uri in run.due:
+            entry = ledger[uri]
+            if entry.get("server") != server.base_url or uri in run.pool:
+                continue
+            found = server.status(entry.get("id", ""))
+            run.rechecked.append(uri)
+            if found is None:
+                run.deleted.append(uri)
+            elif opted_out(status_account(found)):
+                run.opted_authors.add(entry.get("author", ""))
+
     def _follow_threads(self, server: MastodonServer, seeds: list[str], run: _Run) -> None:
         """Bring in the thread around every seed that has one (each thread read once per run)."""
         for uri in sorted(seeds, key=lambda u: status_time(run.pool.get(u))):
@@ -349,10 +380,16 @@ class MastodonCollector(Collector):
     def _result(self, run: _Run, state: SourceState) -> CollectResult:
         pool = run.pool
         opted = [uri for uri in pool.uris() if opted_out(status_account(pool.get(uri)))]
+        run.opted_authors.update(author_key(status_account(pool.get(uri))) for uri in opted)
+        ledger = MastodonProgress.of(state.progress).ledger
+        opted.extend(uri for uri, entry in ledger.items() if entry.get("author") in run.opted_authors)
         excluded = set(opted) | set(run.deleted)
         kept = [uri for uri in pick_threads(pool, run.seeds, self.options.replies) if uri not in excluded]
         posts = tuple(_normalize(pool, uri) for uri in kept)
         notes = [*run.notes]
+        if run.rechecked:
+            gone = len(set(run.rechecked) & set(run.deleted))
+            notes.append(f"{len(run.rechecked)} stored statuses re-checked, {gone} deleted upstream")
         if pool.boosts_skipped:
             notes.append(f"{pool.boosts_skipped} boosts skipped")
         if pool.malformed_skipped:
@@ -361,9 +398,25 @@ class MastodonCollector(Collector):
             notes.append(f"{len(opted)} statuses by accounts that opted out (#nobot or noindex) withheld")
         deleted = tuple(dict.fromkeys([*run.deleted, *opted]))
         withheld = tuple(uri for uri in deleted if uri not in run.deleted)
+        if self.options.path is None:
+            ledger = updated_ledger(ledger, self._sightings(run, kept), run.rechecked, deleted,
+                                    self.context.stored_ids(), self.context.now())  # fmt: skip
+            progress = dataclasses.replace(MastodonProgress.of(state.progress), ledger=ledger)
+            state = dataclasses.replace(state, progress=progress)
         return CollectResult(
             posts=posts, state=state.succeeded(self.context.now()), deleted=deleted, notes=tuple(notes), withheld=withheld
         )
+
+    def _sightings(self, run: _Run, uris: list[str]) -> list[Sighting]:
+        """Where each status kept this run can be re-read later: on the server it was found on."""
+        found = []
+        for uri in uris:
+            server = run.server_of.get(uri) or next(iter(s.server for s in run.pool.sightings(uri)), "")
+            status_id = next((s.status_id for s in run.pool.sightings(uri) if s.server == server and s.status_id), "")
+            if server and status_id:
+                status = run.pool.get(uri)
+                found.append(Sighting(uri, server, status_id, author_key(status_account(status)), status_time(status)))
+        return found
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
@@ -386,6 +439,9 @@ class _Run:
     threads_read: set[str] = dataclasses.field(default_factory=set)  # seeds whose context is in the pool
     deleted: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    due: list[str] = dataclasses.field(default_factory=list)  # stored statuses to re-check this run
+    rechecked: list[str] = dataclasses.field(default_factory=list)
+    opted_authors: set[str] = dataclasses.field(default_factory=set)  # author keys whose profile says #nobot
 
 
 def _normalize(pool: StatusPool, uri: str) -> Post:

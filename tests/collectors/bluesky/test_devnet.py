@@ -13,7 +13,7 @@ Needs Node 22 and PostgreSQL from ``.ci/devnet-setup.sh``; skipped with a reason
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -56,15 +56,6 @@ CONFERENCE = Conference(
 )
 ROOT_TEXT = ("🎉 Opening keynote at ", "devnetconf", " — café talk starts now")
 ALT_TEXT = "A slide titled “Federation 101” with three boxes"
-
-
-@pytest.fixture(scope="session")
-def devnet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevNetwork]:
-    network = DevNetwork.start(tmp_path_factory.mktemp("devnet") / "network.log")
-    try:
-        yield network
-    finally:
-        network.close()
 
 
 @dataclass(frozen=True)
