@@ -243,6 +243,7 @@ def _say_built(settings: Settings, config: Config, report: pipeline.BuildReport)
 def schedule(settings: Settings) -> None:
     """Run unattended: collect each source at its own pace, build after changes, publish.
     SIGTERM or Ctrl-C stops it within 10 s (exit 0)."""
+    from aggregator.listening import live_services
     from aggregator.schedule import Daemon
 
     stop = threading.Event()
@@ -250,7 +251,7 @@ def schedule(settings: Settings) -> None:
         signal.signal(number, lambda *_: stop.set())
     config = settings.config()
     pipeline.require_sources(config)
-    daemon = Daemon(config)
+    daemon = Daemon(config, services=live_services(config))  # the sources with `live: true`
     daemon.start()
     while not stop.wait(0.5):
         pass

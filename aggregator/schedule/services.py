@@ -5,7 +5,8 @@ A service is anything with a ``name`` and a ``run(stop, changed)`` method. The d
 must then return within a few seconds (wait on ``stop``, not on ``time.sleep``). After
 storing posts, a service calls ``changed()`` to ask for a build; requests are debounced
 with the collectors', so a busy stream costs one build per quiet moment, not one per post.
-A service writes to the store under the daemon's write turn (:meth:`Daemon.writing`).
+A service writes through the store's lock (:func:`aggregator.collectors.live.while_holding`),
+so it takes turns with the daemon's jobs and with any `run` started by cron.
 """
 
 from __future__ import annotations
@@ -13,16 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+
+from aggregator.collectors.live import LiveService
 
 log = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class LiveService(Protocol):
-    name: str
-
-    def run(self, stop: threading.Event, changed: Callable[[], None]) -> None: ...
 
 
 def start_service(service: LiveService, stop: threading.Event, changed: Callable[[], None]) -> threading.Thread:
