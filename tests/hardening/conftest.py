@@ -82,12 +82,15 @@ def _gzipped_zeros(megabytes: int) -> bytes:
 
 
 def redirect_loop(connection: socket.socket) -> None:
-    connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n")
+    # Connection: close, as the socket is closed after each answer: a client that reused it would
+    # race the close and see a reset instead of the next redirect
+    connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
 def rate_limited(seconds: int) -> Behaviour:
     def behaviour(connection: socket.socket) -> None:
-        connection.sendall(f"HTTP/1.1 429 Too Many\r\nRetry-After: {seconds}\r\nContent-Length: 0\r\n\r\n".encode())
+        head = f"HTTP/1.1 429 Too Many\r\nRetry-After: {seconds}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        connection.sendall(head.encode())
 
     return behaviour
 
