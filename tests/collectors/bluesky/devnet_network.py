@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import pytest
 from atproto import Client, client_utils, models
 from atproto_client.models.blob_ref import BlobRef
 
@@ -231,3 +232,14 @@ def png_image(width: int, height: int, rgb: tuple[int, int, int] = (200, 40, 90)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def require_devnet() -> None:
+    """Skip the calling test module when the network's prerequisites are missing; fail instead
+    where ``AGGREGATOR_REQUIRE_DEVNET`` is set (CI)."""
+    missing = missing_prerequisite()
+    if missing is None:
+        return
+    if os.environ.get("AGGREGATOR_REQUIRE_DEVNET"):
+        pytest.fail(f"devnet: {missing}; {SETUP_HINT}", pytrace=False)
+    pytest.skip(f"devnet: {SETUP_HINT} — {missing}", allow_module_level=True)

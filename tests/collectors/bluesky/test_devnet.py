@@ -12,7 +12,6 @@ Needs Node 22 and PostgreSQL from ``.ci/devnet-setup.sh``; skipped with a reason
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,22 +28,17 @@ from aggregator.errors import AuthError
 from aggregator.models import Conference, Post
 from aggregator.saved_values import FileBlobs
 from tests.collectors.bluesky.devnet_network import (
-    SETUP_HINT,
     Account,
     DevNetwork,
     create_account,
-    missing_prerequisite,
     png_image,
+    require_devnet,
     tagged,
 )
 
 pytestmark = pytest.mark.devnet
 
-_missing = missing_prerequisite()
-if _missing is not None:
-    if os.environ.get("AGGREGATOR_REQUIRE_DEVNET"):
-        pytest.fail(f"devnet: {_missing}; {SETUP_HINT}", pytrace=False)
-    pytest.skip(f"devnet: {SETUP_HINT} — {_missing}", allow_module_level=True)
+require_devnet()
 
 NOW = datetime.now(UTC)
 CONFERENCE = Conference(

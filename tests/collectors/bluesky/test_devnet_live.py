@@ -22,15 +22,11 @@ from pathlib import Path
 import pytest
 
 from aggregator.store.sqlite import Store
-from tests.collectors.bluesky.devnet_network import SETUP_HINT, DevNetwork, create_account, missing_prerequisite, tagged
+from tests.collectors.bluesky.devnet_network import DevNetwork, create_account, require_devnet, tagged
 
 pytestmark = pytest.mark.devnet
 
-_missing = missing_prerequisite()
-if _missing is not None:
-    if os.environ.get("AGGREGATOR_REQUIRE_DEVNET"):
-        pytest.fail(f"devnet: {_missing}; {SETUP_HINT}", pytrace=False)
-    pytest.skip(f"devnet: {SETUP_HINT} — {_missing}", allow_module_level=True)
+require_devnet()
 
 TAG = "devnetlive"
 LIVE_STATE = f"bluesky:{TAG}:live"
