@@ -29,6 +29,7 @@ from aggregator.collectors import (
     conference_window,
 )
 from aggregator.collectors.bounds import bounded_post
+from aggregator.collectors.live import live_name
 from aggregator.collectors.parallel import HostBoundedPool, interleaved_by_host
 from aggregator.config.model import Config
 from aggregator.curation import Overrides, filter_posts
@@ -472,7 +473,7 @@ def make_digest(
 def configured_posts(config: Config, posts: Sequence[Post]) -> list[Post]:
     """The posts some source of the configuration collected (enabled or not): those of a source
     removed from it are kept in the store, unpublished, and come back with it."""
-    names = {source.label() for source in config.sources}
+    names = {name for source in config.sources for name in (source.label(), live_name(source.label()))}
     return [post for post in posts if names.intersection(post.source_names)]
 
 

@@ -10,10 +10,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from aggregator import runs
+from aggregator.collectors import SourceState
+from aggregator.collectors.live import live_name
 from aggregator.config import load_config
 from aggregator.errors import ConfigError
 from aggregator.store.sqlite import Store
 from tests.schedule.conftest import rss
+from tests.store.builders import make_post
 
 CONFIG = """
 conference:
@@ -91,3 +94,17 @@ def test_posts_of_a_removed_source_leave_the_site_and_come_back_with_it(tmp_path
         assert store.count() == 2  # kept, not deleted
     runs.build(write(tmp_path, "sources.yaml", feed("a", feeds["a"]), feed("b", feeds["b"])))
     assert published_ids(tmp_path / "output") == {"https://notes.example.org/a1/", "https://notes.example.org/b1/"}
+
+
+def test_posts_a_sources_event_stream_brought_are_published_with_the_source(
+    tmp_path: Path, feeds: dict[str, str]
+) -> None:
+    config = write(tmp_path, "sources.yaml", feed("a", feeds["a"]))
+    runs.run(config)
+    streamed = make_post(7)
+    with Store(load_config(config).data_dir) as store:
+        store.save_collected(live_name("a"), "bluesky", [streamed], [], SourceState())
+    runs.build(config)
+    assert streamed.id in published_ids(tmp_path / "output")  # stored under "a:live", it belongs to "a"
+    runs.build(write(tmp_path, "sources.yaml", feed("b", feeds["b"])))
+    assert streamed.id not in published_ids(tmp_path / "output")  # and leaves with it

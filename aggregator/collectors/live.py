@@ -50,6 +50,12 @@ class Backoff:
 LOCK_RETRY_SECONDS = 0.5
 
 
+def live_name(source_label: str) -> str:
+    """The name a source's event stream stores its posts and cursor under: the posts it brings
+    belong to that source (published while the source is configured)."""
+    return f"{source_label}:live"
+
+
 def while_holding(store: PostStore, scope: str, work: Callable[[], T]) -> T:
     """``work`` with ``scope`` of the store held, waiting while a run or a build holds it (a live
     service's queue fills meanwhile, and its reader waits: the backpressure)."""

@@ -34,7 +34,7 @@ from aggregator.collectors.bluesky.posts import PostLike
 from aggregator.collectors.bluesky.queries import ServiceReader, Window
 from aggregator.collectors.bluesky.reading import StreamReader
 from aggregator.collectors.bluesky.stream import PostEvent, StreamMessage
-from aggregator.collectors.live import Backoff, while_holding
+from aggregator.collectors.live import Backoff, live_name, while_holding
 from aggregator.errors import AggregatorError
 from aggregator.http import NetworkSettings, network_session, source_scope
 from aggregator.store.protocol import PostStore
@@ -62,7 +62,7 @@ class BlueskyLiveService:
         self.options = options
         self.network = network
         self.context = context
-        self.name = f"{options.label()}:live"
+        self.name = live_name(options.label())
         self.open_store = open_store
         self.backfill = backfill
         self.collector = BlueskyCollector(options, context)

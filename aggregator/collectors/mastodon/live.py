@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
-from aggregator.collectors.live import Backoff, while_holding
+from aggregator.collectors.live import Backoff, live_name, while_holding
 from aggregator.collectors.mastodon.collector import MastodonOptions, MastodonProgress
 from aggregator.collectors.mastodon.rechecks import Entry
 from aggregator.errors import SourceError
@@ -39,7 +39,7 @@ class MastodonDeletionService:
     def __init__(self, options: MastodonOptions, open_store: Callable[[], PostStore], token: str,
                  streaming_url: Callable[[str], str]) -> None:  # fmt: skip
         self.options = options
-        self.name = f"{options.label()}:live"
+        self.name = live_name(options.label())
         self.open_store = open_store
         self.token = token
         self.streaming_url = streaming_url  # a server's base URL → its streaming endpoint
