@@ -87,3 +87,13 @@ def test_a_thread_in_the_next_talks_time_but_about_another_room_is_not_split_to_
     ])
     placements = _placements(posts)
     assert [p.session_id for p in placements] == ["tidy"]
+
+
+def test_a_thread_naming_both_talks_is_split_rather_than_sent_to_the_hallway() -> None:
+    posts = _thread("dee", [
+        ("d1", "11:31", "Enhancements to data tidying by Hadley Wickham: pivot_longer and pivot_wider"),
+        ("d2", "11:41", "pivot_wider names_from values_from"),
+        ("d3", "11:49", "Now n() cool #dplyr things by Romain François: group_split and group_map"),
+        ("d4", "11:57", "summarise returning several rows"),
+    ])
+    assert _session_of_each_post(_placements(posts)) == {"d1": "tidy", "d2": "tidy", "d3": "dplyr", "d4": "dplyr"}
