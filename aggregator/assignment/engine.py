@@ -9,7 +9,8 @@ threshold, otherwise the thread goes to the hallway.
 
 Threads are scored in dependency order so a quote or a detached reply can inherit from what
 it answers; then a second pass adds author continuity (an author confidently in session X
-with one thread is likely still there with the next).
+with one thread is likely still there with the next). Last, a live-thread that ran on into the next
+session of its room is cut there when its later posts, scored alone, are about that session.
 """
 
 from __future__ import annotations
