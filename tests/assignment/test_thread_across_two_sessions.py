@@ -97,3 +97,14 @@ def test_a_thread_naming_both_talks_is_split_rather_than_sent_to_the_hallway() -
         ("d4", "11:57", "summarise returning several rows"),
     ])
     assert _session_of_each_post(_placements(posts)) == {"d1": "tidy", "d2": "tidy", "d3": "dplyr", "d4": "dplyr"}
+
+
+def test_later_posts_as_much_about_the_first_talk_are_not_split_off_on_the_clock() -> None:
+    """Scored alone, the 11:54 post goes to the running dplyr talk on time, but its text says a
+    little more for tidyr ("pivot_wider") than for dplyr ("rows per group"): no split."""
+    posts = _thread("eve", [
+        ("e1", "11:33", "Hadley Wickham on tidyr: pivot_longer and pivot_wider replace spread and gather"),
+        ("e2", "11:43", "pivot_longer names_to and values_to"),
+        ("e3", "11:54", "pivot_wider gives several rows per group"),
+    ])
+    assert [p.session_id for p in _placements(posts)] == ["tidy"]
