@@ -197,6 +197,9 @@ class Placement:
     reason: str = ""
     candidates: tuple[Candidate, ...] = ()
     pinned: bool = False  # True when a curator override decided it
+    # a live-thread split where it ran on into the next session: the other parts' thread ids
+    continued_from: str | None = None
+    continued_in: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Literal
 
 from aggregator.models import Post, Thread
@@ -115,3 +116,19 @@ def _collect_thread(root: Post, children: Mapping[str, list[Post]], replies: Rep
 
 def _chronological(post: Post) -> tuple[object, str]:
     return (post.created_at, post.id)
+
+
+def split_thread(thread: Thread, at: datetime) -> tuple[Thread, Thread] | None:
+    """The thread cut before its author's first own post at or after ``at``: the posts before it,
+    then that post (the new root) and everything after. None when either part would have none of
+    the author's own posts."""
+    later_root = next((p for p in thread.own_posts if p.created_at >= at and p.id != thread.root.id), None)
+    if later_root is None:
+        return None
+    cut = thread.posts.index(later_root)
+    earlier, later = thread.posts[:cut], thread.posts[cut:]
+    return _part(earlier, thread.conversation), _part(later, thread.conversation)
+
+
+def _part(posts: tuple[Post, ...], conversation: frozenset[str]) -> Thread:
+    return Thread(root=posts[0], posts=posts, conversation=conversation & {p.id for p in posts})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aggregator.threads import build_threads
+from aggregator.threads import build_threads, split_thread
 from tests.assignment.builders import make_post
 
 
@@ -68,3 +68,21 @@ def test_threads_are_sorted_by_start_and_root_comes_first_despite_clock_skew() -
     threads = build_threads(posts)
     assert [t.id for t in threads] == ["root", "late"]
     assert threads[0].posts[0].id == "root"
+
+
+def test_a_thread_splits_before_the_authors_first_own_post_from_the_moment_on() -> None:
+    posts = [
+        post("a", "ann", 1), post("r", "bob", 2, reply_parent="a"), post("b", "ann", 5, reply_parent="a"),
+        post("r2", "bob", 6, reply_parent="b"), post("c", "ann", 9, reply_parent="b"),
+    ]
+    (thread,) = build_threads(posts)
+    earlier, later = split_thread(thread, post("x", "ann", 4).created_at) or (None, None)
+    assert earlier is not None and later is not None
+    assert [p.id for p in earlier.posts] == ["a", "r"] and earlier.conversation == {"r"}
+    assert [p.id for p in later.posts] == ["b", "r2", "c"] and later.root.id == "b" and later.conversation == {"r2"}
+
+
+def test_a_thread_with_no_own_post_after_the_moment_is_not_split() -> None:
+    (thread,) = build_threads([post("a", "ann", 1), post("r", "bob", 7, reply_parent="a")])
+    assert split_thread(thread, post("x", "ann", 4).created_at) is None
+    assert split_thread(thread, post("x", "ann", 0).created_at) is None

@@ -3,7 +3,8 @@
 Public API (the pipeline calls these):
 
 - :func:`assign` — a :class:`~aggregator.models.Placement` per thread (session or hallway,
-  confidence, reason, candidates with per-signal contributions, pinned by a curator or not);
+  confidence, reason, candidates with per-signal contributions, pinned by a curator or not),
+  or per part of a thread split where it ran on into the next session of its room;
 - :func:`assign_with_clock` — the same, with the programme clock's offset and overruns it used;
 - :func:`discover_sessions` — time-burst "sessions" for a conference without a programme;
 - :func:`explain` — the human-readable account of one post's placement.
@@ -34,7 +35,8 @@ def assign(
     settings: AssignmentSettings,
     overrides: Overrides | None = None,
 ) -> tuple[Placement, ...]:
-    """One placement per thread, in the order given."""
+    """One placement per thread, in the order given; a live-thread split across consecutive
+    sessions gives one per part, in order, linked by ``continued_from``/``continued_in``."""
     return assign_with_clock(threads, sessions, conference, settings, overrides)[0]
 
 

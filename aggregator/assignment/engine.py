@@ -9,13 +9,15 @@ threshold, otherwise the thread goes to the hallway.
 
 Threads are scored in dependency order so a quote or a detached reply can inherit from what
 it answers; then a second pass adds author continuity (an author confidently in session X
-with one thread is likely still there with the next).
+with one thread is likely still there with the next). Last, a live-thread that ran on into the next
+session of its room is cut there when its later posts, scored alone, are about that session.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,6 +32,7 @@ from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, ph
 from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, ProgrammeClock, Session, Signal, Thread
+from aggregator.threads import split_thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
 STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's abstract) worth a look out of time
@@ -45,6 +48,8 @@ LEARN_MIN_THREADS = 3  # confident threads about one session mentioning an accou
 LEARN_SHARE = 0.6  # ...at least this share of the confident threads mentioning it (not the conference's account)
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
 MAX_HALLWAY_HITS = 2
+MAX_THREAD_PARTS = 4  # a live-thread kept across this many talks in a row at most
+SPLIT_EVIDENCE_LEAD = 1.0  # log-odds the later posts' own evidence must favour the next session by
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
 
 
@@ -106,7 +111,58 @@ class AssignmentEngine:
             features = {**features, **{tid: self._features(features[tid].thread, accounts) for tid in relearned}}
             rescore.update(relearned)
         final = engine._pass(order, features, owner, overrides, anchors, earlier=first, rescore=rescore)
-        return tuple(final[t.id] for t in threads)
+        return engine._split_run_ons([final[t.id] for t in threads], accounts)
+
+    def _split_run_ons(self, placements: Sequence[Placement], accounts: SpeakerAccounts) -> tuple[Placement, ...]:
+        """Every placement, a live-thread kept on into the next session of its room cut into parts
+        (each filed under its own session) where its later posts are about that next session."""
+        following = _next_in_room(self.sessions)
+        parts: list[Placement] = []
+        for placement in placements:
+            pieces = [placement]
+            for _ in range(MAX_THREAD_PARTS - 1):
+                split = self._split_at_next_session(pieces[-1], following, accounts)
+                if split is None:
+                    break
+                pieces[-1:] = split
+            parts.extend(pieces)
+        return tuple(parts)
+
+    def _split_at_next_session(
+        self, placement: Placement, following: Mapping[int, int], accounts: SpeakerAccounts
+    ) -> tuple[Placement, Placement] | None:
+        """The placement cut where the next session in its room begins, when the posts from then on
+        favour that session on their own evidence (never on time alone); None to keep it whole."""
+        current = self._split_candidate(placement)
+        upcoming = following.get(current) if current is not None else None
+        if current is None or upcoming is None:
+            return None
+        halves = split_thread(placement.thread, self.sessions[upcoming].start)
+        if halves is None:
+            return None
+        earlier, later = halves
+        later_placement = self._place(self._features(later, accounts), None, {}, {})
+        lead = _evidence_lead(later_placement, self.sessions[upcoming].id, self.sessions[current].id)
+        if later_placement.session_id != self.sessions[upcoming].id or lead < SPLIT_EVIDENCE_LEAD:
+            return None
+        earlier_placement = self._place(self._features(earlier, accounts), None, {}, {})
+        if earlier_placement.session_id != self.sessions[current].id:
+            if placement.session_id != self.sessions[current].id:
+                return None
+            earlier_placement = dataclasses.replace(placement, thread=earlier)
+        moved = f"; continued from thread {earlier.id}: its later posts are about the next session in the room"
+        return (
+            dataclasses.replace(earlier_placement, continued_from=placement.continued_from, continued_in=later.id),
+            dataclasses.replace(later_placement, reason=later_placement.reason + moved, continued_from=earlier.id),
+        )
+
+    def _split_candidate(self, placement: Placement) -> int | None:
+        """The session a thread's first part is about: where it was filed, or, for a thread sent to the
+        hallway for naming two sessions, its best candidate; None for a thread that cannot be split."""
+        if placement.pinned or len(placement.thread.own_posts) < 2:
+            return None
+        session_id = placement.session_id or (placement.candidates[0].session_id if placement.candidates else None)
+        return self.index_of.get(session_id) if session_id is not None else None
 
     def _learned_accounts(
         self, placements: Mapping[str, Placement], features: Mapping[str, _Features]
@@ -490,6 +546,31 @@ def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: Assi
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
+
+
+def _next_in_room(sessions: Sequence[Session]) -> dict[int, int]:
+    """Each session's successor in its room: the next one to start there."""
+    by_room: dict[str, list[int]] = defaultdict(list)
+    for index, session in enumerate(sessions):
+        if session.room:
+            by_room[session.room].append(index)
+    following: dict[int, int] = {}
+    for indices in by_room.values():
+        indices.sort(key=lambda i: (sessions[i].start, sessions[i].end))
+        following.update(zip(indices, indices[1:], strict=False))
+    return following
+
+
+def _evidence_lead(placement: Placement, favoured: str, other: str) -> float:
+    """How much more a placement's own evidence (not time, continuity or stay) says for ``favoured``
+    than for ``other``."""
+
+    def evidence(session_id: str) -> float:
+        candidate = next((c for c in placement.candidates if c.session_id == session_id), None)
+        signals = candidate.signals if candidate else ()
+        return sum(s.score for s in signals if s.name not in PRIOR_SIGNALS and s.score > 0)
+
+    return evidence(favoured) - evidence(other)
 
 
 def _retimed_threads(

@@ -41,6 +41,7 @@ def explain(
     where = _session_label(placement.session_id, sessions) if placement.session_id else "hallway"
     lines.append(f"decision {where}  confidence {placement.confidence:.2f}{'  [pinned]' if placement.pinned else ''}")
     lines.append(f"reason   {placement.reason}")
+    lines.extend(_continuations(placement, placements, sessions))
     if placement.candidates:
         lines.append("candidates (probability; log-odds score = the sum of its signals' contributions):")
     for candidate in placement.candidates:
@@ -56,3 +57,15 @@ def _session_label(session_id: str, sessions: Mapping[str, Session]) -> str:
     if session is None:
         return session_id
     return f"{session_id} {session.title!r} ({session.room}, {session.start:%a %H:%M}-{session.end:%H:%M})"
+
+
+def _continuations(placement: Placement, placements: Sequence[Placement], sessions: Mapping[str, Session]) -> list[str]:
+    """The other parts of a live-thread split across consecutive sessions, and where they were filed."""
+    filed = {p.thread.id: p.session_id for p in placements}
+    lines = []
+    for label, thread_id in (("continued from", placement.continued_from), ("continued in", placement.continued_in)):
+        if thread_id is not None:
+            session_id = filed.get(thread_id)
+            where = _session_label(session_id, sessions) if session_id else "hallway"
+            lines.append(f"split    {label} thread {thread_id}, filed under {where}")
+    return lines

@@ -143,6 +143,7 @@ def _session(view: SessionView, placements: dict[str, Placement]) -> dict[str, A
 
 
 def _thread(thread: Thread, placement: Placement) -> dict[str, Any]:
+    continuations = {"continued_from": placement.continued_from, "continued_in": placement.continued_in}
     return {
         "id": thread.id,
         "author": thread.author.id,
@@ -151,6 +152,7 @@ def _thread(thread: Thread, placement: Placement) -> dict[str, Any]:
         "confidence": round(placement.confidence, 4),
         "reason": placement.reason,
         "pinned": placement.pinned,
+        **{key: thread_id for key, thread_id in continuations.items() if thread_id is not None},
     }
 
 

@@ -24,10 +24,24 @@ _UNSAFE_SLUG_CHARS = re.compile(r"[^a-z0-9_-]+")
 
 
 @dataclass(frozen=True)
+class ThreadLink:
+    """From one part of a live-thread split across consecutive sessions to another part's page."""
+
+    label: str  # "continued from" or "continued in"
+    session: Session  # where the other part is filed
+    slug: str  # that session's page stem under sessions/
+    root: Post  # the other part's first post: its anchor on that page
+
+
+@dataclass(frozen=True)
 class SessionView:
     session: Session
     slug: str  # file name stem under sessions/
     threads: tuple[Thread, ...]  # oldest first
+    continuations: tuple[tuple[str, tuple[ThreadLink, ...]], ...] = ()  # (thread id, its links), split threads only
+
+    def links_of(self, thread: Thread) -> tuple[ThreadLink, ...]:
+        return next((links for thread_id, links in self.continuations if thread_id == thread.id), ())
 
     @property
     def post_count(self) -> int:
@@ -91,10 +105,35 @@ class SiteModel:
 
     @cached_property
     def sessions(self) -> tuple[SessionView, ...]:
-        slugs = session_slugs(self.digest.sessions)
         grouped = self._threads_by_session
         ordered = sorted(self.digest.sessions, key=lambda s: (s.start, self._room_rank(s.room), s.title))
-        return tuple(SessionView(s, slugs[s.id], tuple(grouped.get(s.id, ()))) for s in ordered)
+        return tuple(self._view(s, tuple(grouped.get(s.id, ()))) for s in ordered)
+
+    def _view(self, session: Session, threads: tuple[Thread, ...]) -> SessionView:
+        links = self._thread_links
+        continuations = tuple((t.id, links[t.id]) for t in threads if t.id in links)
+        return SessionView(session, self._slugs[session.id], threads, continuations)
+
+    @cached_property
+    def _slugs(self) -> dict[str, str]:
+        return session_slugs(self.digest.sessions)
+
+    @cached_property
+    def _thread_links(self) -> dict[str, tuple[ThreadLink, ...]]:
+        """Each part of a split live-thread: links to its other parts filed under a session."""
+        placements = self.placements_by_thread
+        sessions = {session.id: session for session in self.digest.sessions}
+        found: dict[str, tuple[ThreadLink, ...]] = {}
+        for placement in self.digest.placements:
+            links = []
+            for label, other_id in (("continued from", placement.continued_from), ("continued in", placement.continued_in)):
+                other = placements.get(other_id) if other_id is not None else None
+                if other is not None and other.session_id in sessions:
+                    session = sessions[other.session_id]
+                    links.append(ThreadLink(label, session, self._slugs[session.id], other.thread.root))
+            if links:
+                found[placement.thread.id] = tuple(links)
+        return found
 
     @cached_property
     def hallway(self) -> tuple[Thread, ...]:
