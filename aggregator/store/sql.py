@@ -106,6 +106,13 @@ HEALTH_QUERY = (
     " coalesce((SELECT a.outcome FROM attempts a WHERE a.source = s.name ORDER BY a.id DESC LIMIT 1), '')"
     " FROM source_state s ORDER BY s.name"
 )
+# What a change to the posts, their provenance or the sources' health moves (see change_marker).
+CHANGE_MARKER_QUERIES = (
+    "SELECT COUNT(*), MAX(updated_at), COUNT(deleted_at), MAX(deleted_at), COUNT(duplicate_of) FROM posts",
+    "SELECT COUNT(*) FROM provenance",
+    "SELECT * FROM source_state ORDER BY name",
+    "SELECT MAX(id) FROM attempts",
+)
 RUNNING = "running"
 ABANDONED = "abandoned"
 
@@ -329,6 +336,15 @@ class SqlStore(PostStore):
             (service, *names),
         )
         return [row[0] for row in rows]
+
+    def change_marker(self) -> str:
+        """A digest that moves whenever a post is added, changed, deleted, opted out or marked a copy,
+        gains a source, or a source's health changes: cheap (aggregates, no post is read)."""
+        digest = hashlib.sha256()
+        with self._engine.snapshot():
+            for query in CHANGE_MARKER_QUERIES:
+                digest.update(repr([tuple(row) for row in self._engine.execute(query).fetchall()]).encode())
+        return digest.hexdigest()
 
     def count(self, include_deleted: bool = False) -> int:
         where = "" if include_deleted else f" WHERE {LIVE}"
