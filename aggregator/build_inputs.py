@@ -26,6 +26,7 @@ from aggregator.programme import is_remote
 from aggregator.site.happening import happening_ids
 from aggregator.site.incremental import MANIFEST, fingerprint, templates_fingerprint
 from aggregator.site.pages import SiteReport, template_search_path
+from aggregator.site.search import find_pagefind
 from aggregator.store import PostStore
 
 LAST_BUILD = "last_build"  # the store meta key of the record
@@ -51,6 +52,7 @@ class LastBuild:
             and inputs == self.inputs
             and manifest_digest(output) == self.manifest
             and happening_ids(self.spans, moment) == self.happening
+            and (self.site.search_index or find_pagefind() is None)  # a failed index is tried again
         )
 
 
@@ -63,6 +65,7 @@ def inputs_fingerprint(
         templates_fingerprint(template_search_path(config.templates)),
         config.model_dump_json(),
         str(Path(config.output).resolve()),
+        str(find_pagefind()),  # Pagefind installed since: the site gains its search
         _local_programme_digest(config),
         conference,
         sessions,
