@@ -42,7 +42,7 @@ class LastBuild:
     inputs: str
     manifest: str
     spans: tuple[Span, ...]
-    happening: tuple[bool, list[str], list[str]]
+    happening: tuple[bool, tuple[str, ...], tuple[str, ...]]
     site: SiteReport
 
     def still_current(self, inputs: str, output: Path, moment: datetime) -> bool:
@@ -127,6 +127,6 @@ def _parsed(record: dict[str, Any]) -> LastBuild | None:
         inputs=str(record["inputs"]),
         manifest=str(record["manifest"]),
         spans=spans,
-        happening=(bool(running), [str(i) for i in now], [str(i) for i in following]),
+        happening=(bool(running), tuple(str(i) for i in now), tuple(str(i) for i in following)),
         site=site,
     )

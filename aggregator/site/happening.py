@@ -32,10 +32,12 @@ def now_and_next(sessions: tuple[SessionView, ...], moment: datetime) -> NowAndN
     return NowAndNext(moment, running, current, following)
 
 
-def happening_ids(spans: Sequence[tuple[str, datetime, datetime]], moment: datetime) -> tuple[bool, list[str], list[str]]:
+def happening_ids(
+    spans: Sequence[tuple[str, datetime, datetime]], moment: datetime
+) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """What the home page's box shows at ``moment`` for sessions given as (id, start, end)."""
     running, current, following = _happening(tuple(spans), lambda span: (span[1], span[2]), moment)
-    return running, [span[0] for span in current], [span[0] for span in following]
+    return running, tuple(span[0] for span in current), tuple(span[0] for span in following)
 
 
 def _happening(
