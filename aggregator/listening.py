@@ -136,7 +136,8 @@ def _guarded(service: LiveService, stop: threading.Event, changed: Callable[[], 
 def _build(config: Config, debouncer: Debouncer) -> None:
     try:
         report = runs.build(config)
-        log.info("site rebuilt: %d pages", report.site.pages)
+        if not report.skipped:
+            log.info("site rebuilt: %d pages", report.site.pages)
     except LockedError:
         debouncer.changed()  # a run holds the store: build again once it is done
     except AggregatorError as exc:

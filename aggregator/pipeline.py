@@ -19,6 +19,7 @@ from datetime import time as time_of_day
 from urllib.parse import urlsplit
 
 from aggregator.assignment import assign_with_clock, discover_sessions
+from aggregator.build_inputs import inputs_fingerprint, last_build, record_build
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.collectors import (
     CollectContext,
@@ -99,8 +100,9 @@ class CollectReport:
 
 @dataclass(frozen=True)
 class BuildReport:
-    digest: Digest
-    site: SiteReport
+    digest: Digest | None  # None when the build was skipped: nothing it reads had changed
+    site: SiteReport  # a skipped build's is the last build's
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -480,11 +482,24 @@ def configured_posts(config: Config, posts: Sequence[Post]) -> list[Post]:
 def build_site(
     config: Config, store: Store, schedule: Schedule | None = None, clock: Clock = system_clock
 ) -> BuildReport:
-    """Render the site from what ``store`` holds into the output folder (atomically).
+    """Render the site from what ``store`` holds into the output folder (atomically), unless
+    nothing it reads changed since the last build and the output folder still holds that build.
 
     Raises :class:`BuildError` for anything that goes wrong on the way, a bug included: the
     previous site stays, and the exit code says the build failed.
     """
+    schedule = schedule or load_schedule(config, saved=store.blobs)
+    inputs = inputs_fingerprint(config, store, schedule.conference, schedule.sessions)
+    previous = last_build(store)
+    if previous is not None and previous.still_current(inputs, config.output, clock()):
+        log.info("nothing changed since the last build: %s left as it is", config.output)
+        return BuildReport(digest=None, site=previous.site, skipped=True)
+    digest, site = _rendered(config, store, schedule, clock)
+    record_build(store, inputs, digest, site, config.output)
+    return BuildReport(digest=digest, site=site)
+
+
+def _rendered(config: Config, store: Store, schedule: Schedule, clock: Clock) -> tuple[Digest, SiteReport]:
     try:
         digest = make_digest(config, configured_posts(config, store.posts()), clock=clock, schedule=schedule)
     except AggregatorError:
@@ -501,7 +516,7 @@ def build_site(
         len(digest.placements),
         sum(1 for p in digest.placements if p.session_id is None),
     )
-    return BuildReport(digest=digest, site=site)
+    return digest, site
 
 
 def require_sources(config: Config) -> None:

@@ -129,7 +129,7 @@ class RecordedRun:
         self.detail.update(sources=len(report.sources), failed=failed, new=sum(s.new for s in report.sources))
 
     def built(self, report: BuildReport) -> None:
-        self.detail.update(pages=report.site.pages)
+        self.detail.update(pages=report.site.pages, build_skipped=report.skipped)
 
     def published(self, outcome: PublishOutcome | None) -> None:
         if outcome is not None:

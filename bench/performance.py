@@ -14,7 +14,8 @@ response. Every step runs in its own process, so its peak RSS is its own:
   feedparser floor    feedparser.parse on the same 200 feeds' bytes, read from disk: the parse alone
   reader              lemon24/reader, update_feeds(workers=4), first and with nothing changed
   collect             `aggregator collect` of the 200 feeds, first and with nothing changed (all 304)
-  build               `aggregator build`: full, with nothing new, and after 100 new posts
+  build               `aggregator build`: full, with nothing new (skipped when none of its inputs
+                      changed: "(build skipped)"), and after 100 new posts
   run, nothing new    `aggregator run` (collect + build) when no feed changed
 
 "files rewritten" counts output files whose inode or mtime changed (what rsync sees).
@@ -282,11 +283,13 @@ def step_aggregator(work: Path, config_name: str, command: str) -> dict[str, Any
     output = work / f"{Path(config_name).stem}-output"
     before = file_identities(output)
     started = time.perf_counter()
-    getattr(aggregator, command)(config)
+    report = getattr(aggregator, command)(config)
     seconds = time.perf_counter() - started
     after = file_identities(output)
     rewritten = sum(1 for path, identity in after.items() if before.get(path) != identity)
-    return {"seconds": seconds, "startup": startup, "files": len(after), "rewritten": rewritten}
+    built = getattr(report, "built", report)  # `run` reports its build inside
+    skipped = bool(getattr(built, "skipped", False))
+    return {"seconds": seconds, "startup": startup, "files": len(after), "rewritten": rewritten, "skipped": skipped}
 
 
 def file_identities(site: Path) -> dict[str, tuple[int, int]]:
@@ -329,7 +332,8 @@ class Row:
         ratio = f"{seconds / self.reference_seconds:.2f}×" if self.reference_seconds else ""
         rewritten = self.result.get("rewritten")
         files = f"{rewritten} of {self.result['files']}" if self.result.get("files") else ""
-        return (self.measure, f"{seconds:.2f} s", ratio, self.reference, f"{self.result['rss_mb']:.0f} MB", files)
+        measure = f"{self.measure} (build skipped)" if self.result.get("skipped") else self.measure
+        return (measure, f"{seconds:.2f} s", ratio, self.reference, f"{self.result['rss_mb']:.0f} MB", files)
 
 
 def collection_rows(work: Path, port: int, suffix: str) -> list[Row]:

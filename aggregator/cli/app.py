@@ -232,7 +232,11 @@ def run(settings: Settings, accept_programme: bool) -> None:
 
 
 def _say_built(settings: Settings, config: Config, report: pipeline.BuildReport) -> None:
-    if not settings.quiet:
+    if settings.quiet:
+        return
+    if report.skipped:
+        click.echo(f"nothing changed since the last build: {config.output} left as it is ({report.site.pages} pages)")
+    else:
         click.echo(f"site written to {config.output} ({report.site.pages} pages)")
 
 

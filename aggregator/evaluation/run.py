@@ -110,7 +110,8 @@ def evaluate_set(
         built = pipeline.build_site(config, store, schedule)
     lines = [source.summary() for source in report.sources]
     lines.append(zone_line(schedule, timezone))
-    lines.append(built.digest.clock.describe())
+    if built.digest is not None:  # a fresh workdir: always built
+        lines.append(built.digest.clock.describe())
     site = config.output
     if output is not None:
         output = output.resolve()

@@ -106,6 +106,21 @@ HEALTH_QUERY = (
     " coalesce((SELECT a.outcome FROM attempts a WHERE a.source = s.name ORDER BY a.id DESC LIMIT 1), '')"
     " FROM source_state s ORDER BY s.name"
 )
+# Every write of posts counts itself here, in its own transaction: timestamps have whole seconds,
+# and collectors on several machines have several clocks, so max(updated_at) alone can miss one.
+POST_WRITES = "post_writes"
+COUNT_POST_WRITE = (
+    "INSERT INTO meta (key, value, updated_at) VALUES (?, '1', ?) ON CONFLICT (key)"
+    " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at"
+)
+# What a change to the posts, their provenance or the sources' health moves (see change_marker).
+CHANGE_MARKER_QUERIES = (
+    f"SELECT value FROM meta WHERE key = '{POST_WRITES}'",
+    "SELECT COUNT(*), MAX(updated_at), COUNT(deleted_at), MAX(deleted_at), COUNT(duplicate_of) FROM posts",
+    "SELECT COUNT(*) FROM provenance",
+    "SELECT * FROM source_state ORDER BY name",
+    "SELECT MAX(id) FROM attempts",
+)
 RUNNING = "running"
 ABANDONED = "abandoned"
 
@@ -225,6 +240,7 @@ class SqlStore(PostStore):
             self._link_copies(plan.kept)
             tombstoned = self._tombstone(gone, deleted_reason, now) + self._tombstone(opted_out, REASON_OPTED_OUT, now)
             self._write_state(source_name, source_type, state, now)
+            self._engine.execute(COUNT_POST_WRITE, (POST_WRITES, now))  # last: its row lock is held until commit
             return UpsertCounts(
                 new=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged, tombstoned=tombstoned
             )
@@ -279,7 +295,13 @@ class SqlStore(PostStore):
 
     def tombstone(self, ids: Iterable[str], reason: str = REASON_DELETED) -> int:
         chosen = sorted(set(ids))
-        return self._write(lambda: self._tombstone(chosen, reason, _now()))
+        def work() -> int:
+            now = _now()
+            count = self._tombstone(chosen, reason, now)
+            self._engine.execute(COUNT_POST_WRITE, (POST_WRITES, now))
+            return count
+
+        return self._write(work)
 
     def posts(self, since: datetime | None = None, until: datetime | None = None) -> list[Post]:
         """Every live post (tombstones excluded), oldest first, with its provenance filled in."""
@@ -329,6 +351,16 @@ class SqlStore(PostStore):
             (service, *names),
         )
         return [row[0] for row in rows]
+
+    def change_marker(self) -> str:
+        """A digest that moves whenever a post is added, changed, deleted, opted out or marked a copy,
+        gains a source, or a source's health changes: the count of post writes and a few aggregates
+        (no post is read)."""
+        digest = hashlib.sha256()
+        with self._engine.snapshot():
+            for query in CHANGE_MARKER_QUERIES:
+                digest.update(repr([tuple(row) for row in self._engine.execute(query).fetchall()]).encode())
+        return digest.hexdigest()
 
     def count(self, include_deleted: bool = False) -> int:
         where = "" if include_deleted else f" WHERE {LIVE}"

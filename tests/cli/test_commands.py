@@ -191,3 +191,15 @@ def test_run_without_pagefind_builds_the_site_and_says_why_search_is_missing(
     site = config_path.parent / "output"
     assert (site / "index.html").is_file() and not (site / "pagefind").exists()
     assert "Search is not available" in (site / "search.html").read_text(encoding="utf-8")
+
+
+def test_a_build_with_nothing_new_says_so_and_the_run_record_has_it(config_path: Path) -> None:
+    assert invoke("--config", str(config_path), "build")[0] == EXIT_OK
+
+    code, output = invoke("--config", str(config_path), "build")
+
+    assert code == EXIT_OK, output
+    assert "nothing changed since the last build" in output
+    status = json.loads(invoke("--config", str(config_path), "status", "--json")[1])
+    latest = status["runs"][0]
+    assert latest["kind"] == "build" and latest["detail"]["build_skipped"] is True

@@ -1,0 +1,132 @@
+"""Skip a build whose inputs did not change at all.
+
+A build reads the store, the configuration (the curation overrides included), the programme,
+the templates and this package; and the home page's "happening now / next" box also depends on
+the time. :func:`inputs_fingerprint` hashes all of them cheaply (the store answers with a change
+marker, not its posts); a successful build records it in the store's meta with the output
+folder's manifest. When the next build finds the same fingerprint, the same manifest in the
+output folder, and the same sessions happening now and next, it has nothing to do. Anything
+that cannot be read back or compared means the site is built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aggregator import __version__
+from aggregator.config.model import Config
+from aggregator.models import Conference, Digest, Session
+from aggregator.programme import is_remote
+from aggregator.site.happening import happening_ids
+from aggregator.site.incremental import MANIFEST, fingerprint, templates_fingerprint
+from aggregator.site.pages import SiteReport, template_search_path
+from aggregator.site.search import find_pagefind
+from aggregator.store import PostStore
+
+LAST_BUILD = "last_build"  # the store meta key of the record
+_FORMAT = 1
+
+Span = tuple[str, datetime, datetime]  # a built session's id, start and end
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last successful build read (its fingerprint) and wrote (its manifest, its report)."""
+
+    inputs: str
+    manifest: str
+    spans: tuple[Span, ...]
+    happening: tuple[bool, tuple[str, ...], tuple[str, ...]]
+    site: SiteReport
+
+    def still_current(self, inputs: str, output: Path, moment: datetime) -> bool:
+        """Whether a build now, into ``output``, would produce exactly the site already there."""
+        return (
+            bool(self.manifest)
+            and inputs == self.inputs
+            and manifest_digest(output) == self.manifest
+            and happening_ids(self.spans, moment) == self.happening
+            and (self.site.search_index or find_pagefind() is None)  # a failed index is tried again
+        )
+
+
+def inputs_fingerprint(
+    config: Config, store: PostStore, conference: Conference, sessions: Sequence[Session]
+) -> str:
+    """A hash of everything a build reads, but the clock (see :meth:`LastBuild.still_current`)."""
+    return fingerprint(
+        __version__,
+        templates_fingerprint(template_search_path(config.templates)),
+        config.model_dump_json(),
+        str(Path(config.output).resolve()),
+        str(find_pagefind()),  # Pagefind installed since: the site gains its search
+        _local_programme_digest(config),
+        conference,
+        sessions,
+        store.change_marker(),
+    )
+
+
+def _local_programme_digest(config: Config) -> str:
+    if not config.programme or is_remote(config.programme):
+        return ""  # a remote programme is judged by the sessions it gave
+    try:
+        return hashlib.sha256((config.base_dir / config.programme).read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"unreadable: {exc}"
+
+
+def manifest_digest(output: Path) -> str:
+    """The output folder's build manifest, hashed ("" when there is none)."""
+    try:
+        return hashlib.sha256((Path(output) / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def record_build(store: PostStore, inputs: str, digest: Digest, site: SiteReport, output: Path) -> None:
+    spans = tuple((s.id, s.start, s.end) for s in digest.sessions)
+    record = {
+        "format": _FORMAT,
+        "inputs": inputs,
+        "manifest": manifest_digest(output),
+        "spans": [[session_id, start.isoformat(), end.isoformat()] for session_id, start, end in spans],
+        "happening": list(happening_ids(spans, digest.generated_at)),
+        "site": {**asdict(site), "output_dir": str(site.output_dir)},
+    }
+    store.set_meta(LAST_BUILD, json.dumps(record, sort_keys=True))
+
+
+def last_build(store: PostStore) -> LastBuild | None:
+    """The record of the last build, or None when there is none or it cannot be read back."""
+    text = store.meta(LAST_BUILD)
+    if text is None:
+        return None
+    try:
+        return _parsed(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _parsed(record: dict[str, Any]) -> LastBuild | None:
+    if record.get("format") != _FORMAT:
+        return None
+    spans = tuple(
+        (str(session_id), datetime.fromisoformat(start), datetime.fromisoformat(end))
+        for session_id, start, end in record["spans"]
+    )
+    running, now, following = record["happening"]
+    site = SiteReport(**{**record["site"], "output_dir": Path(record["site"]["output_dir"])})
+    return LastBuild(
+        inputs=str(record["inputs"]),
+        manifest=str(record["manifest"]),
+        spans=spans,
+        happening=(bool(running), tuple(str(i) for i in now), tuple(str(i) for i in following)),
+        site=site,
+    )
