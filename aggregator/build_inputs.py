@@ -51,6 +51,7 @@ class LastBuild:
             bool(self.manifest)
             and inputs == self.inputs
             and manifest_digest(output) == self.manifest
+            and output_complete(output)
             and happening_ids(self.spans, moment) == self.happening
             and (self.site.search_index or find_pagefind() is None)  # a failed index is tried again
         )
@@ -88,6 +89,19 @@ def manifest_digest(output: Path) -> str:
         return hashlib.sha256((Path(output) / MANIFEST).read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+ALWAYS_WRITTEN = ("index.html", "about.html", "hallway.html", "search.html", "sessions.json", "posts.csv")
+
+
+def output_complete(output: Path) -> bool:
+    """Whether the files the manifest lists, and those every build writes, are all still there
+    (someone may have deleted some by hand)."""
+    try:
+        listed = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return isinstance(listed, dict) and all((Path(output) / name).is_file() for name in (*listed, *ALWAYS_WRITTEN))
 
 
 def record_build(store: PostStore, inputs: str, digest: Digest, site: SiteReport, output: Path) -> None:

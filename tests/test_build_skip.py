@@ -133,6 +133,14 @@ def _output_folder_replaced(conference: Conference) -> None:
     (conference.folder / "site" / ".build-inputs.json").write_text('{"format": 1, "files": {}}\n')
 
 
+def _page_deleted(conference: Conference) -> None:
+    next((conference.folder / "site" / "sessions").glob("*.html")).unlink()
+
+
+def _export_deleted(conference: Conference) -> None:
+    (conference.folder / "site" / "posts.csv").unlink()
+
+
 CHANGES: dict[str, Callable[[Conference], None]] = {
     "a new post": _new_post,
     "a deletion": _deletion,
@@ -143,6 +151,8 @@ CHANGES: dict[str, Callable[[Conference], None]] = {
     "a template folder change": _template_change,
     "another output folder": _other_output,
     "the output folder not the last build's": _output_folder_replaced,
+    "a session page deleted by hand": _page_deleted,
+    "an export deleted by hand": _export_deleted,
 }
 
 
