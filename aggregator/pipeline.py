@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
-from urllib.parse import urlsplit
 
 from aggregator.assignment import assign_with_clock, discover_sessions
 from aggregator.build_inputs import inputs_fingerprint, last_build, record_build
@@ -38,6 +37,7 @@ from aggregator.errors import AggregatorError, BuildError, ConfigError, RateLimi
 from aggregator.http import SourceTraffic, network_session, source_scope
 from aggregator.models import Conference, Digest, Post, Session
 from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, SavedCopy, is_remote, read_programme
+from aggregator.sanitize import url_host
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.site.about import archive_facts
 from aggregator.site.pages import SiteReport, render_site
@@ -242,10 +242,8 @@ def _submitted(pool: HostBoundedPool, job: _SourceJob) -> Callable[[], SourceRep
 
 def source_host(source: SourceOptions) -> str:
     """The server a source reads from ("" for saved files): the per-host limit applies to it."""
-    url = getattr(source, "url", None)
-    instances = getattr(source, "instances", ())
-    address = url or (f"https://{instances[0]}" if instances else "")
-    return urlsplit(address).hostname or "" if address else ""
+    instances = getattr(source, "instances", ())  # Mastodon's, already as https://host
+    return url_host(getattr(source, "url", None) or (instances[0] if instances else ""))
 
 
 def collect_context(
@@ -309,11 +307,19 @@ class _SourceJob:
         self.source, self.config, self.store = source, config, store
         self.name = source.label()
         self.context = dataclasses.replace(
-            shared, stored_ids=lambda: _stored_ids(store, config, source), progress=_counter(self.name, progress)
+            shared, stored_ids=self._stored_ids_reader(), progress=_counter(self.name, progress)
         )
         self.state = store.state(self.name)
         self.attempt = _AttemptClock(run_id, self.name)
         self.traffic = SourceTraffic()
+
+    def _stored_ids_reader(self) -> Callable[[], list[str]]:
+        """The collector's view of its stored posts. A source fetched in a worker thread gets them
+        read now, in this thread: a store connection belongs to the thread that opened it."""
+        if self.source.type not in CONCURRENT_TYPES:
+            return lambda: _stored_ids(self.store, self.config, self.source)
+        ids = _stored_ids(self.store, self.config, self.source)
+        return lambda: ids
 
     def resting(self) -> bool:
         return self.state.resting(self.context.now())

@@ -14,9 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from aggregator.runs import collect
 from aggregator.store import Store
+from tests.collectors.mastodon.fakes import FakeMastodon, account, status
 
 HOLD_SECONDS = 0.25
 FEEDS_PER_HOST = 6
@@ -125,3 +127,23 @@ def test_concurrency_one_reads_one_source_after_another(tmp_path: Path, holding_
     report = collect(config_with_feeds(tmp_path, port, "concurrency: 1"))
     assert in_flight.most_in_all == 1
     assert [s.name for s in report.sources][:2] == ["127.0.0.1-0", "localhost-0"]  # config order kept
+
+
+def test_a_mastodon_server_fetched_in_a_worker_never_touches_the_store_there(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # The collector asks for its stored posts while it fetches; on SQLite a connection belongs to
+    # the thread that opened it, so those are read before the fetch is handed to a worker.
+    server = FakeMastodon(httpserver).install()
+    server.add(status(1, account("ada"), tags=["c4l24"]), status(2, account("bo"), tags=["c4l24"]))
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "conference: {name: C4L, hashtags: ['#c4l24'], start: '2024-03-05', end: '2024-03-06'}\n"
+        f"sources:\n  - {{type: mastodon, name: glammr, instances: ['{server.base_url}']}}\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the second run has stored posts to re-check
+        report = collect(config)
+        assert not report.failed, [s.error for s in report.failed]
+    with Store(tmp_path / ".aggregator" / "sources") as store:
+        assert store.count() == 2
