@@ -47,11 +47,13 @@ class LastBuild:
 
     def still_current(self, inputs: str, output: Path, moment: datetime) -> bool:
         """Whether a build now, into ``output``, would produce exactly the site already there."""
+        manifest = _manifest_bytes(output)
         return (
             bool(self.manifest)
             and inputs == self.inputs
-            and manifest_digest(output) == self.manifest
-            and output_complete(output)
+            and manifest is not None
+            and hashlib.sha256(manifest).hexdigest() == self.manifest
+            and output_complete(output, manifest)
             and happening_ids(self.spans, moment) == self.happening
             and (self.site.search_index or find_pagefind() is None)  # a failed index is tried again
         )
@@ -83,23 +85,28 @@ def _local_programme_digest(config: Config) -> str:
         return f"unreadable: {exc}"
 
 
+def _manifest_bytes(output: Path) -> bytes | None:
+    try:
+        return (Path(output) / MANIFEST).read_bytes()
+    except OSError:
+        return None
+
+
 def manifest_digest(output: Path) -> str:
     """The output folder's build manifest, hashed ("" when there is none)."""
-    try:
-        return hashlib.sha256((Path(output) / MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+    manifest = _manifest_bytes(output)
+    return hashlib.sha256(manifest).hexdigest() if manifest is not None else ""
 
 
 ALWAYS_WRITTEN = ("index.html", "about.html", "hallway.html", "search.html", "sessions.json", "posts.csv")
 
 
-def output_complete(output: Path) -> bool:
-    """Whether the files the manifest lists, and those every build writes, are all still there
+def output_complete(output: Path, manifest: bytes) -> bool:
+    """Whether the files ``manifest`` lists, and those every build writes, are all still there
     (someone may have deleted some by hand)."""
     try:
-        listed = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        listed = json.loads(manifest)["files"]
+    except (ValueError, KeyError, TypeError):
         return False
     return isinstance(listed, dict) and all((Path(output) / name).is_file() for name in (*listed, *ALWAYS_WRITTEN))
 

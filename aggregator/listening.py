@@ -36,11 +36,12 @@ LONGEST_WAIT_SECONDS = 60.0
 
 def live_services(config: Config, clock: Clock = system_clock) -> list[LiveService]:
     """One service per enabled source with ``live: true``."""
+    live = [source for source in config.sources if source.enabled and getattr(source, "live", False)]
+    if not live:
+        return []  # the usual case: no programme to read, no store to open
     context = collect_context(config, load_schedule(config).conference, clock)
     services: list[LiveService] = []
-    for source in config.sources:
-        if not (source.enabled and getattr(source, "live", False)):
-            continue
+    for source in live:
         if isinstance(source, BlueskyOptions):
             backfill = _search_backfill(config, source.label())
             services.append(BlueskyLiveService(source, context, lambda: open_store(config), backfill, config.network))

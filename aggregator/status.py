@@ -6,8 +6,6 @@ Read-only: it takes no lock, so it answers while a run or the scheduler is writi
 from __future__ import annotations
 
 import json
-import os
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,8 +14,10 @@ from aggregator.clock import Clock, system_clock
 from aggregator.config import Config
 from aggregator.deploy import PublishOutcome, last_publish
 from aggregator.pipeline import PROGRAMME_HEALTH
-from aggregator.store import ConferenceIdentity, PostStore, SourceHealth, open_store
+from aggregator.runs import conference_identity
+from aggregator.store import PostStore, SourceHealth, open_store
 from aggregator.store.identity import refuse_other
+from aggregator.store.sql import holder_alive
 
 NEXT_RUNS_KEY = "schedule"  # meta: the running scheduler's next run per source
 
@@ -46,15 +46,7 @@ class DaemonPlan:
 
     def running(self) -> bool:
         """Whether its process still runs (one on another machine is taken at its word)."""
-        if self.host != socket.gethostname():
-            return True
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return holder_alive(f"{self.host} pid {self.pid}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,7 @@ def status(config: Config, *, runs: int = 10, clock: Clock = system_clock) -> St
     with open_store(config) as store:
         recorded = store.conference()
         if recorded is not None:
-            refuse_other(recorded, ConferenceIdentity(config.conference.name, config.conference.hashtags), store.location)
+            refuse_other(recorded, conference_identity(config), store.location)
         return Status(
             conference=config.conference.name,
             store=store.location,

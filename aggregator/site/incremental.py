@@ -115,7 +115,6 @@ class Inputs:
         self._previous = _read_manifest(previous_site / MANIFEST)
         self._current: dict[str, str] = {}
         self._memo: dict[int, tuple[Any, str]] = {}
-        self.reused = 0
 
     def key(self, *parts: Any) -> str:
         return fingerprint(self._site_key, *parts, memo=self._memo)
@@ -133,7 +132,6 @@ class Inputs:
             os.link(previous, target)
         except OSError:
             return False
-        self.reused += 1
         return True
 
     def save(self) -> None:

@@ -484,15 +484,10 @@ class SqlStore(PostStore):
         of this machine whose process is gone."""
         rows = self._engine.execute("SELECT id, holder FROM runs WHERE status = ?", (RUNNING,)).fetchall()
         dead = [run_id for run_id, who in rows if self._engine.whole_store_lock or not holder_alive(who)]
-        def work() -> None:
-            for run_id in dead:
-                self._engine.execute(
-                    "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?",
-                    (ABANDONED, _now(), run_id, RUNNING),
-                )
-
         if dead:
-            self._write(work)
+            rows_now = [(ABANDONED, _now(), run_id, RUNNING) for run_id in dead]
+            sql = "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?"
+            self._write(lambda: self._engine.execute_many(sql, rows_now))
         return len(dead)
 
     def conference(self) -> ConferenceIdentity | None:
