@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from atproto_client import models
 from atproto_core.car import CAR
@@ -72,7 +72,7 @@ def stream_kind(url: str) -> StreamKind:
 def jetstream_url(url: str, cursor: int | None) -> str:
     """The endpoint asked for posts only, from ``cursor`` (µs) when there is one."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in _query_pairs(parts.query) if k not in {"wantedCollections", "cursor"}]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in {"wantedCollections", "cursor"}]
     query.append(("wantedCollections", POST_COLLECTION))
     if cursor is not None:
         query.append(("cursor", str(cursor)))
@@ -89,9 +89,6 @@ def firehose_base(url: str) -> str:
         path += "/xrpc"
     return urlunsplit((scheme, parts.netloc, path, "", ""))
 
-
-def _query_pairs(query: str) -> list[tuple[str, str]]:
-    return [tuple(pair.split("=", 1)) if "=" in pair else (pair, "") for pair in query.split("&") if pair]  # type: ignore[misc]
 
 
 # --- Jetstream ------------------------------------------------------------------------
