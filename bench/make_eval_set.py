@@ -12,6 +12,9 @@ shapes of the shared sets with different habits per scenario. Scenarios (folder 
   trackcon   frab JSON, tracks of talks whose titles share most words
   latecon    frab XML, posters who start late, post after the session, give fewer clues
   polyglot   frab JSON, German/French/Spanish/English titles and posts
+  solotrack  frab JSON, America/Chicago, a single track (one room, as code4lib-style conferences run):
+             few clues (everyone knows which talk is on), late starts, reflections up to an hour after,
+             hallway chatter between talks; "take the running talk" is a strong baseline here
   fosdemlike frab XML, 32 rooms, 15-30 minute talks with 5-minute changeovers, topical devrooms; posting
              habits measured on the shared sets: one room at a time per person, reflections by the
              session's own live-poster 0-25 min after it, about a fifth of threads hallway chatter
@@ -178,6 +181,12 @@ SCENARIOS = {
                  crowd=80),
         Scenario("polyglot", "json", "Europe/Paris", date(2026, 3, 24), 2, 5, (9, 18), (40, 50), 10,
                  polyglot_material, languages=("de", "fr", "es", "en", "de", "fr", "es")),
+        Scenario("solotrack", "json", "America/Chicago", date(2026, 3, 3), 3, 1, (9, 17), (20, 20, 30, 45), 5,
+                 english_material,
+                 Habits(threads_per_session=(1, 4), root_delay=(2, 15), clue_root=0.4, clue_continuation=0.25,
+                        after_share=0.1, reflection=0.3, reflection_delay=(0, 60), others_reply=0.3,
+                        hallway_per_hour=6.0),
+                 crowd=60),
     )
 }
 
