@@ -251,12 +251,13 @@ def schedule(settings: Settings) -> None:
     from aggregator.schedule import Daemon
 
     stop = threading.Event()
-    for number in STOP_SIGNALS:
-        signal.signal(number, lambda *_: stop.set())
     config = settings.config()
     pipeline.require_sources(config)
     daemon = Daemon(config, services=live_services(config))  # the sources with `live: true`
-    daemon.start()
+    for number in STOP_SIGNALS:
+        signal.signal(number, lambda *_: (stop.set(), daemon.request_stop()))
+    if not daemon.start():
+        return  # stopped while waiting for a run's lock
     while not stop.wait(0.5):
         pass
     if not daemon.stop(timeout=8.0):

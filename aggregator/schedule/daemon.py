@@ -89,6 +89,7 @@ class Daemon:
         self.builder = Debounced("build", self._build, self._stop, build_quiet, build_longest)
         self.publisher = Debounced("publish", self._publish, self._stop, 0.0, 0.0)
         self._threads: list[threading.Thread] = []
+        self._started = False
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max(2, len(self.sources)))},
@@ -97,13 +98,13 @@ class Daemon:
 
     # --- starting and stopping ---------------------------------------------------------
 
-    def start(self) -> None:
-        """Read the programme and each source's state, plan every source, start the threads."""
-        with self.writing(), recorded_run(self.config, "programme", self.clock) as recorded:
-            self.schedule = load_schedule(self.config, saved=recorded.store.blobs)
-            record_programme_health(recorded.store, self.schedule.programme)
-            first = {s.label(): self._plan(s, recorded.store, catching_up=True) for s in self.sources}
-            self._write_plan(recorded.store, first)
+    def start(self) -> bool:
+        """Read the programme and each source's state, plan every source, start the threads.
+        While a run holds the lock, wait for it (a cron run and a freshly started daemon may meet);
+        False when :meth:`request_stop` came first and nothing was started."""
+        first = self._first_plan()
+        if first is None:
+            return False
         for source in self.sources:
             self._add_job(source, first[source.label()])
         self._scheduler.add_job(self._reload_programme, "interval", hours=1, id=PROGRAMME_JOB, name=PROGRAMME_JOB)
@@ -111,12 +112,34 @@ class Daemon:
         self.builder.start()
         self.publisher.start()
         self._threads = [start_service(service, self._stop, self.builder.request) for service in self._services]
+        self._started = True
         log.info("scheduling %d sources: %s", len(self.sources), self._describe(first))
+        return True
+
+    def _first_plan(self) -> dict[str, datetime] | None:
+        while not self.stopping:
+            try:
+                with self.writing(), recorded_run(self.config, "programme", self.clock) as recorded:
+                    self.schedule = load_schedule(self.config, saved=recorded.store.blobs)
+                    record_programme_health(recorded.store, self.schedule.programme)
+                    first = {s.label(): self._plan(s, recorded.store, catching_up=True) for s in self.sources}
+                    self._write_plan(recorded.store, first)
+                    return first
+            except LockedError as exc:
+                log.warning("%s; starting once it is free (trying again every %s)", exc, self._lock_retry)
+                self._stop.wait(self._lock_retry.total_seconds())
+        return None
+
+    def request_stop(self) -> None:
+        """Ask a :meth:`start` that is still waiting for the lock to give up (a signal handler may call it)."""
+        self._stop.set()
 
     def stop(self, timeout: float = 8.0) -> bool:
         """Stop within ``timeout`` seconds; False when a step was still running (and is abandoned)."""
         ends = time.monotonic() + timeout
         self._stop.set()
+        if not self._started:
+            return True
         self._scheduler.shutdown(wait=False)
         self.builder.wake()
         self.publisher.wake()

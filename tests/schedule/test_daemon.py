@@ -188,6 +188,36 @@ def test_a_job_that_finds_the_lock_taken_by_a_run_tries_again_soon(httpserver: H
     assert not any(held < a.started < released for a in attempts(config, "a"))
 
 
+def test_a_daemon_started_while_a_run_holds_the_lock_waits_for_it_then_starts(
+    httpserver: HTTPServer, conference_today
+) -> None:
+    config = conference_today(feed_source("a", serve_feed(httpserver, "/a.xml", rss("a")), every="1h"))
+    daemon = Daemon(config, lock_retry=timedelta(seconds=0.2), build_quiet=0.5)
+    started: list[bool] = []
+    with run_lock(config.data_dir):  # a cron `run` under way when systemd starts the daemon
+        starting = threading.Thread(target=lambda: started.append(daemon.start()))
+        starting.start()
+        time.sleep(1.0)
+        assert not started and attempts(config, "a") == []  # it waits: no exit 4, no write under the run's lock
+        released = datetime.now(UTC)
+    starting.join(timeout=10)
+    try:
+        assert started == [True]
+        wait_until(lambda: len(attempts(config, "a")) == 1)
+        assert attempts(config, "a")[0].started > released
+    finally:
+        assert daemon.stop()
+
+
+def test_a_daemon_asked_to_stop_while_it_waits_for_the_lock_starts_nothing(conference_today) -> None:
+    config = conference_today(feed_source("a", "http://127.0.0.1:9/never.xml", every="1h"))
+    daemon = Daemon(config, lock_retry=timedelta(seconds=0.2))
+    with run_lock(config.data_dir):
+        threading.Timer(0.5, daemon.request_stop).start()
+        assert daemon.start() is False
+    assert daemon.stop() and attempts(config, "a") == []
+
+
 def test_the_daemon_publishes_after_its_build_in_a_thread_of_its_own(
     httpserver: HTTPServer, conference_today, running, tmp_path
 ) -> None:
