@@ -254,8 +254,13 @@ def schedule(settings: Settings) -> None:
     config = settings.config()
     pipeline.require_sources(config)
     daemon = Daemon(config, services=live_services(config))  # the sources with `live: true`
+
+    def stopping(*_: object) -> None:
+        stop.set()
+        daemon.request_stop()
+
     for number in STOP_SIGNALS:
-        signal.signal(number, lambda *_: (stop.set(), daemon.request_stop()))
+        signal.signal(number, stopping)
     if not daemon.start():
         return  # stopped while waiting for a run's lock
     while not stop.wait(0.5):

@@ -116,7 +116,7 @@ class Daemon:
         log.info("scheduling %d sources: %s", len(self.sources), self._describe(first))
         return True
 
-    def _first_plan(self) -> dict[str, datetime] | None:
+    def _first_plan(self) -> dict[str, datetime | None] | None:
         while not self.stopping:
             try:
                 with self.writing(), recorded_run(self.config, "programme", self.clock) as recorded:
