@@ -16,8 +16,8 @@ from aggregator.deploy import PublishOutcome, last_publish
 from aggregator.pipeline import PROGRAMME_HEALTH
 from aggregator.runs import conference_identity
 from aggregator.store import PostStore, SourceHealth, open_store
+from aggregator.store.holders import holder_alive
 from aggregator.store.identity import refuse_other
-from aggregator.store.sql import holder_alive
 
 NEXT_RUNS_KEY = "schedule"  # meta: the running scheduler's next run per source
 

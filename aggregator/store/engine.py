@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Protocol
 
 from aggregator.errors import StoreError
+from aggregator.store.holders import holder_alive
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,14 @@ class Engine(ABC):
     snippets: ClassVar[Mapping[str, str]]
     begin_sql: ClassVar[str] = "BEGIN"
     snapshot_sql: ClassVar[str] = "BEGIN"  # a read-only transaction: one consistent view, no write lock
-    # whether lock() holds the whole store whatever the scopes: then a run left 'running' while
-    # we hold it belongs to a process that died
-    whole_store_lock: ClassVar[bool] = False
 
     def __init__(self, location: str) -> None:
         self.location = location
+
+    def holder_check(self) -> Callable[[str], bool]:
+        """Which recorded run holders may still be running, asked while holding the run's lock:
+        by default this machine's live processes, and any other machine's."""
+        return holder_alive
 
     # --- to implement ------------------------------------------------------------------
 

@@ -11,9 +11,7 @@ Saved values (the programme copy, the Bluesky session) go to the ``blobs`` table
 from __future__ import annotations
 
 import hashlib
-import os
-import socket
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import ClassVar
 
 from aggregator.errors import LockedError, StoreError
 from aggregator.store.engine import Cursor, Engine, Params
+from aggregator.store.holders import application_name, holder
 from aggregator.store.opening import redact
 from aggregator.store.sql import SqlStore
 
@@ -145,6 +144,17 @@ class PostgresEngine(Engine):
         if not self._conn.closed:
             self.execute(f"SELECT {function}(?)", (key,))
 
+    def holder_check(self) -> Callable[[str], bool]:
+        """A run is alive while its process, on whatever machine, is connected to the database: every
+        process names its connections after itself (a killed one's connection goes with it)."""
+        connected = {
+            row[0]
+            for row in self.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+            ).fetchall()
+        }
+        return lambda who: application_name(who) in connected
+
     def _lock_message(self, scope: str, key: int) -> str:
         holders = self.execute(
             "SELECT DISTINCT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
@@ -172,5 +182,6 @@ def _placeholders(sql: str) -> str:
 
 
 def _application_name() -> str:
-    """Shown in pg_stat_activity, and in the message of a collector that finds a source locked."""
-    return f"aggregator on {socket.gethostname()} pid {os.getpid()}"[:63]
+    """Shown in pg_stat_activity, in the message of a collector that finds a source locked, and
+    how a later run knows that this one is still alive."""
+    return application_name(holder())

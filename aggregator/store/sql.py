@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from aggregator.sanitize import well_formed
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.store.engine import Engine
 from aggregator.store.health import Attempt, SourceHealth
+from aggregator.store.holders import holder
 from aggregator.store.identity import CONFERENCE_KEY, ConferenceIdentity, refuse_other
 from aggregator.store.migrations import MIGRATIONS, migrate
 from aggregator.store.protocol import REASON_DELETED, REASON_OPTED_OUT, PostStore, UpsertCounts
@@ -480,10 +479,11 @@ class SqlStore(PostStore):
 
     def close_abandoned_runs(self) -> int:
         """Mark 'abandoned' the runs left 'running' by a process that died (killed, power cut).
-        Call it holding the lock: with SQLite every such run is dead; on a server database, those
-        of this machine whose process is gone."""
+        Call it holding the lock: with SQLite every such run is dead; on PostgreSQL, those whose
+        process (on any machine) no longer has a connection to the database."""
         rows = self._engine.execute("SELECT id, holder FROM runs WHERE status = ?", (RUNNING,)).fetchall()
-        dead = [run_id for run_id, who in rows if self._engine.whole_store_lock or not holder_alive(who)]
+        alive = self._engine.holder_check()
+        dead = [run_id for run_id, who in rows if not alive(who)]
         if dead:
             rows_now = [(ABANDONED, _now(), run_id, RUNNING) for run_id in dead]
             sql = "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?"
@@ -608,25 +608,6 @@ def _attempt(row: Any) -> Attempt:
 
 def _required_moment(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-def holder() -> str:
-    """Who runs this process, as the runs table records it: 'host pid N'."""
-    return f"{socket.gethostname()} pid {os.getpid()}"
-
-
-def holder_alive(who: str) -> bool:
-    """Whether the process recorded as ``who`` may still run (one on another machine is assumed to)."""
-    host, _, pid = who.rpartition(" pid ")
-    if host != socket.gethostname() or not pid.isdigit():
-        return bool(who) and host != socket.gethostname()
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # SourceState's typed progress is kept in the ``extra`` JSON column under this key

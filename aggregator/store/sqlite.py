@@ -8,7 +8,7 @@ beside the database, readable by their owner only.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import ClassVar
@@ -37,7 +37,6 @@ class SqliteEngine(Engine):
         "json_rate_limited_until": "json_extract(extra, '$.rate_limited_until')",
         "extra_without_rate_limit": "json_remove(extra, '$.rate_limited_until')",
     }
-    whole_store_lock = True
     begin_sql = "BEGIN IMMEDIATE"  # take the write lock now, not halfway through
 
     def __init__(self, data_dir: Path) -> None:
@@ -87,6 +86,10 @@ class SqliteEngine(Engine):
 
     def lock(self, scopes: Iterable[str]) -> AbstractContextManager[None]:
         return run_lock(self.data_dir)
+
+    def holder_check(self) -> Callable[[str], bool]:
+        """Nobody: the lock is the whole store's, so a run left 'running' while we hold it has died."""
+        return lambda _who: False
 
 
 class Store(SqlStore):

@@ -82,6 +82,25 @@ def test_runs_left_running_by_a_dead_process_become_abandoned(store: PostStore) 
     assert run["status"] == "abandoned" and run["finished_at"]
 
 
+def test_on_postgresql_a_run_of_another_machine_is_alive_while_its_process_is_connected(postgres_url: str) -> None:
+    import psycopg
+
+    from aggregator.store.postgres import PostgresStore
+
+    store = PostgresStore(postgres_url)
+    try:
+        connected, gone = store.start_run("collect"), store.start_run("collect")
+        for run_id, who in ((connected, "collector-2 pid 41"), (gone, "collector-3 pid 42")):
+            store._engine.execute("UPDATE runs SET holder = ? WHERE id = ?", (who, run_id))
+        with psycopg.connect(postgres_url, application_name="aggregator on collector-2 pid 41"):
+            assert store.close_abandoned_runs() == 1  # collector-3 is not connected: it died
+            status = {run["id"]: run["status"] for run in store.last_runs(5)}
+            assert status == {connected: "running", gone: "abandoned"}
+        assert store.close_abandoned_runs() == 1  # collector-2's connection has gone with its process
+    finally:
+        store.close()
+
+
 def test_a_store_records_its_conference_and_refuses_another(store: PostStore) -> None:
     c4l = ConferenceIdentity("Code4Lib 2027", ("c4l27",))
     store.claim_conference(c4l)
