@@ -32,6 +32,7 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_PARSER_REWRITES = re.compile("[<&\r\0]")  # a tag or comment, an entity, a CR (to LF), a NUL (dropped)
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # JSON allows "\ud800"; UTF-8 (and nh3) cannot take it
 
 
@@ -63,7 +64,11 @@ def clean_html(fragment: str, base_url: str = "") -> str:
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, paragraphs kept as lines."""
     marked = _BLOCK_END.sub("\n", well_formed(fragment))
-    stripped = html.unescape(nh3.clean(marked, tags=set(), strip_comments=True))
+    # Text with no markup, entity or character the HTML parser rewrites (most names and titles)
+    # comes out of nh3 as it went in: only its spaces need tidying.
+    stripped = marked if _PARSER_REWRITES.search(marked) is None else html.unescape(
+        nh3.clean(marked, tags=set(), strip_comments=True)
+    )
     lines = (_SPACES.sub(" ", line).strip() for line in stripped.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
@@ -150,23 +155,33 @@ class ImageRef:
     height: int | None = None
 
 
-def extract_links(fragment: str) -> tuple[str, ...]:
-    """Every distinct http(s) ``<a href>`` of an HTML fragment, in document order."""
-    collector = _ReferenceCollector()
-    collector.feed(fragment)
-    collector.close()
-    return tuple(dict.fromkeys(collector.links))
+@dataclass(frozen=True)
+class References:
+    """What an HTML fragment points at: its distinct http(s) links and images, in document order."""
+
+    links: tuple[str, ...]
+    images: tuple[ImageRef, ...]
 
 
-def extract_images(fragment: str) -> tuple[ImageRef, ...]:
-    """Every distinct http(s) ``<img>`` of an HTML fragment with its alt text, in document order."""
+def references(fragment: str) -> References:
+    """The links and images of an HTML fragment, read in one pass."""
     collector = _ReferenceCollector()
     collector.feed(fragment)
     collector.close()
     unique: dict[str, ImageRef] = {}
     for image in collector.images:
         unique.setdefault(image.src, image)
-    return tuple(unique.values())
+    return References(tuple(dict.fromkeys(collector.links)), tuple(unique.values()))
+
+
+def extract_links(fragment: str) -> tuple[str, ...]:
+    """Every distinct http(s) ``<a href>`` of an HTML fragment, in document order."""
+    return references(fragment).links
+
+
+def extract_images(fragment: str) -> tuple[ImageRef, ...]:
+    """Every distinct http(s) ``<img>`` of an HTML fragment with its alt text, in document order."""
+    return references(fragment).images
 
 
 class _ReferenceCollector(HTMLParser):

@@ -18,12 +18,12 @@ from urllib.parse import urljoin, urlsplit
 from aggregator.collectors import in_utc, normalize_tag
 from aggregator.models import Author, Media, Post
 from aggregator.sanitize import (
+    ImageRef,
     clean_html,
-    extract_images,
-    extract_links,
     html_to_text,
     is_safe_url,
     is_showable_time,
+    references,
     text_to_html,
 )
 
@@ -82,6 +82,7 @@ def entry_to_post(entry: Mapping[str, Any], feed: FeedInfo) -> FeedEntry | None:
     html = clean_html(_raw_body(entry), base_url=link or feed.base_url or feed.home)
     categories = _categories(entry)
     text = html_to_text(html)
+    found = references(html)
     title = _plain_title(entry)
     post = Post(
         id=_entry_id(entry, link, feed, title, created_at),
@@ -94,8 +95,8 @@ def entry_to_post(entry: Mapping[str, Any], feed: FeedInfo) -> FeedEntry | None:
         title=title,
         lang=_language(entry) or feed.language,
         hashtags=_hashtags(categories, f"{title}\n{text}"),
-        links=tuple(href for href in extract_links(html) if href != url),
-        media=_images(entry, html, link),
+        links=tuple(href for href in found.links if href != url),
+        media=_images(entry, found.images, link),
     )
     return FeedEntry(post=post, categories=frozenset(category_key(c) for c in categories))
 
@@ -212,10 +213,8 @@ def _hashtags(categories: tuple[str, ...], text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in (*from_categories, *from_text) if t))
 
 
-def _images(entry: Mapping[str, Any], html: str, link: str) -> tuple[Media, ...]:
-    media = {
-        ref.src: Media("image", ref.src, ref.alt, width=ref.width, height=ref.height) for ref in extract_images(html)
-    }
+def _images(entry: Mapping[str, Any], in_body: tuple[ImageRef, ...], link: str) -> tuple[Media, ...]:
+    media = {ref.src: Media("image", ref.src, ref.alt, width=ref.width, height=ref.height) for ref in in_body}
     for url, alt in _attached_images(entry):
         absolute = _absolute(url, link)
         if is_safe_url(absolute) and absolute not in media:
