@@ -140,7 +140,7 @@ def network_settings() -> NetworkSettings:
 @contextmanager
 def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[None]:
     """One run's network: these limits, one SSL context and one connection pool for every client."""
-    transport = _DeadlineTransport(httpx.create_ssl_context())
+    transport = _DeadlineTransport()
     scope_token = _scope.set(_Scope(settings))
     transport_token = _shared_transport.set(_Unclosable(transport))
     try:
@@ -172,7 +172,7 @@ def make_client(timeout: float | None = None, headers: Mapping[str, str] | None 
     shared = _shared_transport.get()
     return httpx.Client(
         timeout=httpx.Timeout(silence, connect=min(silence, 10.0)),
-        transport=shared if shared is not None else _DeadlineTransport(httpx.create_ssl_context()),
+        transport=shared if shared is not None else _DeadlineTransport(),
         follow_redirects=True,
         max_redirects=10,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -432,18 +432,36 @@ def _as_httpx_errors() -> Iterator[None]:
 
 
 class _DeadlineTransport(httpx.BaseTransport):
-    """httpx's transport interface over httpcore's public connection pool, whose network backend
-    bounds every socket operation by the request's deadline (httpx offers no hook for the backend)."""
+    """httpx's transport interface over httpcore's public connection pools, whose network backend
+    bounds every socket operation by the request's deadline (httpx offers no hook for the backend).
 
-    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+    Plain-http requests have a pool of their own: the SSL context (loading the CA bundle costs
+    tens of milliseconds) is made with the https pool, at the first https request.
+    """
+
+    def __init__(self) -> None:
+        self._plain = self._new_pool(None)
+        self._secure: httpcore.ConnectionPool | None = None
+        self._making_secure = threading.Lock()
+
+    @staticmethod
+    def _new_pool(ssl_context: ssl.SSLContext | None) -> httpcore.ConnectionPool:
         limits = httpx.Limits()
-        self._pool = httpcore.ConnectionPool(
+        return httpcore.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_DeadlineBackend(),
         )
+
+    def _pool_for(self, scheme: bytes) -> httpcore.ConnectionPool:
+        if scheme != b"https":
+            return self._plain
+        with self._making_secure:
+            if self._secure is None:
+                self._secure = self._new_pool(httpx.create_ssl_context())
+            return self._secure
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -455,7 +473,7 @@ class _DeadlineTransport(httpx.BaseTransport):
             extensions=request.extensions,
         )
         with _as_httpx_errors():
-            answer = self._pool.handle_request(core_request)
+            answer = self._pool_for(url.raw_scheme).handle_request(core_request)
         return httpx.Response(
             status_code=answer.status,
             headers=answer.headers,
@@ -464,7 +482,10 @@ class _DeadlineTransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        self._pool.close()
+        self._plain.close()
+        with self._making_secure:
+            if self._secure is not None:
+                self._secure.close()
 
 
 class _AnswerStream(httpx.SyncByteStream):
