@@ -318,6 +318,12 @@ class TextIndex:
         for index, doc in enumerate(documents):
             for term in doc:
                 self.postings[term].append(index)
+        # what search(rare_only=True), run for every thread, walks: each rare term's sessions and weights
+        self.rare_weights = {
+            term: tuple((index, self.weights[index][term]) for index in postings)
+            for term, postings in self.postings.items()
+            if len(postings) <= self.rare_postings
+        }
 
     def terms(self, text: str) -> frozenset[str]:
         """The distinct query terms of a text that the programme knows at all."""
@@ -409,13 +415,15 @@ class TextIndex:
         ``minimum`` drops weak matches: together they find the session a post quotes hours later."""
         totals: dict[int, float] = defaultdict(float)
         for term in terms:
-            postings = self.postings.get(term, ())
-            if rare_only and len(postings) > self.rare_postings:
-                continue
-            for index in postings:
-                totals[index] += self.weights[index][term]
+            for index, weight in self._weighted_postings(term, rare_only):
+                totals[index] += weight
         best = sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]
         return [index for index, total in best if total >= minimum]
+
+    def _weighted_postings(self, term: str, rare_only: bool) -> Iterable[tuple[int, float]]:
+        if rare_only:
+            return self.rare_weights.get(term, ())
+        return ((index, self.weights[index][term]) for index in self.postings.get(term, ()))
 
     def _document(self, session: Session) -> Counter[str]:
         doc: Counter[str] = Counter()

@@ -11,7 +11,7 @@ import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aggregator.models import Session
 
@@ -33,6 +33,9 @@ DISTANT_HALF_LIFE = timedelta(hours=1)
 # A plenary (a keynote, the only session running while parallel rooms are otherwise in use) was
 # seen by everyone, and people write about it long after: its reflection window is this much longer.
 PLENARY_STRETCH = 3
+MICROSECOND = timedelta(microseconds=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 class TimeIndex:
@@ -44,12 +47,21 @@ class TimeIndex:
         self.long = [i for i, s in enumerate(sessions) if s.end - s.start > LONG_SESSION]
         regular.sort(key=lambda i: sessions[i].start)
         self.order = regular
-        self.starts = [sessions[i].start for i in regular]
         self.max_length = max((sessions[i].end - sessions[i].start for i in regular), default=timedelta(0))
         self.plenary = _plenaries(sessions)
         self.reflective_reach = self.reflection * REFLECTIVE_STRETCH
         self.longest_reach = self.reflective_reach * (PLENARY_STRETCH if self.plenary else 1)
         self.weight = _length_weights(sessions)
+        # The priors are read millions of times at 100k posts: each session's instants and windows
+        # are kept once as whole microseconds, which give exactly the floats timedelta arithmetic gives.
+        self._start = [_micros(s.start) for s in sessions]
+        self._end = [_micros(s.end) for s in sessions]
+        reflections = [self.reflection_of(s) for s in sessions]
+        self._reflection = [r // MICROSECOND for r in reflections]
+        self._half_life = [(r * REFLECTIVE_HALF_LIFE) // MICROSECOND for r in reflections]
+        self._lead = self.lead // MICROSECOND
+        self._order_starts = [self._start[i] for i in regular]
+        self._before_window = (self.longest_reach + self.max_length) // MICROSECOND
 
     def reflection_of(self, session: Session) -> timedelta:
         """How long after its end a post may still be about ``session`` (longer for a plenary)."""
@@ -57,41 +69,44 @@ class TimeIndex:
 
     def candidates(self, moment: datetime, reflective: bool = False) -> dict[int, float]:
         """Session index -> time prior (0 < prior <= 1) for every session whose window holds ``moment``."""
-        low = bisect.bisect_left(self.starts, moment - self.longest_reach - self.max_length)
-        high = bisect.bisect_right(self.starts, moment + self.lead)
+        at = _micros(moment)
+        low = bisect.bisect_left(self._order_starts, at - self._before_window)
+        high = bisect.bisect_right(self._order_starts, at + self._lead)
+        prior = self._reflective_prior if reflective else self._prior
         found: dict[int, float] = {}
         for index in (*self.order[low:high], *self.long):
-            session = self.sessions[index]
-            prior = self.reflective_prior(session, moment) if reflective else self.prior(session, moment)
-            if prior > 0.0:
-                found[index] = prior * self.weight[index]
+            value = prior(index, at)
+            if value > 0.0:
+                found[index] = value * self.weight[index]
         return found
 
-    def reflective_prior(self, session: Session, moment: datetime) -> float:
-        if moment < session.start:
-            return REFLECTIVE_UPCOMING if session.start - moment <= self.lead else 0.0
-        if moment <= session.end:
+    def _reflective_prior(self, index: int, at: int) -> float:
+        start, end = self._start[index], self._end[index]
+        if at < start:
+            return REFLECTIVE_UPCOMING if start - at <= self._lead else 0.0
+        if at <= end:
             return REFLECTIVE_RUNNING
-        late = moment - session.end
-        reflection = self.reflection_of(session)
+        late = at - end
+        reflection = self._reflection[index]
         if late > reflection * REFLECTIVE_STRETCH:
             return 0.0
         if late <= reflection:
             return 1.0 - (1.0 - REFLECTIVE_FLOOR) * _share(late, reflection)
         # Looking back comes mostly within the reflection window; a session ended long before is
         # "that talk" only if the text says so clearly.
-        return REFLECTIVE_FLOOR * 0.5 ** _share(late - reflection, reflection * REFLECTIVE_HALF_LIFE)
+        return REFLECTIVE_FLOOR * 0.5 ** _share(late - reflection, self._half_life[index])
 
-    def prior(self, session: Session, moment: datetime) -> float:
-        if session.start <= moment <= session.end:
+    def _prior(self, index: int, at: int) -> float:
+        start, end = self._start[index], self._end[index]
+        if start <= at <= end:
             return 1.0
-        if moment < session.start:
-            early = session.start - moment
-            if early > self.lead:
+        if at < start:
+            early = start - at
+            if early > self._lead:
                 return 0.0
-            return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self.lead)
-        late = moment - session.end
-        reflection = self.reflection_of(session)
+            return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self._lead)
+        late = at - end
+        reflection = self._reflection[index]
         if late > reflection:
             return 0.0
         return AFTER_END_CEILING - (AFTER_END_CEILING - AFTER_END_FLOOR) * _share(late, reflection)
@@ -186,8 +201,14 @@ def _length_weights(sessions: Sequence[Session]) -> list[float]:
     return [min(1.0, (median / max(s.end - s.start, timedelta(minutes=1))) ** 0.5) for s in sessions]
 
 
-def _share(part: timedelta, whole: timedelta) -> float:
+def _share(part: int, whole: int) -> float:
+    """``part / whole`` of two spans in microseconds (what dividing the two timedeltas gives)."""
     return part / whole if whole else 1.0
+
+
+def _micros(moment: datetime) -> int:
+    """``moment`` as whole microseconds since the epoch (naive moments from a naive epoch)."""
+    return (moment - (_EPOCH if moment.tzinfo is not None else _NAIVE_EPOCH)) // MICROSECOND
 
 
 def _minutes(delta: timedelta) -> int:
