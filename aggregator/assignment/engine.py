@@ -418,8 +418,8 @@ class AssignmentEngine:
             if named.rooms and self.sessions[index].room in named.rooms:
                 clues[index].add(self.sessions[index].room)
                 strength[index] += self.settings.weights.room
-        ranked = sorted(
-            (i for i in strength if strength[i] >= OVERVIEW_STRENGTH), key=strength.__getitem__, reverse=True
+        ranked = sorted(  # ties in programme order: the same listing whatever the hash seed
+            (i for i in strength if strength[i] >= OVERVIEW_STRENGTH), key=lambda i: (-strength[i], i)
         )
         if not ranked:
             return []

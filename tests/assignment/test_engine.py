@@ -312,3 +312,36 @@ def test_days_later_a_word_of_an_abstract_alone_does_not_name_a_session() -> Non
     named = make_post("b2", "ana", "2026-06-16T15:30:00+02:00", "Notes: methodical superstructures")
     result = filed(assign(build_threads([prose, named]), sessions, CASE.conference, DEFAULTS))
     assert result == {"b1": None, "b2": "m1"}
+
+
+
+OVERVIEW_OF_THREE_TALKS = """
+from aggregator.assignment import AssignmentSettings, assign
+from aggregator.threads import build_threads
+from tests.assignment.builders import load_case, make_post, make_session
+
+pages = [f"https://conf.example/talk/{n}/" for n in (200, 201, 202)]
+sessions = tuple(
+    make_session(str(200 + i), title, "2026-05-20T10:00:00+02:00", "2026-05-20T10:45:00+02:00", room=room, url=pages[i])
+    for i, (title, room) in enumerate([("Mapping rivers", "Aula"), ("Mending ledgers", "Forum"), ("Weaving wool", "Lab")])
+)
+post = make_post("o1", "zoe", "2026-05-20T09:50:00+02:00", "Coming up: " + " ".join(pages), links=pages)
+print(assign(build_threads((post,)), sessions, load_case().conference, AssignmentSettings())[0].reason)
+"""
+
+
+def test_the_same_posts_give_the_same_placements_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.paths import REPO
+
+    reasons = {
+        subprocess.run(
+            [sys.executable, "-c", OVERVIEW_OF_THREE_TALKS], cwd=REPO, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(1, 7)
+    }  # fmt: skip
+    assert reasons == {"an overview: names several sessions as strongly (200, 201, 202)\n"}  # equal links: in programme order
