@@ -342,6 +342,6 @@ def test_the_same_posts_give_the_same_placements_whatever_the_hash_seed() -> Non
             [sys.executable, "-c", OVERVIEW_OF_THREE_TALKS], cwd=REPO, capture_output=True, text=True, check=True,
             env={**os.environ, "PYTHONHASHSEED": str(seed)},
         ).stdout
-        for seed in range(1, 7)
+        for seed in range(1, 5)  # seed 3 listed them as (201, 200, 202) when ties kept the evidence's set order
     }  # fmt: skip
     assert reasons == {"an overview: names several sessions as strongly (200, 201, 202)\n"}  # equal links: in programme order
