@@ -28,6 +28,7 @@ ALLOWED_ATTRIBUTES = {
 }
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src"})
+LINK_REL = "nofollow noopener noreferrer"  # on every link: it opens the original site and passes on no referrer
 
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -55,7 +56,7 @@ def clean_html(fragment: str, base_url: str = "") -> str:
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(SAFE_SCHEMES),
         attribute_filter=resolve,
-        link_rel="nofollow noopener noreferrer",
+        link_rel=LINK_REL,
         strip_comments=True,
     )
 
