@@ -46,7 +46,7 @@ from aggregator.collectors.bluesky.client import (
     credentials_from_env,
 )
 from aggregator.collectors.bluesky.embeds import embed_parts
-from aggregator.collectors.bluesky.publication import PublicationPolicy
+from aggregator.collectors.bluesky.publication import Decision, PublicationPolicy, verdict_of
 from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReader, Window, sort_time
 from aggregator.collectors.bluesky.replay import replayed_views
 from aggregator.collectors.bluesky.threads import may_continue
@@ -189,10 +189,15 @@ class BlueskyCollector(Collector):
 
     def _replay(self, state: SourceState) -> CollectResult:
         assert self.options.path is not None
-        views = _unique(v for v in replayed_views(self.options.path, self.options.replies) if self.in_window(v))
-        self.context.progress(len(views))
-        verdict = self.publisher.judge(views, profiles=())
-        notes = (f"replayed {len(views)} posts from {self.options.path}",)
+        # decided as read, so that the answers' models are let go page by page (held all at once, the
+        # garbage collector's passes over them cost more than the reading); the last copy of a post wins
+        decisions: dict[str, Decision] = {}
+        for view in replayed_views(self.options.path, self.options.replies):
+            if self.in_window(view):
+                decisions[view.uri] = self.publisher.decide(view, opted_out=())
+        self.context.progress(len(decisions))
+        verdict = verdict_of(decisions.values())
+        notes = (f"replayed {len(decisions)} posts from {self.options.path}",)
         return CollectResult(verdict.posts, state.succeeded(self.context.now()), verdict.withheld, notes, withheld=verdict.withheld)
 
     def _live(self, reader: ServiceReader, state: SourceState) -> CollectResult:
