@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -93,6 +94,7 @@ def profile_url(actor: str) -> str:
     return PROFILE_URL.format(quote(actor, safe=":."))
 
 
+@lru_cache(maxsize=4096)  # a conference's posts share a few tags
 def hashtag_url(tag: str) -> str:
     return HASHTAG_URL.format(quote(tag, safe=""))
 
