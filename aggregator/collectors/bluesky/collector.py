@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal
 from atproto_client import models
 from pydantic import Field, field_validator, model_validator
 
+from aggregator.clock import stored_moment
 from aggregator.collectors import (
     CollectContext,
     Collector,
@@ -234,7 +235,7 @@ class BlueskyCollector(Collector):
         """
         for key, read in self._queries(reader):
             for pending in unfinished.pop(key, [])[-MAX_UNFINISHED:]:
-                resumed = Window(_moment(pending["since"]), self.window.end)
+                resumed = Window(stored_moment(pending["since"]), self.window.end)
                 try:
                     yield from self._read_query(key, read, resumed, Paging(pending["cursor"]), newest, unfinished)
                 except XrpcError as exc:
@@ -358,10 +359,6 @@ class BlueskyCollector(Collector):
 def collection_window(options: BlueskyOptions, context: CollectContext) -> Window:
     """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
     return Window(*shared_window(context, options.since, options.until, options.margin))
-
-
-def _moment(iso: str) -> datetime | None:
-    return datetime.fromisoformat(iso) if iso else None
 
 
 def _recent(views: Iterable[PostView], now: datetime) -> list[PostView]:
