@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,14 @@ Clock = Callable[[], datetime]  # an aware datetime: now
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def stored_moment(value: Any) -> datetime | None:
+    """A time the tool wrote itself (ISO 8601 text, as ``isoformat`` gives it); None when empty or unreadable."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def known_zone(name: str) -> ZoneInfo | None:

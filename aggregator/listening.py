@@ -13,7 +13,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from aggregator import runs
 from aggregator.clock import Clock, system_clock
@@ -27,11 +26,14 @@ from aggregator.config import Config
 from aggregator.errors import AggregatorError, ConfigError, LockedError
 from aggregator.http import network_session
 from aggregator.pipeline import collect_context, load_schedule
+from aggregator.schedule.debounce import Debounced
+from aggregator.schedule.services import start_service
 from aggregator.store import open_store
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 5.0
 LONGEST_WAIT_SECONDS = 60.0
+BUILD_TIMEOUT = 600.0  # seconds a build under way at the stop may take to finish
 
 
 def live_services(config: Config, clock: Clock = system_clock) -> list[LiveService]:
@@ -79,67 +81,30 @@ def _search_backfill(config: Config, label: str) -> Callable[[], None]:
     return backfill
 
 
-@dataclass
-class Debouncer:
-    """Turns a burst of ``changed()`` calls into one build, ``quiet`` seconds after the last."""
-
-    quiet: float = DEBOUNCE_SECONDS
-    longest_wait: float = LONGEST_WAIT_SECONDS
-    first: float | None = field(default=None, init=False)
-    last: float | None = field(default=None, init=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-
-    def changed(self) -> None:
-        with self.lock:
-            now = time.monotonic()
-            self.first = self.first or now
-            self.last = now
-
-    def due(self) -> bool:
-        """Whether a build is due now; if so, the pending changes are taken."""
-        with self.lock:
-            if self.first is None or self.last is None:
-                return False
-            now = time.monotonic()
-            if now - self.last < self.quiet and now - self.first < self.longest_wait:
-                return False
-            self.first = self.last = None
-            return True
-
-
 def listen(config: Config, stop: threading.Event, *, services: Sequence[LiveService] | None = None,
-           debouncer: Debouncer | None = None) -> None:  # fmt: skip
-    """Run the live services until ``stop`` is set, building the site after their changes."""
+           quiet: float = DEBOUNCE_SECONDS, longest_wait: float = LONGEST_WAIT_SECONDS) -> None:  # fmt: skip
+    """Run the live services until ``stop`` is set, building the site ``quiet`` seconds after their
+    changes (at the latest ``longest_wait`` seconds after the first of a steady stream)."""
     services = list(services if services is not None else live_services(config))
     if not services:
         raise ConfigError("no enabled source has `live: true`; nothing to listen to")
-    debouncer = debouncer or Debouncer()
-    threads = [threading.Thread(target=_guarded, args=(s, stop, debouncer.changed), name=s.name, daemon=True)
-               for s in services]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    while not stop.wait(0.2):
-        if debouncer.due():
-            _build(config, debouncer)
+    builder = Debounced("build", lambda: _build(config, builder), stop, quiet, longest_wait)
+    builder.start()
+    threads = [start_service(service, stop, builder.request) for service in services]
+    stop.wait()
+    builder.wake()
     for thread in threads:
         thread.join(timeout=15)
-    if debouncer.first is not None:  # changes of the last moments
-        _build(config, debouncer)
+    if builder.join(timeout=BUILD_TIMEOUT) and builder.pending:  # changes of the last moments
+        _build(config, builder)
 
 
-def _guarded(service: LiveService, stop: threading.Event, changed: Callable[[], None]) -> None:
-    try:
-        service.run(stop, changed)
-    except Exception:  # noqa: BLE001 — one broken service must not stop the others
-        log.exception("%s: the live service stopped", service.name)
-
-
-def _build(config: Config, debouncer: Debouncer) -> None:
+def _build(config: Config, builder: Debounced) -> None:
     try:
         report = runs.build(config)
         if not report.skipped:
             log.info("site rebuilt: %d pages", report.site.pages)
     except LockedError:
-        debouncer.changed()  # a run holds the store: build again once it is done
+        builder.request()  # a run holds the store: build again once it is done
     except AggregatorError as exc:
         log.error("build after live changes failed: %s", exc)

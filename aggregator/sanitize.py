@@ -28,6 +28,7 @@ ALLOWED_ATTRIBUTES = {
 }
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src"})
+LINK_REL = "nofollow noopener noreferrer"  # on every link: it opens the original site and passes on no referrer
 
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -56,7 +57,7 @@ def clean_html(fragment: str, base_url: str = "") -> str:
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(SAFE_SCHEMES),
         attribute_filter=resolve,
-        link_rel="nofollow noopener noreferrer",
+        link_rel=LINK_REL,
         strip_comments=True,
     )
 
@@ -121,12 +122,19 @@ def web_url_or_empty(url: Any) -> str:
     return url.strip() if isinstance(url, str) and is_web_url(url) else ""
 
 
+# http(s) in printable ASCII without brackets: urlsplit cannot fail on it and reads that scheme
+_PLAIN_WEB_URL = re.compile(r"(?i)(https?)://[!-Z\\^-~]*")
+
+
 def url_scheme(url: str) -> str:
     """The lower-case scheme, or "" for a relative URL or one that does not parse at all.
 
     ``urlsplit`` raises on some untrusted strings ("https://[x", hosts that NFKC-normalize to
     a slash); those are not safe links, and must not crash whoever checks them.
     """
+    plain = _PLAIN_WEB_URL.fullmatch(url.strip())
+    if plain is not None:  # what urlsplit would say, without its cost (most links are like this)
+        return plain[1].lower()
     try:
         return urlsplit(url.strip()).scheme.lower()
     except ValueError:

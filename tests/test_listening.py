@@ -15,7 +15,8 @@ from aggregator.collectors.bluesky.live import BlueskyLiveService
 from aggregator.collectors.live import Backoff
 from aggregator.collectors.mastodon.live import MastodonDeletionService
 from aggregator.config import load_config
-from aggregator.listening import Debouncer, _search_backfill, listen, live_services
+from aggregator.listening import _search_backfill, listen, live_services
+from aggregator.schedule.debounce import Debounced
 from aggregator.store import open_store
 from tests.paths import REPO
 
@@ -56,23 +57,42 @@ def test_listen_without_live_sources_is_a_configuration_error(write_config: Call
     assert "live: true" in result.output
 
 
+def _counting_builder(stop: threading.Event, quiet: float, longest: float) -> tuple[Debounced, list[float]]:
+    runs: list[float] = []
+    builder = Debounced("build", lambda: runs.append(time.monotonic()), stop, quiet, longest)
+    builder.start()
+    return builder, runs
+
+
+def _stopped(builder: Debounced, stop: threading.Event) -> bool:
+    stop.set()
+    builder.wake()
+    return builder.join(timeout=5)
+
+
 def test_a_burst_of_changes_gives_one_build_after_the_quiet() -> None:
-    debouncer = Debouncer(quiet=0.2, longest_wait=10)
+    stop = threading.Event()
+    builder, runs = _counting_builder(stop, quiet=0.2, longest=10)
+    started = time.monotonic()
     for _ in range(5):
-        debouncer.changed()
-    assert not debouncer.due()
-    time.sleep(0.25)
-    assert debouncer.due() and not debouncer.due()  # taken once
+        builder.request()
+    time.sleep(0.1)
+    assert runs == []
+    time.sleep(0.5)
+    assert len(runs) == 1 and runs[0] - started >= 0.2  # taken once
+    assert not builder.pending and _stopped(builder, stop)
 
 
 def test_changes_that_keep_coming_still_build_after_the_longest_wait() -> None:
-    debouncer = Debouncer(quiet=0.2, longest_wait=0.5)
+    stop = threading.Event()
+    builder, runs = _counting_builder(stop, quiet=0.2, longest=0.5)
     started = time.monotonic()
-    while not debouncer.due():
-        debouncer.changed()
+    while not runs:
+        builder.request()
         time.sleep(0.05)
         assert time.monotonic() - started < 2
-    assert time.monotonic() - started >= 0.5
+    assert runs[0] - started >= 0.5
+    assert _stopped(builder, stop)
 
 
 class Recording:
@@ -92,8 +112,7 @@ class Recording:
 def test_listen_builds_after_a_change_and_stops_its_services(write_config: Callable[[str], Path]) -> None:
     config = load_config(write_config(CONFIG))
     service, stop = Recording(), threading.Event()
-    thread = threading.Thread(target=listen, args=(config, stop), kwargs={"services": [service],
-                              "debouncer": Debouncer(quiet=0.1)}, daemon=True)  # fmt: skip
+    thread = threading.Thread(target=listen, args=(config, stop), kwargs={"services": [service], "quiet": 0.1}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not (config.output / "index.html").is_file():

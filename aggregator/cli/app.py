@@ -316,13 +316,12 @@ def serve(settings: Settings, port: int, bind: str) -> None:
 def listen(settings: Settings, debounce: float) -> None:
     """Follow the event streams of the `live: true` sources until SIGINT/SIGTERM, storing what
     they bring and rebuilding the site a few seconds after each change."""
-    from aggregator.listening import Debouncer
     from aggregator.listening import listen as listen_until
 
     stop = threading.Event()
     for number in STOP_SIGNALS:
         signal.signal(number, lambda *_: stop.set())
-    listen_until(settings.config(), stop, debouncer=Debouncer(quiet=debounce))
+    listen_until(settings.config(), stop, quiet=debounce)
 
 
 @cli.command()

@@ -38,6 +38,12 @@ class Debounced:
         with self._wakeup:
             self._wakeup.notify()
 
+    @property
+    def pending(self) -> bool:
+        """Requests are waiting for a run (after the stop: ones that will get none)."""
+        with self._wakeup:
+            return self._first is not None
+
     def join(self, timeout: float) -> bool:
         self._thread.join(timeout)
         return not self._thread.is_alive()

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
+from aggregator.clock import stored_moment
 from aggregator.collectors import SourceState, progress_class
 from aggregator.collectors.progress import CollectorProgress
 from aggregator.errors import StoreError
@@ -403,9 +404,9 @@ class SqlStore(PostStore):
             etag=row[0],
             last_modified=row[1],
             cursor=row[2],
-            last_success=_moment(row[3]),
+            last_success=stored_moment(row[3]),
             last_error=row[4],
-            rate_limited_until=_moment(row[7]),
+            rate_limited_until=stored_moment(row[7]),
             progress=_progress(row[6], saved),
         )
 
@@ -453,9 +454,9 @@ class SqlStore(PostStore):
         rows = self._engine.execute(HEALTH_QUERY.format(live=LIVE_P)).fetchall()
         return [
             SourceHealth(
-                name=row[0], type=row[1], last_success=_moment(row[2]), last_attempt=_moment(row[3]),
-                last_error=row[4], error_class=row[5], failing_since=_moment(row[6]),
-                rate_limited_until=_moment(row[7]), posts=int(row[8]), last_outcome=row[9],
+                name=row[0], type=row[1], last_success=stored_moment(row[2]), last_attempt=stored_moment(row[3]),
+                last_error=row[4], error_class=row[5], failing_since=stored_moment(row[6]),
+                rate_limited_until=stored_moment(row[7]), posts=int(row[8]), last_outcome=row[9],
             )  # fmt: skip
             for row in rows
         ]
@@ -631,9 +632,3 @@ def _progress(source_type: str, saved: dict[str, Any]) -> CollectorProgress | No
     raw = saved.get(PROGRESS, saved)
     return kind.from_json(raw) if kind is not None and isinstance(raw, dict) else None
 
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None

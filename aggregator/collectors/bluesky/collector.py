@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal
 from atproto_client import models
 from pydantic import Field, field_validator, model_validator
 
+from aggregator.clock import stored_moment
 from aggregator.collectors import (
     CollectContext,
     Collector,
@@ -46,7 +47,7 @@ from aggregator.collectors.bluesky.client import (
     credentials_from_env,
 )
 from aggregator.collectors.bluesky.embeds import embed_parts
-from aggregator.collectors.bluesky.publication import PublicationPolicy
+from aggregator.collectors.bluesky.publication import Decision, PublicationPolicy, verdict_of
 from aggregator.collectors.bluesky.queries import Paging, PostView, ServiceReader, Window, sort_time
 from aggregator.collectors.bluesky.replay import replayed_views
 from aggregator.collectors.bluesky.threads import may_continue
@@ -189,10 +190,15 @@ class BlueskyCollector(Collector):
 
     def _replay(self, state: SourceState) -> CollectResult:
         assert self.options.path is not None
-        views = _unique(v for v in replayed_views(self.options.path, self.options.replies) if self.in_window(v))
-        self.context.progress(len(views))
-        verdict = self.publisher.judge(views, profiles=())
-        notes = (f"replayed {len(views)} posts from {self.options.path}",)
+        # decided as read, so that the answers' models are let go page by page (held all at once, the
+        # garbage collector's passes over them cost more than the reading); the last copy of a post wins
+        decisions: dict[str, Decision] = {}
+        for view in replayed_views(self.options.path, self.options.replies):
+            if self.in_window(view):
+                decisions[view.uri] = self.publisher.decide(view, opted_out=())
+        self.context.progress(len(decisions))
+        verdict = verdict_of(decisions.values())
+        notes = (f"replayed {len(decisions)} posts from {self.options.path}",)
         return CollectResult(verdict.posts, state.succeeded(self.context.now()), verdict.withheld, notes, withheld=verdict.withheld)
 
     def _live(self, reader: ServiceReader, state: SourceState) -> CollectResult:
@@ -229,7 +235,7 @@ class BlueskyCollector(Collector):
         """
         for key, read in self._queries(reader):
             for pending in unfinished.pop(key, [])[-MAX_UNFINISHED:]:
-                resumed = Window(_moment(pending["since"]), self.window.end)
+                resumed = Window(stored_moment(pending["since"]), self.window.end)
                 try:
                     yield from self._read_query(key, read, resumed, Paging(pending["cursor"]), newest, unfinished)
                 except XrpcError as exc:
@@ -353,10 +359,6 @@ class BlueskyCollector(Collector):
 def collection_window(options: BlueskyOptions, context: CollectContext) -> Window:
     """Explicit ``since``/``until`` first, then the pipeline's window, then the conference ± margin."""
     return Window(*shared_window(context, options.since, options.until, options.margin))
-
-
-def _moment(iso: str) -> datetime | None:
-    return datetime.fromisoformat(iso) if iso else None
 
 
 def _recent(views: Iterable[PostView], now: datetime) -> list[PostView]:

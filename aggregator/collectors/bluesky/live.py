@@ -26,7 +26,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from aggregator.clock import stored_moment
 from aggregator.collectors import CollectContext, SourceState
+from aggregator.collectors.bluesky.client import XrpcClient
 from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions, BlueskyProgress
 from aggregator.collectors.bluesky.hydration import ProfileCache, local_view
 from aggregator.collectors.bluesky.matching import StreamFilter
@@ -71,9 +73,11 @@ class BlueskyLiveService:
         self.seen: dict[str, datetime] = {}  # matching posts the stream brought, for reconciliation
         self.reconciled_until = context.now()
         self.reconcile_after = context.now() + RECONCILE_EVERY + SETTLE
+        self.client: XrpcClient | None = None  # while running
 
     def run(self, stop: threading.Event, changed: Callable[[], None]) -> None:
-        with network_session(self.network), self.open_store() as store:
+        with network_session(self.network), self.open_store() as store, self.collector.client() as client:
+            self.client = client  # one for the service's lifetime: its connections and login are reused
             state, cursor = self._resume(store, changed)
             messages: queue.Queue[StreamMessage] = queue.Queue(QUEUE_SIZE)
             halt = threading.Event()
@@ -93,7 +97,7 @@ class BlueskyLiveService:
         gap the stream cannot replay, which the search fills first."""
         state = store.state(self.name)
         cursor = int(state.cursor) if state.cursor.isdigit() else None
-        last = _moment(BlueskyProgress.of(state.progress).cursor_time)
+        last = stored_moment(BlueskyProgress.of(state.progress).cursor_time)
         now = self.context.now()
         if cursor is not None and last is not None and now - last <= self.options.rewind:
             log.info("%s: resuming from cursor %s (%s ago)", self.name, cursor, now - last)
@@ -157,7 +161,7 @@ class BlueskyLiveService:
 
     def _write(self, store: PostStore, batch: list[StreamMessage], state: SourceState) -> tuple[SourceState, bool]:
         if any(message.outdated_cursor for message in batch):
-            cursor_time = _moment(BlueskyProgress.of(state.progress).cursor_time)
+            cursor_time = stored_moment(BlueskyProgress.of(state.progress).cursor_time)
             state = self._filled_by_search(store, state, cursor_time, self.context.now())
         deleted = {e.uri for m in batch for e in m.posts if e.action == "delete"}
         creates = {e.uri: e for m in batch for e in m.posts if e.action == "create" and e.uri not in deleted}
@@ -250,9 +254,11 @@ class BlueskyLiveService:
 
     @contextmanager
     def _reader(self, max_pages: int = 1) -> Iterator[ServiceReader]:
-        """The source's AppView client, each use with the source's own request deadlines."""
-        with source_scope(self.options.timeout, self.options.deadline), self.collector.client() as client:
-            yield ServiceReader(client, max_pages=max_pages, progress=lambda advanced: None)
+        """The service's AppView client, each use with the source's own request deadlines."""
+        if self.client is None:
+            raise RuntimeError(f"{self.name}: the AppView is queried only while the service runs")
+        with source_scope(self.options.timeout, self.options.deadline):
+            yield ServiceReader(self.client, max_pages=max_pages, progress=lambda advanced: None)
 
 
 def _next_batch(messages: queue.Queue[StreamMessage], stop: threading.Event) -> list[StreamMessage]:
@@ -268,11 +274,3 @@ def _next_batch(messages: queue.Queue[StreamMessage], stop: threading.Event) -> 
         except queue.Empty:
             break
     return batch
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 from atproto_client import models
@@ -28,6 +29,7 @@ HIDE_LABELS = frozenset({"!hide", "!takedown"})
 NOBOT = re.compile(r"(?<!\w)#nobots?(?!\w)", re.IGNORECASE)
 INVALID_HANDLE = "handle.invalid"
 POST_URL = "https://bsky.app/profile/{}/post/{}"
+CACHED = 65_536  # authors and post times kept: a big conference's accounts, and one run's posts
 
 
 def post_from_view(view: PostLike) -> Post | None:
@@ -36,7 +38,7 @@ def post_from_view(view: PostLike) -> Post | None:
     if not isinstance(record, models.AppBskyFeedPost.Record):
         return None
     author = author_from_profile(view.author)
-    url = post_url(view.author, view.uri)
+    url = POST_URL.format(author.handle, AtUri.from_str(view.uri).rkey)
     rich = render_rich_text(record.text, record.facets)
     embed = embed_parts(_embed(view), url)
     quote = _quoted_post(embed.quote)
@@ -85,17 +87,19 @@ def _quoted_post(view: models.AppBskyEmbedRecord.ViewRecord | None) -> Post | No
 
 
 def author_from_profile(profile: Profile) -> Author:
+    return _author(profile.did, profile.handle, profile.display_name, profile.avatar)
+
+
+@lru_cache(maxsize=CACHED)  # an author's posts all carry the same profile view: one Author for them
+def _author(did: str, handle: str | None, display_name: str | None, avatar: str | None) -> Author:
+    public_handle = _public_handle(did, handle)
     return Author(
-        id=profile.did,
-        handle=_public_handle(profile),
-        display_name=(profile.display_name or "").strip(),
-        url=profile_url(_public_handle(profile)),
-        avatar=web_url_or_empty(profile.avatar),
+        id=did,
+        handle=public_handle,
+        display_name=(display_name or "").strip(),
+        url=profile_url(public_handle),
+        avatar=web_url_or_empty(avatar),
     )
-
-
-def post_url(profile: Profile, uri: str) -> str:
-    return POST_URL.format(_public_handle(profile), AtUri.from_str(uri).rkey)
 
 
 def author_opted_out(profile: Profile) -> bool:
@@ -126,23 +130,32 @@ def must_hide(post: Post) -> bool:
     return any(label in HIDE_LABELS for label in post.labels)
 
 
-def post_time(created_at: str, indexed_at: str) -> datetime:
+def post_time(created_at: Any, indexed_at: Any) -> datetime:
     """Bluesky's sort time: the author's claimed time, unless later than when the AppView saw the post.
 
     Raises ValueError only when neither time can be read.
     """
-    times = [moment for moment in map(_readable_datetime, (created_at, indexed_at)) if moment is not None]
-    if not times:
+    moment = _earliest_readable(_text(created_at), _text(indexed_at))
+    if moment is None:
         raise ValueError(f"unreadable post times {created_at!r} / {indexed_at!r}")
-    return min(times)
+    return moment
 
 
-def _readable_datetime(value: Any) -> datetime | None:
+@lru_cache(maxsize=CACHED)  # the window check reads a post's time before it is normalized
+def _earliest_readable(*values: str) -> datetime | None:
+    return min(filter(None, map(_readable_datetime, values)), default=None)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _readable_datetime(value: str) -> datetime | None:
     try:
-        moment = parse_datetime(value) if isinstance(value, str) else None
+        moment = parse_datetime(value)
     except (ValueError, OverflowError):
         return None
-    return moment if moment is not None and is_showable_time(moment) else None
+    return moment if is_showable_time(moment) else None
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -169,6 +182,6 @@ def _embed(view: PostLike) -> Any:
     return view.embed if isinstance(view, models.AppBskyFeedDefs.PostView) else quoted_embeds(view)
 
 
-def _public_handle(profile: Profile) -> str:
-    handle = (profile.handle or "").strip()
-    return profile.did if not handle or handle == INVALID_HANDLE else handle
+def _public_handle(did: str, handle: str | None) -> str:
+    handle = (handle or "").strip()
+    return did if not handle or handle == INVALID_HANDLE else handle

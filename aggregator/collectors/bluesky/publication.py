@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from aggregator.collectors.bluesky.posts import (
     PostLike,
@@ -31,6 +31,14 @@ SensitivePolicy = Literal["hide", "warn"]
 
 
 @dataclass(frozen=True)
+class Withheld:
+    id: str  # of a post that must not be published
+
+
+Decision: TypeAlias = Post | Withheld | None  # None: nothing to publish (not a post, or unreadable)
+
+
+@dataclass(frozen=True)
 class Verdict:
     posts: tuple[Post, ...]  # normalized, ready to publish
     withheld: tuple[str, ...]  # ids that must not be published (and must be tombstoned if stored)
@@ -44,26 +52,25 @@ class PublicationPolicy:
     def judge(self, views: Iterable[PostLike], profiles: Iterable[Any]) -> Verdict:
         """``profiles`` are full profiles (with bios) of the authors, where they could be fetched."""
         opted_out = {profile.did for profile in profiles if author_opted_out(profile)}
-        posts: list[Post] = []
-        withheld: list[str] = []
-        for view in views:
-            try:
-                post = post_from_view(view)
-            except ValueError as exc:  # e.g. no readable time: nothing sensible to publish
-                log.warning("skipping malformed Bluesky post %s: %s", view.uri, exc)
-                continue
-            if post is None:
-                continue  # not an app.bsky.feed.post record
-            if author_opted_out(view.author) or self._withheld(post, opted_out):
-                withheld.append(post.id)
-            else:
-                posts.append(self._presented(post, opted_out))
-        return Verdict(tuple(posts), tuple(withheld))
+        return verdict_of(self.decide(view, opted_out) for view in views)
+
+    def decide(self, view: PostLike, opted_out: Collection[str]) -> Decision:
+        """One view's fate. ``opted_out``: the DIDs whose full profiles (with bios) show an opt-out."""
+        try:
+            post = post_from_view(view)
+        except ValueError as exc:  # e.g. no readable time: nothing sensible to publish
+            log.warning("skipping malformed Bluesky post %s: %s", view.uri, exc)
+            return None
+        if post is None:
+            return None  # not an app.bsky.feed.post record
+        if author_opted_out(view.author) or self._withheld(post, opted_out):
+            return Withheld(post.id)
+        return self._presented(post, opted_out)
 
     def excludes(self, author: Author) -> bool:
         return any(p.fullmatch(author.handle) or p.fullmatch(author.id) for p in self.excluded)
 
-    def _withheld(self, post: Post, opted_out: set[str]) -> bool:
+    def _withheld(self, post: Post, opted_out: Collection[str]) -> bool:
         return (
             post.author.id in opted_out
             or self.excludes(post.author)
@@ -71,11 +78,23 @@ class PublicationPolicy:
             or (self.sensitive == "hide" and bool(sensitive_labels(post)))
         )
 
-    def _presented(self, post: Post, opted_out: set[str]) -> Post:
+    def _presented(self, post: Post, opted_out: Collection[str]) -> Post:
         quote = post.quote
         if quote is not None:
             quote = None if self._withheld(quote, opted_out) else _with_warning(quote)
-        return dataclasses.replace(_with_warning(post), quote=quote)
+        presented = _with_warning(post)
+        return presented if quote is post.quote else dataclasses.replace(presented, quote=quote)
+
+
+def verdict_of(decisions: Iterable[Decision]) -> Verdict:
+    posts: list[Post] = []
+    withheld: list[str] = []
+    for decision in decisions:
+        if isinstance(decision, Post):
+            posts.append(decision)
+        elif decision is not None:
+            withheld.append(decision.id)
+    return Verdict(tuple(posts), tuple(withheld))
 
 
 def _with_warning(post: Post) -> Post:

@@ -5,25 +5,32 @@ Real posts carry facets that overlap, run past the text, split a multi-byte char
 include a trailing space (tags); all of that is tolerated. Link text is often shortened by
 the app ("example.com/long-pa..."): the text is shown as written, the link goes to the
 full ``uri``. Only http(s) links become anchors.
+
+The HTML is written the way nh3 serializes it (``rel`` on links, ``&nbsp;``), so nh3 only runs
+when the text or a link holds something whose cleaning is not obvious: the result is the same.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from atproto_client import models
 
 from aggregator.collectors import normalize_tag
-from aggregator.sanitize import clean_html, is_web_url
+from aggregator.sanitize import LINK_REL, clean_html, is_web_url
 
 PROFILE_URL = "https://bsky.app/profile/{}"
 HASHTAG_URL = "https://bsky.app/hashtag/{}"
 
 LINK, MENTION, TAG = "link", "mention", "tag"
+# hrefs nh3 keeps exactly as written: http(s), a plain host name, no port, printable ASCII path
+_PLAIN_HREF = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?:[/?#][!#-;=?-~]*)?")
 
 
 @dataclass(frozen=True)
@@ -46,25 +53,48 @@ def render_rich_text(text: str, facets: Iterable[models.AppBskyRichtextFacet.Mai
     """HTML (one ``<p>`` per paragraph, ``<br>`` per line) plus what the facets point to."""
     data = text.encode("utf-8")
     spans = _usable_spans(data, _spans(facets or ()))
-    pieces: list[str] = []
-    position = 0
-    for span in spans:
-        pieces.append(_escaped(data[position : span.start]))
-        pieces.append(_anchor(data[span.start : span.end], span))
-        position = span.end
-    pieces.append(_escaped(data[position:]))
+    hrefs = [_href(span) for span in spans]
+    markup = _markup(data, spans, hrefs)
     return RichText(
-        html=clean_html(_paragraphs("".join(pieces))),
+        html=_nh3_form(markup) if _cleaning_is_obvious(markup, hrefs) else clean_html(markup),
         hashtags=_unique(normalize_tag(s.value) for s in spans if s.kind == TAG),
-        links=_unique(s.value for s in spans if s.kind == LINK and is_web_url(s.value)),
+        links=_unique(s.value for s, href in zip(spans, hrefs, strict=True) if s.kind == LINK and href is not None),
         mentions=_unique(_mention_name(data, s) for s in spans if s.kind == MENTION),
     )
+
+
+def _markup(data: bytes, spans: Sequence[_Span], hrefs: Sequence[str | None]) -> str:
+    """The post as HTML before cleaning: escaped text in paragraphs, the facets as anchors."""
+    pieces: list[str] = []
+    position = 0
+    for span, href in zip(spans, hrefs, strict=True):
+        pieces.append(_escaped(data[position : span.start]))
+        pieces.append(_anchor(data[span.start : span.end], href))
+        position = span.end
+    pieces.append(_escaped(data[position:]))
+    return _paragraphs("".join(pieces))
+
+
+def _cleaning_is_obvious(markup: str, hrefs: Iterable[str | None]) -> bool:
+    """nh3 would only re-escape: no NUL (which it drops), no link running across paragraphs (whose
+    tags it rebalances), every href one it keeps unchanged. (No lone surrogate can be left: the
+    text was encoded to UTF-8 and decoded back.)"""
+    return (
+        "\x00" not in markup
+        and all(href is None or _PLAIN_HREF.fullmatch(href) for href in hrefs)
+        and all(paragraph.count("<a ") == paragraph.count("</a>") for paragraph in markup.split("</p>"))
+    )
+
+
+def _nh3_form(markup: str) -> str:
+    return markup.replace("\xa0", "&nbsp;")  # after the paragraphs were stripped, as before cleaning
 
 
 def profile_url(actor: str) -> str:
     return PROFILE_URL.format(quote(actor, safe=":."))
 
 
+@lru_cache(maxsize=4096)  # a conference's posts share a few tags
 def hashtag_url(tag: str) -> str:
     return HASHTAG_URL.format(quote(tag, safe=""))
 
@@ -110,14 +140,18 @@ def _char_boundary(data: bytes, offset: int) -> int:
     return offset
 
 
-def _anchor(segment: bytes, span: _Span) -> str:
+def _anchor(segment: bytes, href: str | None) -> str:
     label = segment.decode("utf-8", errors="replace")
     visible = label.rstrip()  # tag facets sometimes include the space after the tag
     trailing = _escaped_text(label[len(visible) :])
-    href = _href(span)
     if href is None or not visible:
         return _escaped_text(label)
-    return f'<a href="{html.escape(href, quote=True)}">{_escaped_text(visible)}</a>{trailing}'
+    return f'<a href="{_attribute(href)}" rel="{LINK_REL}">{_escaped_text(visible)}</a>{trailing}'
+
+
+def _attribute(value: str) -> str:
+    """Escaped for a double-quoted attribute as nh3 writes it (``'`` stays as it is)."""
+    return value.replace("&", "&amp;").replace('"', "&quot;")
 
 
 def _href(span: _Span) -> str | None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aggregator.clock import stored_moment
+
 MIN_INTERVAL = timedelta(minutes=15)
 MAX_INTERVAL = timedelta(days=7)
 AGE_SHARE = 0.25
@@ -47,7 +49,7 @@ def due(ledger: Mapping[str, Entry], now: datetime, limit: int) -> list[str]:
 
 def mark_checked(entry: Entry, now: datetime) -> None:
     """``entry`` was read at ``now``: due again after a share of its age."""
-    created = _moment(entry.get("created")) or now
+    created = stored_moment(entry.get("created")) or now
     entry["checked"] = _utc(now)
     entry["due"] = _utc(now + recheck_interval(now - created))
 
@@ -79,9 +81,3 @@ def author_key(account: Mapping[str, Any]) -> str:
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
-
-def _moment(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None

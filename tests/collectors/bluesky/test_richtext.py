@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from atproto_client import models
 from atproto_client.models.utils import get_or_create
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.collectors.bluesky.richtext import render_rich_text
+from aggregator.sanitize import clean_html
 from tests.collectors.bluesky.fakes import facet, link, mention, tag
+from tests.paths import SHARED
 
 
 def facets(*raw: dict) -> list[models.AppBskyRichtextFacet.Main]:
@@ -90,3 +97,54 @@ def test_unknown_facet_features_are_ignored() -> None:
     unknown = {"index": {"byteStart": 0, "byteEnd": 5}, "features": [{"$type": "app.example.cashtag", "x": 1}]}
     rich = render_rich_text(text, facets(unknown, facet(text, "#tag", tag("tag"))))
     assert rich.hashtags == ("tag",) and rich.html.count("<a ") == 1
+
+
+def test_a_link_across_a_paragraph_break_is_split_as_nh3_splits_it() -> None:
+    text = "Read it\n\n[Original post] here"
+    rich = render_rich_text(text, facets(facet(text, "it\n\n[Original post]", link("https://example.org/a"))))
+    anchor = '<a href="https://example.org/a" rel="nofollow noopener noreferrer">'
+    assert rich.html == f"<p>Read {anchor}it</a></p><p>{anchor}[Original post]</a> here</p>"
+
+
+# nh3 is skipped when its cleaning would only re-escape; then the HTML must already be what nh3
+# makes of it (nh3 gives its own output back unchanged, and changes anything it would clean)
+_CHARACTERS = st.characters(codec="utf-8") | st.sampled_from("\x00\xa0&<>\"'\n\n\n\r \t")
+_HREFS = st.sampled_from(
+    ["https://example.org/a?b=1&c='2'", "https://exa mple.org/", "https://example.org:99999/", "http://[::1]/",
+     "https://example.org/\\x", "https://xn--caf-dma.example/é", "https://a..b/", "HTTPS://EXAMPLE.ORG/#x",
+     "https://example.org/\"><script>", "  https://example.org/  ", "javascript:alert(1)", "https://-x.org/"]
+) | st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30).map(lambda rest: "https://h.example/" + rest)
+
+
+@st.composite
+def _rich_text(draw: st.DrawFn) -> tuple[str, list[models.AppBskyRichtextFacet.Main]]:
+    text = draw(st.text(_CHARACTERS, max_size=80))
+    size = len(text.encode("utf-8"))
+    features = st.one_of(_HREFS.map(link), st.just(mention("did:plc:alice00000000000000000000")),
+                         st.text(_CHARACTERS, min_size=1, max_size=10).map(tag))  # fmt: skip
+    raw = [
+        {"index": {"byteStart": start, "byteEnd": start + length}, "features": [draw(features)]}
+        for start, length in draw(st.lists(st.tuples(st.integers(0, size), st.integers(0, 12)), max_size=4))
+    ]
+    return text, facets(*raw)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_rich_text())
+def test_html_is_what_nh3_makes_of_it(case: tuple[str, list[models.AppBskyRichtextFacet.Main]]) -> None:
+    html = render_rich_text(*case).html
+    assert clean_html(html) == html
+
+
+def _sample_posts() -> list[dict]:
+    sample = SHARED / "samples" / "bluesky" / "atrrr-searchPosts-q_rstats-limit100.json"
+    if not sample.exists():
+        pytest.skip("the shared samples are not beside the checkout")
+    return json.loads(sample.read_text(encoding="utf-8"))["posts"]
+
+
+def test_real_posts_html_is_what_nh3_makes_of_it() -> None:
+    answer = get_or_create({"posts": _sample_posts()}, models.AppBskyFeedSearchPosts.Response, strict=True)
+    for view in answer.posts:
+        html = render_rich_text(view.record.text, view.record.facets).html
+        assert clean_html(html) == html
