@@ -50,6 +50,7 @@ class TimeIndex:
         self.reflective_reach = self.reflection * REFLECTIVE_STRETCH
         self.longest_reach = self.reflective_reach * (PLENARY_STRETCH if self.plenary else 1)
         self.weight = _length_weights(sessions)
+        self.room_busy_until = _previous_in_room_end(sessions)
 
     def reflection_of(self, session: Session) -> timedelta:
         """How long after its end a post may still be about ``session`` (longer for a plenary)."""
@@ -89,6 +90,8 @@ class TimeIndex:
             early = session.start - moment
             if early > self.lead:
                 return 0.0
+            if moment < self.room_busy_until.get(session.id, moment):
+                return BEFORE_START_FLOOR  # the talk before it in its room is still running
             return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self.lead)
         late = moment - session.end
         reflection = self.reflection_of(session)
@@ -109,7 +112,8 @@ class TimeIndex:
         if session.start <= moment <= session.end:
             return f"during the session ({_minutes(moment - session.start)} min in)"
         if moment < session.start:
-            return f"{_minutes(session.start - moment)} min before it starts"
+            busy = " (the talk before it in the room still running)" if moment < self.room_busy_until.get(session.id, moment) else ""
+            return f"{_minutes(session.start - moment)} min before it starts{busy}"
         return f"{_minutes(moment - session.end)} min after it ends"
 
     def following(self, index: int, moment: datetime) -> list[int]:
@@ -174,6 +178,22 @@ def _plenaries(sessions: Sequence[Session]) -> frozenset[str]:
             alone.append(session.id)
         latest_end = session.end if latest_end is None else max(latest_end, session.end)
     return frozenset(alone) if len(alone) < len(ordered) / 2 else frozenset()
+
+
+def _previous_in_room_end(sessions: Sequence[Session]) -> dict[str, datetime]:
+    """Session id -> when its room is free: the end of the session before it there (at the latest
+    its own start). Until then that talk is running, and a post in the room is about it."""
+    by_room: dict[str, list[Session]] = {}
+    for session in sessions:
+        if session.room and session.end - session.start <= LONG_SESSION:
+            by_room.setdefault(session.room, []).append(session)
+    found: dict[str, datetime] = {}
+    for room_sessions in by_room.values():
+        room_sessions.sort(key=lambda s: (s.start, s.end))
+        for previous, session in zip(room_sessions, room_sessions[1:], strict=False):
+            if previous.start < session.start:
+                found[session.id] = min(previous.end, session.start)
+    return found
 
 
 def _length_weights(sessions: Sequence[Session]) -> list[float]:
