@@ -153,9 +153,10 @@ def estimate_offset(named: Sequence[tuple[datetime, Session]]) -> timedelta:
     top = max(scores.values())
     if top < max(MIN_OFFSET_THREADS / 2, OFFSET_GAIN * scores[timedelta(0)]):
         return timedelta(0)
-    # every shift that fits as many: the middle one sits the posts best inside their sessions
-    best = [shift for shift, score in scores.items() if score == top]
-    return best[len(best) // 2]
+    # Several shifts may fit as many: posts trail a talk by minutes (and overruns), which blurs the
+    # early edge, but none is about a talk before it began. The latest such shift puts the first
+    # posts at their talks' real starts.
+    return max(shift for shift, score in scores.items() if score == top)
 
 
 def shifted(sessions: Sequence[Session], offset: timedelta) -> tuple[Session, ...]:

@@ -72,3 +72,20 @@ def test_hallway_chatter_denies_a_favourite_below_the_threshold() -> None:
 def test_a_favourite_without_chatter_is_still_filed_below_the_threshold() -> None:
     post = make_post("live", "zoe", at("11:40"), "Those dashboard templates and models of the packages!")
     assert filed_strictly(post) == "Forum"
+
+
+def test_a_clock_offset_is_the_latest_shift_that_fits_the_posts() -> None:
+    """Posts early in each talk (2 min in) and late (20 min in), an hour after the programme says:
+    every shift from 25 to 60 minutes puts them inside their half-hour talks (with the trailing
+    slack), but only 60 leaves none of them before their talk began."""
+    from datetime import timedelta
+
+    from aggregator.assignment.timing import estimate_offset
+
+    talks = [
+        user2019_talk(f"t{hour}{half}", f"Talk {hour}:{half}", f"{hour:02d}:{half}", f"{hour:02d}:{int(half) + 29}")
+        for hour in range(9, 17)
+        for half in ("00", "30")
+    ]
+    named = [(talk.start + timedelta(minutes=60 + minute), talk) for talk in talks for minute in (2, 20)]
+    assert estimate_offset(named) == timedelta(minutes=60)
