@@ -131,6 +131,7 @@ class TimeIndex:
 
 MAX_OFFSET = timedelta(hours=3)
 OFFSET_STEP = timedelta(minutes=5)
+ZONE_STEP = timedelta(minutes=30)  # time zones differ by whole or half hours
 MIN_OFFSET_THREADS = 12  # fewer threads naming a session say nothing reliable about the clock
 OFFSET_GAIN = 1.5  # an offset must fit this many times more of them than the programme's own clock
 LIVE_SLACK = timedelta(minutes=10)  # live posts trail the end of a talk by a few minutes
@@ -154,9 +155,12 @@ def estimate_offset(named: Sequence[tuple[datetime, Session]]) -> timedelta:
     if top < max(MIN_OFFSET_THREADS / 2, OFFSET_GAIN * scores[timedelta(0)]):
         return timedelta(0)
     # Several shifts may fit as many: posts trail a talk by minutes (and overruns), which blurs the
-    # early edge, but none is about a talk before it began. The latest such shift puts the first
-    # posts at their talks' real starts.
-    return max(shift for shift, score in scores.items() if score == top)
+    # early edge, but none is about a talk before it began, so the latest such shift puts the first
+    # posts at their talks' real starts. A wrong or missing time zone is off by whole or half hours:
+    # the latest such shift among them, when there is one.
+    best = [shift for shift, score in scores.items() if score == top]
+    zone_like = [shift for shift in best if shift % ZONE_STEP == timedelta(0)]
+    return max(zone_like or best)
 
 
 def shifted(sessions: Sequence[Session], offset: timedelta) -> tuple[Session, ...]:
