@@ -524,7 +524,7 @@ def _decide(
     if (
         best is not None
         and best.score > hallway
-        and (best.score >= threshold or _clear_favourite(ranked, hallway, settings))
+        and (best.score >= threshold or _clear_favourite(ranked, hallway, hallway_signals, settings))
     ):
         evidence = [s.name for s in best.signals if s.score > 0]
         reason = " + ".join(dict.fromkeys(evidence)) or "time"
@@ -539,9 +539,15 @@ def _decide(
     return Placement(thread, None, hallway, reason, tuple(ranked))
 
 
-def _clear_favourite(ranked: Sequence[Candidate], hallway: float, settings: AssignmentSettings) -> bool:
+def _clear_favourite(
+    ranked: Sequence[Candidate], hallway: float, hallway_signals: Sequence[Signal], settings: AssignmentSettings
+) -> bool:
     """Many sessions at once spread the probability thin: a session the thread's own evidence (not
-    time alone) makes several times likelier than the runner-up and the hallway is no guess."""
+    time alone) makes several times likelier than the runner-up and the hallway is no guess. Not
+    when the thread talks hallway talk (a poster, lunch, hiring): then the hallway is a real answer
+    and a session must reach the threshold."""
+    if any(s.name == "hallway" for s in hallway_signals):
+        return False
     best = ranked[0]
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
     has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)

@@ -62,6 +62,8 @@ class TimeIndex:
         self._lead = self.lead // MICROSECOND
         self._order_starts = [self._start[i] for i in regular]
         self._before_window = (self.longest_reach + self.max_length) // MICROSECOND
+        self.room_busy_until = _previous_in_room_end(sessions)
+        self._busy_until = [_micros(self.room_busy_until[s.id]) if s.id in self.room_busy_until else None for s in sessions]
 
     def reflection_of(self, session: Session) -> timedelta:
         """How long after its end a post may still be about ``session`` (longer for a plenary)."""
@@ -104,6 +106,9 @@ class TimeIndex:
             early = start - at
             if early > self._lead:
                 return 0.0
+            busy_until = self._busy_until[index]
+            if busy_until is not None and at < busy_until:
+                return BEFORE_START_FLOOR  # the talk before it in its room is still running
             return 1.0 - (1.0 - BEFORE_START_FLOOR) * _share(early, self._lead)
         late = at - end
         reflection = self._reflection[index]
@@ -124,7 +129,8 @@ class TimeIndex:
         if session.start <= moment <= session.end:
             return f"during the session ({_minutes(moment - session.start)} min in)"
         if moment < session.start:
-            return f"{_minutes(session.start - moment)} min before it starts"
+            busy = " (the talk before it in the room still running)" if moment < self.room_busy_until.get(session.id, moment) else ""
+            return f"{_minutes(session.start - moment)} min before it starts{busy}"
         return f"{_minutes(moment - session.end)} min after it ends"
 
     def following(self, index: int, moment: datetime) -> list[int]:
@@ -142,6 +148,7 @@ class TimeIndex:
 
 MAX_OFFSET = timedelta(hours=3)
 OFFSET_STEP = timedelta(minutes=5)
+ZONE_STEP = timedelta(minutes=30)  # time zones differ by whole or half hours
 MIN_OFFSET_THREADS = 12  # fewer threads naming a session say nothing reliable about the clock
 OFFSET_GAIN = 1.5  # an offset must fit this many times more of them than the programme's own clock
 LIVE_SLACK = timedelta(minutes=10)  # live posts trail the end of a talk by a few minutes
@@ -164,9 +171,13 @@ def estimate_offset(named: Sequence[tuple[datetime, Session]]) -> timedelta:
     top = max(scores.values())
     if top < max(MIN_OFFSET_THREADS / 2, OFFSET_GAIN * scores[timedelta(0)]):
         return timedelta(0)
-    # every shift that fits as many: the middle one sits the posts best inside their sessions
+    # Several shifts may fit as many: posts trail a talk by minutes (and overruns), which blurs the
+    # early edge, but none is about a talk before it began, so the latest such shift puts the first
+    # posts at their talks' real starts. A wrong or missing time zone is off by whole or half hours:
+    # the latest such shift among them, when there is one.
     best = [shift for shift, score in scores.items() if score == top]
-    return best[len(best) // 2]
+    zone_like = [shift for shift in best if shift % ZONE_STEP == timedelta(0)]
+    return max(zone_like or best)
 
 
 def shifted(sessions: Sequence[Session], offset: timedelta) -> tuple[Session, ...]:
@@ -189,6 +200,22 @@ def _plenaries(sessions: Sequence[Session]) -> frozenset[str]:
             alone.append(session.id)
         latest_end = session.end if latest_end is None else max(latest_end, session.end)
     return frozenset(alone) if len(alone) < len(ordered) / 2 else frozenset()
+
+
+def _previous_in_room_end(sessions: Sequence[Session]) -> dict[str, datetime]:
+    """Session id -> when its room is free: the end of the session before it there (at the latest
+    its own start). Until then that talk is running, and a post in the room is about it."""
+    by_room: dict[str, list[Session]] = {}
+    for session in sessions:
+        if session.room and session.end - session.start <= LONG_SESSION:
+            by_room.setdefault(session.room, []).append(session)
+    found: dict[str, datetime] = {}
+    for room_sessions in by_room.values():
+        room_sessions.sort(key=lambda s: (s.start, s.end))
+        for previous, session in zip(room_sessions, room_sessions[1:], strict=False):
+            if previous.start < session.start:
+                found[session.id] = min(previous.end, session.start)
+    return found
 
 
 def _length_weights(sessions: Sequence[Session]) -> list[float]:
