@@ -58,12 +58,18 @@ class SiteReport:
 
 
 def render_site(
-    digest: Digest, output_dir: Path, *, templates_dir: Path | None = None, archive: ArchiveFacts | None = None
+    digest: Digest,
+    output_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    archive: ArchiveFacts | None = None,
+    templates_key: str | None = None,
 ) -> SiteReport:
     """Build the whole site and swap it into ``output_dir`` atomically.
 
     ``archive`` (sources and their health, from the store) fills the about page; without it
-    the page says the sources are not known to this build.
+    the page says the sources are not known to this build. ``templates_key``: the templates'
+    :func:`templates_fingerprint` when the caller has it already (it reads every template file).
 
     Raises :class:`aggregator.errors.BuildError` (cause chained) when anything fails;
     the previous contents of ``output_dir`` are then left untouched.
@@ -72,9 +78,10 @@ def render_site(
     environment = make_environment(digest, search_path)
     model = SiteModel(digest)
     output_dir = Path(output_dir)
+    templates = templates_key or templates_fingerprint(search_path)
 
     def build(staging: Path) -> SiteReport:
-        return _write_site(environment, model, archive, search_path, staging, Path(os.path.realpath(output_dir)))
+        return _write_site(environment, model, archive, (search_path, templates), staging, Path(os.path.realpath(output_dir)))
 
     return publish_atomically(output_dir, build)
 
@@ -112,12 +119,13 @@ def _write_site(
     environment: jinja2.Environment,
     model: SiteModel,
     archive: ArchiveFacts | None,
-    search_path: list[Path],
+    templates: tuple[list[Path], str],  # their search path and fingerprint
     staging: Path,
     final_dir: Path,
 ) -> SiteReport:
+    search_path, templates_key = templates
     _copy_static(search_path, staging)
-    inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
+    inputs = Inputs(final_dir, staging, fingerprint(templates_key, model.conference))
     for page_path, html in render_pages(environment, model, archive, inputs):
         _write_text(staging / page_path, html)
     feeds = write_feeds(environment, model, staging, inputs)
