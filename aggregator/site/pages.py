@@ -31,8 +31,8 @@ from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site import search as search_index
 from aggregator.site.about import ArchiveFacts
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
-from aggregator.site.exports import posts_csv, sessions_json
-from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.exports import sessions_json_parts, write_posts_csv
+from aggregator.site.feeds import feed_filters, write_feeds
 from aggregator.site.happening import now_and_next
 from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
@@ -103,7 +103,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
     )
     timezone = conference_zone(digest.conference.timezone)
     environment.filters.update(_display_filters(timezone))
-    environment.filters.update(FEED_FILTERS)
+    environment.filters.update(feed_filters())
     environment.globals.update(
         conference=digest.conference,
         generated_at=digest.generated_at,
@@ -131,8 +131,10 @@ def _write_site(
     feeds = write_feeds(environment, model, staging, inputs)
     inputs.save()
     # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
-    (staging / "sessions.json").write_text(sessions_json(model), encoding="utf-8", errors="replace")
-    (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
+    with (staging / "sessions.json").open("w", encoding="utf-8", errors="replace") as file:
+        file.writelines(sessions_json_parts(model))
+    with (staging / "posts.csv").open("w", encoding="utf-8", errors="replace", newline="") as file:
+        write_posts_csv(model, file)
     search = _search_index(staging, final_dir)  # reads the pages written above
     search_page = render_page(environment, "search.html", "search.html", search_built=search.built,
                               search_message=search.message)  # fmt: skip
@@ -249,7 +251,7 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
         "conversation_posts": lambda thread: tuple(p for p in thread.posts if p.id in thread.conversation),
         "lang_tag": lambda tag: tag if tag and _LANGUAGE_TAG.fullmatch(tag) else "",
         "media_label": lambda kind: _MEDIA_LABELS.get(kind, "Attachment"),
-        "safe_url": safe_url,
+        "safe_url": functools.cache(safe_url),  # for one build: each address is parsed once
         "domain": lambda url: url_host(url) or url,
         "source_name": lambda source: _SOURCE_NAMES.get(source, source.title()),
     }
