@@ -29,7 +29,6 @@ class SourceHealth:
     type: str  # bluesky, mastodon, feed
     addresses: tuple[str, ...]  # public addresses only (see the module's docstring)
     enabled: bool
-    read_ok: bool  # it was read successfully at least once
     # When it last worked, only while it fails: a read that works and brings nothing new must not
     # change the site (`aggregator status` shows the time of every read).
     last_success: datetime | None
@@ -37,6 +36,7 @@ class SourceHealth:
     failing_since: datetime | None = None  # the first failure since the last success
     rate_limited_until: datetime | None = None  # its server asked us to wait until then
     posts: int = 0  # live posts it collected
+    read_ok: bool = False  # it was read successfully at least once
 
 
 @dataclass(frozen=True)
