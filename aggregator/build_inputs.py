@@ -24,8 +24,8 @@ from aggregator.config.model import Config
 from aggregator.models import Conference, Digest, Session
 from aggregator.programme import is_remote
 from aggregator.site.happening import happening_ids
-from aggregator.site.incremental import MANIFEST, fingerprint, templates_fingerprint
-from aggregator.site.pages import SiteReport, template_search_path
+from aggregator.site.incremental import MANIFEST, fingerprint
+from aggregator.site.pages import SiteReport
 from aggregator.site.search import find_pagefind
 from aggregator.store import PostStore
 
@@ -60,12 +60,13 @@ class LastBuild:
 
 
 def inputs_fingerprint(
-    config: Config, store: PostStore, conference: Conference, sessions: Sequence[Session]
+    config: Config, store: PostStore, conference: Conference, sessions: Sequence[Session], templates: str
 ) -> str:
-    """A hash of everything a build reads, but the clock (see :meth:`LastBuild.still_current`)."""
+    """A hash of everything a build reads, but the clock (see :meth:`LastBuild.still_current`);
+    ``templates`` is the templates' own (:func:`~aggregator.site.incremental.templates_fingerprint`)."""
     return fingerprint(
         __version__,
-        templates_fingerprint(template_search_path(config.templates)),
+        templates,
         config.model_dump_json(),
         str(Path(config.output).resolve()),
         str(find_pagefind()),  # Pagefind installed since: the site gains its search

@@ -2,7 +2,7 @@
 
 Run after each successful build (by `run`, `build` and, in a thread of its own, the scheduler),
 split like a shell line but run without a shell, in the config file's folder, within its
-timeout. Its outcome is kept in the store (meta ``publish``) for `aggregator status`; a failure
+timeout; not after a skipped build whose site was already published successfully. Its outcome is kept in the store (meta ``publish``) for `aggregator status`; a failure
 is logged and recorded, never fatal to collection or to the build.
 """
 
@@ -37,6 +37,7 @@ class PublishOutcome:
     seconds: float
     exit_code: int | None = None  # None: it could not start, or was stopped at its timeout
     message: str = ""  # the end of its error output, or why it did not run
+    site: str = ""  # the published output folder's build manifest, hashed ("" when unknown)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=str, ensure_ascii=False)
@@ -57,8 +58,9 @@ class PublishOutcome:
         return f"publishing with {self.command!r} FAILED{code} after {self.seconds:.1f} s: {self.message}"
 
 
-def publish_site(settings: PublishSettings, cwd: Path) -> PublishOutcome | None:
-    """Run the publish command, if one is configured, and log its outcome."""
+def publish_site(settings: PublishSettings, cwd: Path, site: str = "") -> PublishOutcome | None:
+    """Run the publish command, if one is configured, and log its outcome; ``site`` is the hash of
+    the build manifest of the site it publishes (see :func:`already_published`)."""
     if not settings.command:
         return None
     started, began = datetime.now(UTC), time.monotonic()
@@ -70,6 +72,7 @@ def publish_site(settings: PublishSettings, cwd: Path) -> PublishOutcome | None:
         seconds=time.monotonic() - began,
         exit_code=exit_code,
         message=message,
+        site=site,
     )
     log.log(logging.INFO if outcome.ok else logging.ERROR, "%s", outcome.summary())
     return outcome
@@ -104,3 +107,10 @@ def record_publish(store: PostStore, outcome: PublishOutcome) -> None:
 def last_publish(store: PostStore) -> PublishOutcome | None:
     value = store.meta(PUBLISH_KEY)
     return PublishOutcome.from_json(value) if value else None
+
+
+def already_published(store: PostStore, site: str) -> bool:
+    """Whether the last publish succeeded and published the site whose manifest hashes to ``site``:
+    after a skipped build, publishing again would upload nothing new."""
+    last = last_publish(store)
+    return bool(site) and last is not None and last.ok and last.site == site

@@ -40,7 +40,8 @@ from aggregator.programme import CachePolicy, LoadedProgramme, ProgrammeSpec, Sa
 from aggregator.sanitize import url_host
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.site.about import archive_facts
-from aggregator.site.pages import SiteReport, render_site
+from aggregator.site.incremental import templates_fingerprint
+from aggregator.site.pages import SiteReport, render_site, template_search_path
 from aggregator.store import OUTCOME_FAILED, OUTCOME_OK, OUTCOME_RATE_LIMITED, Attempt, open_store
 from aggregator.store import PostStore as Store  # any engine
 from aggregator.threads import build_threads
@@ -495,17 +496,20 @@ def build_site(
     previous site stays, and the exit code says the build failed.
     """
     schedule = schedule or load_schedule(config, saved=store.blobs)
-    inputs = inputs_fingerprint(config, store, schedule.conference, schedule.sessions)
+    templates = templates_fingerprint(template_search_path(config.templates))  # once: the build's inputs and its files' keys
+    inputs = inputs_fingerprint(config, store, schedule.conference, schedule.sessions, templates)
     previous = last_build(store)
     if previous is not None and previous.still_current(inputs, config.output, clock()):
         log.info("nothing changed since the last build: %s left as it is", config.output)
         return BuildReport(digest=None, site=previous.site, skipped=True)
-    digest, site = _rendered(config, store, schedule, clock)
+    digest, site = _rendered(config, store, schedule, clock, templates)
     record_build(store, inputs, digest, site, config.output)
     return BuildReport(digest=digest, site=site)
 
 
-def _rendered(config: Config, store: Store, schedule: Schedule, clock: Clock) -> tuple[Digest, SiteReport]:
+def _rendered(
+    config: Config, store: Store, schedule: Schedule, clock: Clock, templates: str
+) -> tuple[Digest, SiteReport]:
     try:
         digest = make_digest(config, configured_posts(config, store.posts()), clock=clock, schedule=schedule)
     except AggregatorError:
@@ -514,7 +518,7 @@ def _rendered(config: Config, store: Store, schedule: Schedule, clock: Clock) ->
         log.debug("the build failed", exc_info=True)
         raise BuildError(f"threads and sessions could not be worked out: {type(exc).__name__}: {one_line(exc)}") from exc
     archive = archive_facts(config.sources, digest.conference.hashtags, store)
-    site = render_site(digest, config.output, templates_dir=config.templates, archive=archive)
+    site = render_site(digest, config.output, templates_dir=config.templates, archive=archive, templates_key=templates)
     log.info(
         "built %s: %d sessions, %d threads (%d in the hallway)",
         config.output,

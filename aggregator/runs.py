@@ -10,6 +10,7 @@ followed by the ``publish:`` command when there is one. The CLI is a thin layer 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from aggregator.build_inputs import manifest_digest
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.config import Config, load_config
 from aggregator.curation import Overrides
-from aggregator.deploy import PublishOutcome, publish_site, record_publish
+from aggregator.deploy import PublishOutcome, already_published, publish_site, record_publish
 from aggregator.http import network_session
 from aggregator.pipeline import (
     BuildReport,
@@ -38,6 +40,8 @@ from aggregator.store import ConferenceIdentity, PostStore, lock_scopes, open_st
 RUN_OK, RUN_SOURCES_FAILED, RUN_FAILED = "ok", "sources-failed", "failed"
 
 ConfigLike: TypeAlias = Config | str | Path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def run(
         recorded.collected(collected)
         built = build_site(config, recorded.store, schedule, clock)
         recorded.built(built)
-        recorded.published(publish_site(config.publish, config.base_dir))
+        recorded.published(publish_built(config, recorded.store, built))
     return RunReport(collected, built)
 
 
@@ -195,8 +199,26 @@ def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
     with recorded_run(config, "build", clock) as recorded:
         report = build_site(config, recorded.store, load_schedule(config, saved=recorded.store.blobs), clock)
         recorded.built(report)
-        recorded.published(publish_site(config.publish, config.base_dir))
+        recorded.published(publish_built(config, recorded.store, report))
     return report
+
+
+def publish_needed(config: Config, store: PostStore, built: BuildReport) -> bool:
+    """Whether ``built``'s site should be published: there is a command, and the build was not
+    skipped with the site it left already published successfully."""
+    if not config.publish.command:
+        return False
+    if built.skipped and already_published(store, manifest_digest(config.output)):
+        log.info("the site is as it was last published: not published again")
+        return False
+    return True
+
+
+def publish_built(config: Config, store: PostStore, built: BuildReport) -> PublishOutcome | None:
+    """The ``publish:`` command run after ``built``, when needed (None when not run)."""
+    if not publish_needed(config, store, built):
+        return None
+    return publish_site(config.publish, config.base_dir, manifest_digest(config.output))
 
 
 def describe(config: ConfigLike, *, accept_programme: bool = False) -> Description:

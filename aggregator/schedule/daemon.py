@@ -30,13 +30,14 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from aggregator.build_inputs import manifest_digest
 from aggregator.clock import Clock, system_clock
 from aggregator.collectors import SourceOptions
 from aggregator.config import Config
 from aggregator.deploy import publish_site, record_publish
 from aggregator.errors import AggregatorError, LockedError
 from aggregator.pipeline import Schedule, build_site, collect_sources, load_schedule, record_programme_health
-from aggregator.runs import recorded_run
+from aggregator.runs import publish_needed, recorded_run
 from aggregator.schedule.debounce import Debounced
 from aggregator.schedule.intervals import Cadence, interval, next_run
 from aggregator.schedule.services import LiveService, start_service
@@ -196,7 +197,9 @@ class Daemon:
     def _build(self) -> None:
         try:
             with self.writing(), recorded_run(self.config, "build", self.clock) as recorded:
-                recorded.built(build_site(self.config, recorded.store, self.schedule, self.clock))
+                report = build_site(self.config, recorded.store, self.schedule, self.clock)
+                recorded.built(report)
+                wanted = publish_needed(self.config, recorded.store, report)
         except LockedError as exc:
             log.warning("build: %s; trying again soon", exc)
             self.builder.request()
@@ -204,11 +207,11 @@ class Daemon:
         except AggregatorError as exc:
             log.error("build failed, the previous site is untouched: %s", exc)
             return
-        if self.config.publish.command:
+        if wanted:
             self.publisher.request()
 
     def _publish(self) -> None:
-        outcome = publish_site(self.config.publish, self.config.base_dir)
+        outcome = publish_site(self.config.publish, self.config.base_dir, manifest_digest(self.config.output))
         if outcome is None:
             return
         with self.writing(), open_store(self.config) as store:

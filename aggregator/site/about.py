@@ -7,7 +7,9 @@ Bluesky hashtag or text search. Never a token, a password, an environment variab
 list's or custom feed's at:// URI (lists can be private), nor the path of a saved capture.
 
 Health is the store's record of each source's attempts (:meth:`PostStore.source_health`, the same
-that `aggregator status` shows), read in :func:`stored_health` alone.
+that `aggregator status` shows), read in :func:`stored_health` alone. The page shows what a reader
+should see change (a source failing, since when, why; when it last worked), never the time of each
+successful read: that would rebuild the site after every collect.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ class SourceHealth:
     type: str  # bluesky, mastodon, feed
     addresses: tuple[str, ...]  # public addresses only (see the module's docstring)
     enabled: bool
+    # When it last worked, only while it fails: a read that works and brings nothing new must not
+    # change the site (`aggregator status` shows the time of every read).
     last_success: datetime | None
     last_error: str  # empty when the last read succeeded
     failing_since: datetime | None = None  # the first failure since the last success
     rate_limited_until: datetime | None = None  # its server asked us to wait until then
     posts: int = 0  # live posts it collected
+    read_ok: bool = False  # it was read successfully at least once
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,14 @@ def stored_health(store: PostStore) -> dict[str, stored.SourceHealth]:
 
 
 def _health(options: SourceOptions, hashtags: tuple[str, ...], known: stored.SourceHealth | None) -> SourceHealth:
+    troubled = known is not None and (known.failing or bool(known.last_error))
     return SourceHealth(
         name=options.label(),
         type=options.type,
         addresses=public_addresses(options, hashtags),
         enabled=options.enabled,
-        last_success=known.last_success if known else None,
+        read_ok=known is not None and known.last_success is not None,
+        last_success=known.last_success if known and troubled else None,
         last_error=known.last_error if known else "",
         failing_since=known.failing_since if known else None,
         rate_limited_until=known.rate_limited_until if known else None,

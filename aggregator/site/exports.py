@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from aggregator.models import Conference, Digest, Placement, Post, Thread
 from aggregator.sanitize import web_url_or_empty
@@ -67,16 +67,29 @@ _HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 def sessions_json(model: SiteModel) -> str:
     """The text of ``sessions.json``: :func:`export_model` as JSON with ``<``, ``>`` and ``&`` escaped."""
-    return json.dumps(export_model(model), ensure_ascii=False, indent=2).translate(_HTML_SAFE_JSON) + "\n"
+    return "".join(sessions_json_parts(model))
+
+
+def sessions_json_parts(model: SiteModel) -> Iterator[str]:
+    """:func:`sessions_json` in pieces, to be written as they come (at 100k posts the text is large)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    for part in encoder.iterencode(export_model(model)):
+        yield part.translate(_HTML_SAFE_JSON)
+    yield "\n"
 
 
 def posts_csv(model: SiteModel) -> str:
     """Every published post, one row each, in the order of sessions.json (sessions, then the hallway)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_posts_csv(model, buffer)
+    return buffer.getvalue()
+
+
+def write_posts_csv(model: SiteModel, target: TextIO) -> None:
+    """:func:`posts_csv` written row by row into ``target``."""
+    writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows([csv_cell(value) for value in row] for row in _csv_rows(model))
-    return buffer.getvalue()
 
 
 def csv_cell(value: str) -> str:

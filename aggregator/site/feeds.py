@@ -11,6 +11,7 @@ readers resolve against the address they fetched the feed from.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
@@ -71,10 +72,11 @@ def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Pat
 
     With ``inputs``, a feed whose inputs did not change is taken from the previous build, not rendered.
     """
-    for feed_path, xml in render_feeds(environment, model, inputs):
+    for feed_path, parts in _feed_parts(environment, model, inputs):
         target = site_dir / feed_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(xml, encoding="utf-8")
+        with target.open("w", encoding="utf-8") as file:
+            file.writelines(parts)  # the conference feed carries every post: never one string
     return (1 + len(model.sessions)) * len(FEED_FORMATS)
 
 
@@ -83,17 +85,31 @@ def render_feeds(
 ) -> Iterator[tuple[str, str]]:
     """RSS and Atom for the conference and every session, as (site path, XML); with ``inputs``,
     those whose inputs did not change since the previous build are left out (it carries them over)."""
-    feeds = [conference_feed(model), *(session_feed(model, view) for view in model.sessions)]
+    for feed_path, parts in _feed_parts(environment, model, inputs):
+        yield feed_path, "".join(parts)
+
+
+def _feed_parts(
+    environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None
+) -> Iterator[tuple[str, Iterator[str]]]:
+    """:func:`render_feeds`, each feed's XML as the template yields it."""
     entry_content = _entry_content_renderer(environment)
-    for feed in feeds:
+    for feed in _feeds(model):
         for extension, template_name in FEED_FORMATS.items():
             path = f"{feed.stem}.{extension}"
             if inputs and inputs.reuse(path, inputs.key("feed", path, feed)):
                 continue
-            xml = environment.get_template(template_name).render(
+            parts = environment.get_template(template_name).generate(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
             )
-            yield f"{feed.stem}.{extension}", xml
+            yield path, parts
+
+
+def _feeds(model: SiteModel) -> Iterator[Feed]:
+    """The conference feed, then each session's, made one at a time."""
+    yield conference_feed(model)
+    for view in model.sessions:
+        yield session_feed(model, view)
 
 
 def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
@@ -176,10 +192,13 @@ def html_escaped(text: str) -> str:
     return html.escape(text)
 
 
-FEED_FILTERS: dict[str, Callable[..., Any]] = {
-    "rfc822": _rfc822,
-    "rfc3339": _rfc3339,
-    "atom_id": atom_id,
-    "strip_markup": strip_markup,
-    "html_escaped": html_escaped,
-}
+def feed_filters() -> dict[str, Callable[..., Any]]:
+    """The feed templates' filters, for one build: a post's title is stripped of markup once
+    (an nh3 pass or more), not once per feed that carries it."""
+    return {
+        "rfc822": _rfc822,
+        "rfc3339": _rfc3339,
+        "atom_id": atom_id,
+        "strip_markup": functools.cache(strip_markup),
+        "html_escaped": html_escaped,
+    }

@@ -31,8 +31,8 @@ from aggregator.sanitize import clean_html, is_safe_url, text_to_html, url_host
 from aggregator.site import search as search_index
 from aggregator.site.about import ArchiveFacts
 from aggregator.site.characters import CONTROL_CHARACTERS, without_control_characters
-from aggregator.site.exports import posts_csv, sessions_json
-from aggregator.site.feeds import FEED_FILTERS, write_feeds
+from aggregator.site.exports import sessions_json_parts, write_posts_csv
+from aggregator.site.feeds import feed_filters, write_feeds
 from aggregator.site.happening import now_and_next
 from aggregator.site.incremental import Inputs, fingerprint, templates_fingerprint
 from aggregator.site.model import DAYS_DIR, SessionView, SiteModel
@@ -58,12 +58,18 @@ class SiteReport:
 
 
 def render_site(
-    digest: Digest, output_dir: Path, *, templates_dir: Path | None = None, archive: ArchiveFacts | None = None
+    digest: Digest,
+    output_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    archive: ArchiveFacts | None = None,
+    templates_key: str | None = None,
 ) -> SiteReport:
     """Build the whole site and swap it into ``output_dir`` atomically.
 
     ``archive`` (sources and their health, from the store) fills the about page; without it
-    the page says the sources are not known to this build.
+    the page says the sources are not known to this build. ``templates_key``: the templates'
+    :func:`templates_fingerprint` when the caller has it already (it reads every template file).
 
     Raises :class:`aggregator.errors.BuildError` (cause chained) when anything fails;
     the previous contents of ``output_dir`` are then left untouched.
@@ -72,9 +78,10 @@ def render_site(
     environment = make_environment(digest, search_path)
     model = SiteModel(digest)
     output_dir = Path(output_dir)
+    templates = templates_key or templates_fingerprint(search_path)
 
     def build(staging: Path) -> SiteReport:
-        return _write_site(environment, model, archive, search_path, staging, Path(os.path.realpath(output_dir)))
+        return _write_site(environment, model, archive, (search_path, templates), staging, Path(os.path.realpath(output_dir)))
 
     return publish_atomically(output_dir, build)
 
@@ -96,7 +103,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
     )
     timezone = conference_zone(digest.conference.timezone)
     environment.filters.update(_display_filters(timezone))
-    environment.filters.update(FEED_FILTERS)
+    environment.filters.update(feed_filters())
     environment.globals.update(
         conference=digest.conference,
         generated_at=digest.generated_at,
@@ -112,19 +119,22 @@ def _write_site(
     environment: jinja2.Environment,
     model: SiteModel,
     archive: ArchiveFacts | None,
-    search_path: list[Path],
+    templates: tuple[list[Path], str],  # their search path and fingerprint
     staging: Path,
     final_dir: Path,
 ) -> SiteReport:
+    search_path, templates_key = templates
     _copy_static(search_path, staging)
-    inputs = Inputs(final_dir, staging, fingerprint(templates_fingerprint(search_path), model.conference))
+    inputs = Inputs(final_dir, staging, fingerprint(templates_key, model.conference))
     for page_path, html in render_pages(environment, model, archive, inputs):
         _write_text(staging / page_path, html)
     feeds = write_feeds(environment, model, staging, inputs)
     inputs.save()
     # a lone surrogate from some JSON answer cannot be encoded: replace it, keep the export
-    (staging / "sessions.json").write_text(sessions_json(model), encoding="utf-8", errors="replace")
-    (staging / "posts.csv").write_text(posts_csv(model), encoding="utf-8", errors="replace")
+    with (staging / "sessions.json").open("w", encoding="utf-8", errors="replace") as file:
+        file.writelines(sessions_json_parts(model))
+    with (staging / "posts.csv").open("w", encoding="utf-8", errors="replace", newline="") as file:
+        write_posts_csv(model, file)
     search = _search_index(staging, final_dir)  # reads the pages written above
     search_page = render_page(environment, "search.html", "search.html", search_built=search.built,
                               search_message=search.message)  # fmt: skip
@@ -241,7 +251,7 @@ def _display_filters(timezone: Any) -> dict[str, Callable[..., Any]]:
         "conversation_posts": lambda thread: tuple(p for p in thread.posts if p.id in thread.conversation),
         "lang_tag": lambda tag: tag if tag and _LANGUAGE_TAG.fullmatch(tag) else "",
         "media_label": lambda kind: _MEDIA_LABELS.get(kind, "Attachment"),
-        "safe_url": safe_url,
+        "safe_url": functools.cache(safe_url),  # for one build: each address is parsed once
         "domain": lambda url: url_host(url) or url,
         "source_name": lambda source: _SOURCE_NAMES.get(source, source.title()),
     }

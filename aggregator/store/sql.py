@@ -63,7 +63,7 @@ FIND_COPIES = (
     " AND duplicate_of IS NULL ORDER BY id"
 )
 CHUNK = 500  # ids bound in one IN (...) query: well under every engine's limit on parameters
-MARK_COPY = "UPDATE posts SET duplicate_of = ? WHERE id = ?"
+MARK_COPY = "UPDATE posts SET duplicate_of = ? WHERE id = ? AND (duplicate_of IS NULL OR duplicate_of != ?)"
 LEND_PROVENANCE = (
     "INSERT INTO provenance (post_id, source_name) SELECT ?, source_name FROM provenance WHERE post_id = ?"
     " ON CONFLICT DO NOTHING"
@@ -113,13 +113,17 @@ COUNT_POST_WRITE = (
     "INSERT INTO meta (key, value, updated_at) VALUES (?, '1', ?) ON CONFLICT (key)"
     " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at"
 )
-# What a change to the posts, their provenance or the sources' health moves (see change_marker).
+# What a change to the posts, their provenance or the sources' health as the site shows it moves
+# (see change_marker). Not a source's cursor, validators or the time of each successful read: a
+# collect that finds nothing new must leave the site as it is (the site shows when a source last
+# worked only while it fails; `aggregator status` shows every read).
 CHANGE_MARKER_QUERIES = (
     f"SELECT value FROM meta WHERE key = '{POST_WRITES}'",
     "SELECT COUNT(*), MAX(updated_at), COUNT(deleted_at), MAX(deleted_at), COUNT(duplicate_of) FROM posts",
     "SELECT COUNT(*) FROM provenance",
-    "SELECT * FROM source_state ORDER BY name",
-    "SELECT MAX(id) FROM attempts",
+    "SELECT name, type, last_success IS NULL,"
+    " CASE WHEN failing_since IS NOT NULL OR last_error != '' THEN last_success END,"
+    " last_error, error_class, failing_since, rate_limited_until FROM source_state ORDER BY name",
 )
 RUNNING = "running"
 ABANDONED = "abandoned"
@@ -237,10 +241,11 @@ class SqlStore(PostStore):
             self._engine.execute_many(INSERT_POST, [(row.id, *row.values(now), now) for row in plan.new])
             self._engine.execute_many(UPDATE_CHANGED_POST, [(*row.values(now), row.id, row.digest) for row in plan.changed])
             self._engine.execute_many(ADD_PROVENANCE, [(row.id, source_name) for row in plan.kept])
-            self._link_copies(plan.kept)
+            linked = self._link_copies(plan.kept)
             tombstoned = self._tombstone(gone, deleted_reason, now) + self._tombstone(opted_out, REASON_OPTED_OUT, now)
             self._write_state(source_name, source_type, state, now)
-            self._engine.execute(COUNT_POST_WRITE, (POST_WRITES, now))  # last: its row lock is held until commit
+            if plan.new or plan.changed or linked or tombstoned:  # a read that changed nothing leaves the marker
+                self._engine.execute(COUNT_POST_WRITE, (POST_WRITES, now))  # last: its row lock is held until commit
             return UpsertCounts(
                 new=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged, tombstoned=tombstoned
             )
@@ -255,21 +260,24 @@ class SqlStore(PostStore):
             found.update((row[0], (row[1], row[2])) for row in self._engine.execute(query, chunk))
         return found
 
-    def _link_copies(self, rows: Sequence[_Row]) -> None:
-        """Store a post and its copies once: a copy points at its original and lends it its provenance."""
+    def _link_copies(self, rows: Sequence[_Row]) -> int:
+        """Store a post and its copies once: a copy points at its original and lends it its provenance.
+        Returns how many copies were newly pointed at an original."""
         copies_by_address = self._copies_pointing_at([a for row in rows for a in (row.id, row.url) if a])
         marked: set[str] = set()
+        linked = 0
         for row in rows:
             if row.canonical_url and row.id not in marked:
                 original = self._engine.execute(FIND_ORIGINAL, (row.canonical_url, row.canonical_url, row.id)).fetchone()
                 if original:
-                    self._mark_copy(row.id, original[0])
+                    linked += self._mark_copy(row.id, original[0])
                     marked.add(row.id)
             for address in dict.fromkeys(a for a in (row.id, row.url) if a):
                 for copy in copies_by_address.get(address, ()):
                     if copy != row.id and copy not in marked:
-                        self._mark_copy(copy, row.id)
+                        linked += self._mark_copy(copy, row.id)
                         marked.add(copy)
+        return linked
 
     def _copies_pointing_at(self, addresses: Sequence[str]) -> dict[str, list[str]]:
         """Address → the ids of uncounted copies whose canonical_url is that address."""
@@ -279,9 +287,10 @@ class SqlStore(PostStore):
                 copies.setdefault(address, []).append(copy)
         return copies
 
-    def _mark_copy(self, copy: str, original: str) -> None:
-        self._engine.execute(MARK_COPY, (original, copy))
+    def _mark_copy(self, copy: str, original: str) -> int:
+        changed = int(self._engine.execute(MARK_COPY, (original, copy, original)).rowcount)
         self._engine.execute(LEND_PROVENANCE, (original, copy))
+        return changed
 
     def _tombstone(self, ids: Iterable[str], reason: str, now: str) -> int:
         """Forget a post's content but remember that it is gone, so it never comes back by accident."""
@@ -354,8 +363,9 @@ class SqlStore(PostStore):
 
     def change_marker(self) -> str:
         """A digest that moves whenever a post is added, changed, deleted, opted out or marked a copy,
-        gains a source, or a source's health changes: the count of post writes and a few aggregates
-        (no post is read)."""
+        gains a source, or a source starts or stops failing (or fails otherwise): the count of post
+        writes and a few aggregates (no post is read). A successful read that brings nothing new
+        leaves it as it is."""
         digest = hashlib.sha256()
         with self._engine.snapshot():
             for query in CHANGE_MARKER_QUERIES:

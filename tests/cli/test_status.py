@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -11,6 +12,9 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from aggregator.cli.app import EXIT_OK, EXIT_SOURCES_FAILED, EXIT_UNHEALTHY, cli
+from aggregator.config import load_config
+from aggregator.deploy import last_publish, record_publish
+from aggregator.store import open_store
 from tests.schedule.conftest import rss
 
 CONFIG = """
@@ -105,3 +109,25 @@ def test_a_publish_command_past_its_timeout_is_stopped_and_recorded(write_config
     assert time.monotonic() - started < 10
     found = json.loads(invoke(config, "status", "--json")[1])
     assert found["publish"]["ok"] is False and "timeout of 1 s" in found["publish"]["message"]
+
+
+def test_a_skipped_build_publishes_again_only_when_the_last_publish_failed(write_config, httpserver, tmp_path) -> None:
+    marker = tmp_path / "published.txt"
+    script = f"import pathlib; pathlib.Path({str(marker)!r}).touch()"
+    config = write(write_config, httpserver, publish=f"publish: {json.dumps(f'{sys.executable} -c {json.dumps(script)}')}")
+    invoke(config, "-q", "run")
+    assert marker.exists()
+    marker.unlink()
+
+    invoke(config, "-q", "run")  # nothing new: the build is skipped, and that site was published
+
+    assert not marker.exists()
+    assert json.loads(invoke(config, "status", "--json")[1])["runs"][0]["detail"]["build_skipped"] is True
+
+    with open_store(load_config(config)) as store:  # as if that publish had failed
+        last = last_publish(store)
+        assert last is not None
+        record_publish(store, dataclasses.replace(last, ok=False, exit_code=3))
+    invoke(config, "-q", "run")
+
+    assert marker.exists()  # skipped build, but the site there was not published yet

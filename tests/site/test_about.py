@@ -73,13 +73,36 @@ def test_about_shows_public_addresses_only(about_page: str) -> None:
 
 def test_about_shows_each_sources_health_and_the_policy(about_page: str) -> None:
     text = " ".join(PageOutline(about_page).text.split())
-    assert "search (Bluesky) bsky.app/search?q=%23libcamp27 Last read successfully" in text
+    assert "search (Bluesky) bsky.app/search?q=%23libcamp27 Read successfully." in text
     assert re.search(r"Failing since \d[^.]*: HTTP 503 from glammr\.us", text)  # when it began, and why
     assert "0 posts from it in the archive" in text
     assert "Not read successfully yet." in text
     assert "1 post in 1 thread" in text
     assert "Deletions are honoured" in text and "Opt-outs are honoured" in text
     assert "mailto:removals@libcamp.example" in hrefs(about_page)
+
+
+def test_a_read_that_brings_nothing_new_leaves_the_about_page_and_the_build(
+    tmp_path: Path, write_config: Callable[[str], Path], about_page: str
+) -> None:
+    config = load_config(write_config(CONFIG.format(tmp=tmp_path)))
+    with Store(config.data_dir) as store:
+        store.save_collected("search", "bluesky", [ROOT], deleted=[], state=SourceState(last_success=at(2, 10, 30)))
+        report = pipeline.build_site(config, store, clock=lambda: datetime(2027, 3, 5, 12, tzinfo=UTC))
+
+    assert report.skipped
+    assert (tmp_path / "out" / "about.html").read_text(encoding="utf-8") == about_page
+
+
+def test_a_failing_source_shows_when_it_last_worked(tmp_path: Path, write_config: Callable[[str], Path]) -> None:
+    config = load_config(write_config(CONFIG.format(tmp=tmp_path)))
+    with Store(config.data_dir) as store:
+        store.save_collected("search", "bluesky", [ROOT], deleted=[], state=SourceState(last_success=at(2, 9, 30)))
+        store.record_failure("search", "bluesky", "HTTP 502 from the AppView")
+        pipeline.build_site(config, store, clock=lambda: datetime(2027, 3, 5, 12, tzinfo=UTC))
+    text = " ".join(PageOutline((tmp_path / "out" / "about.html").read_text(encoding="utf-8")).text.split())
+
+    assert re.search(r"search \(Bluesky\) \S+ Last read successfully \d+ \w+ \d{4}, \d\d:\d\d C[SD]T\. Failing since", text)
 
 
 def test_every_page_links_to_about(tmp_path: Path) -> None:

@@ -46,3 +46,22 @@ def test_the_marker_stays_while_nothing_changes_and_ignores_meta(store: Store) -
     store.posts()
 
     assert store.change_marker() == before
+
+
+def test_a_read_that_brings_nothing_new_leaves_the_marker(store: Store) -> None:
+    _seeded(store)
+    before = store.change_marker()
+
+    store.save_collected("blog", "feed", [make_post(1), make_post(2)], [], SourceState(etag='"v2"'))
+
+    assert store.change_marker() == before
+
+
+def test_a_source_working_again_moves_the_marker(store: Store) -> None:
+    _seeded(store)
+    store.record_failure("blog", "feed", "HTTP 500")
+    failing = store.change_marker()
+
+    store.save_collected("blog", "feed", [make_post(1)], [], SourceState())
+
+    assert store.change_marker() != failing
