@@ -63,12 +63,14 @@ def holding_server() -> Iterator[tuple[int, InFlight]]:
             counts.enter(host)
             try:
                 time.sleep(HOLD_SECONDS)
-                if self.path == "/broken":
-                    self._answer(404, b"gone")
-                else:
-                    self._answer(200, FEED.format(number=self.path.strip("/")).encode())
             finally:
+                # left before answering: once the client has its answer it may send the next request
+                # at once, before this thread would get to count this one out
                 counts.leave(host)
+            if self.path == "/broken":
+                self._answer(404, b"gone")
+            else:
+                self._answer(200, FEED.format(number=self.path.strip("/")).encode())
 
         def _answer(self, status: int, body: bytes) -> None:
             self.send_response(status)
