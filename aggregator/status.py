@@ -6,7 +6,6 @@ Read-only: it takes no lock, so it answers while a run or the scheduler is writi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,10 +44,9 @@ class DaemonPlan:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def running(self, alive: Callable[[str], bool] = holder_alive) -> bool:
-        """Whether its process still runs, by ``alive`` (by default, one on another machine is taken
-        at its word; the store can tell for its server's clients)."""
-        return alive(f"{self.host} pid {self.pid}")
+    def running(self) -> bool:
+        """Whether its process still runs (one on another machine is taken at its word)."""
+        return holder_alive(f"{self.host} pid {self.pid}")
 
 
 @dataclass(frozen=True)
@@ -104,4 +102,4 @@ def status(config: Config, *, runs: int = 10, clock: Clock = system_clock) -> St
 def _running_daemon(store: PostStore) -> DaemonPlan | None:
     value = store.meta(NEXT_RUNS_KEY)
     plan = DaemonPlan.from_json(value) if value else None
-    return plan if plan is not None and plan.running(store.holders_alive()) else None
+    return plan if plan is not None and plan.running() else None

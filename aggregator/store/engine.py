@@ -46,9 +46,9 @@ class Engine(ABC):
     def __init__(self, location: str) -> None:
         self.location = location
 
-    def holder_check(self, *, locked: bool) -> Callable[[str], bool]:
-        """Which recorded run holders may still be running (``locked``: asked while holding the
-        run's lock): by default this machine's live processes, and any other machine's."""
+    def holder_check(self) -> Callable[[str], bool]:
+        """Which recorded run holders may still be running, asked while holding the run's lock:
+        by default this machine's live processes, and any other machine's."""
         return holder_alive
 
     # --- to implement ------------------------------------------------------------------

@@ -144,7 +144,7 @@ class PostgresEngine(Engine):
         if not self._conn.closed:
             self.execute(f"SELECT {function}(?)", (key,))
 
-    def holder_check(self, *, locked: bool) -> Callable[[str], bool]:
+    def holder_check(self) -> Callable[[str], bool]:
         """A run is alive while its process, on whatever machine, is connected to the database: every
         process names its connections after itself (a killed one's connection goes with it)."""
         connected = {

@@ -493,17 +493,13 @@ class SqlStore(PostStore):
         Call it holding the lock: with SQLite every such run is dead; on PostgreSQL, those whose
         process (on any machine) no longer has a connection to the database."""
         rows = self._engine.execute("SELECT id, holder FROM runs WHERE status = ?", (RUNNING,)).fetchall()
-        alive = self._engine.holder_check(locked=True)
+        alive = self._engine.holder_check()
         dead = [run_id for run_id, who in rows if not alive(who)]
         if dead:
             rows_now = [(ABANDONED, _now(), run_id, RUNNING) for run_id in dead]
             sql = "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?"
             self._write(lambda: self._engine.execute_many(sql, rows_now))
         return len(dead)
-
-    def holders_alive(self) -> Callable[[str], bool]:
-        """Which recorded run holders ('host pid N') still run, as far as this store can tell."""
-        return self._engine.holder_check(locked=False)
 
     def conference(self) -> ConferenceIdentity | None:
         value = self.meta(CONFERENCE_KEY)

@@ -87,9 +87,9 @@ class SqliteEngine(Engine):
     def lock(self, scopes: Iterable[str]) -> AbstractContextManager[None]:
         return run_lock(self.data_dir)
 
-    def holder_check(self, *, locked: bool) -> Callable[[str], bool]:
-        """Holding the lock, nobody: it is the whole store's, so a run left 'running' has died."""
-        return (lambda _who: False) if locked else super().holder_check(locked=locked)
+    def holder_check(self) -> Callable[[str], bool]:
+        """Nobody: the lock is the whole store's, so a run left 'running' while we hold it has died."""
+        return lambda _who: False
 
 
 class Store(SqlStore):

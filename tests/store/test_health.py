@@ -101,28 +101,6 @@ def test_on_postgresql_a_run_of_another_machine_is_alive_while_its_process_is_co
         store.close()
 
 
-def test_a_scheduler_on_another_machine_counts_as_running_while_it_is_connected(postgres_url: str) -> None:
-    import psycopg
-
-    from aggregator.status import DaemonPlan
-    from aggregator.store.postgres import PostgresStore
-
-    plan = DaemonPlan(host="collector-2", pid=77, updated=NOW)
-    with PostgresStore(postgres_url) as store:
-        with psycopg.connect(postgres_url, application_name="aggregator on collector-2 pid 77"):
-            assert plan.running(store.holders_alive())
-        assert not plan.running(store.holders_alive())  # its process, and so its connection, has gone
-
-
-def test_without_the_lock_sqlite_judges_runs_by_this_machine_s_processes(tmp_path: Path) -> None:
-    from aggregator.store import Store
-    from aggregator.store.holders import holder
-
-    with Store(tmp_path) as store:
-        alive = store.holders_alive()
-        assert alive(holder()) and alive("another-machine pid 5")  # this process; one it cannot see
-
-
 def test_a_store_records_its_conference_and_refuses_another(store: PostStore) -> None:
     c4l = ConferenceIdentity("Code4Lib 2027", ("c4l27",))
     store.claim_conference(c4l)
