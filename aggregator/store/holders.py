@@ -26,5 +26,7 @@ def holder_alive(who: str) -> bool:
 
 
 def application_name(who: str) -> str:
-    """How the process ``who`` names its PostgreSQL connections (pg_stat_activity keeps 63 bytes)."""
-    return f"aggregator on {who}"[:63]
+    """How the process ``who`` ('host pid N') names its PostgreSQL connections. pg_stat_activity
+    keeps 63 bytes: the pid comes first, so a long host name is what gets cut, never the pid."""
+    host, _, pid = who.rpartition(" pid ")
+    return f"aggregator pid {pid} on {host}"[:63]

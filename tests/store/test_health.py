@@ -92,13 +92,21 @@ def test_on_postgresql_a_run_of_another_machine_is_alive_while_its_process_is_co
         connected, gone = store.start_run("collect"), store.start_run("collect")
         for run_id, who in ((connected, "collector-2 pid 41"), (gone, "collector-3 pid 42")):
             store._engine.execute("UPDATE runs SET holder = ? WHERE id = ?", (who, run_id))
-        with psycopg.connect(postgres_url, application_name="aggregator on collector-2 pid 41"):
+        with psycopg.connect(postgres_url, application_name="aggregator pid 41 on collector-2"):
             assert store.close_abandoned_runs() == 1  # collector-3 is not connected: it died
             status = {run["id"]: run["status"] for run in store.last_runs(5)}
             assert status == {connected: "running", gone: "abandoned"}
         assert store.close_abandoned_runs() == 1  # collector-2's connection has gone with its process
     finally:
         store.close()
+
+
+def test_a_connection_name_keeps_the_pid_whole_however_long_the_host_name() -> None:
+    from aggregator.store.holders import application_name
+
+    host = "ip-10-0-12-34.eu-west-1.compute.internal.example.org"
+    assert application_name(f"{host} pid 1234") != application_name(f"{host} pid 12345")
+    assert len(application_name(f"{host} pid 12345").encode()) <= 63
 
 
 def test_a_store_records_its_conference_and_refuses_another(store: PostStore) -> None:

@@ -34,7 +34,7 @@ def test_collectors_of_different_sources_run_at_once_and_of_one_source_do_not(co
     with one.lock(["bluesky:#c4l27"]):
         with other.lock(["mastodon:glammr"]):
             pass
-        held = r"source 'bluesky:#c4l27' is in use by aggregator on .* pid \d+"
+        held = r"source 'bluesky:#c4l27' is in use by aggregator pid \d+ on .*"
         with pytest.raises(LockedError, match=held), other.lock(["mastodon:glammr", "bluesky:#c4l27"]):
             pass
         with pytest.raises(LockedError, match="whole store"), other.lock():
