@@ -139,7 +139,8 @@ def network_settings() -> NetworkSettings:
 
 @contextmanager
 def network_session(settings: NetworkSettings = NetworkSettings()) -> Iterator[None]:
-    """One run's network: these limits, one SSL context and one connection pool for every client."""
+    """One run's network: these limits and one transport for every client (its connection pools,
+    and the SSL context, made at the first https request)."""
     transport = _DeadlineTransport()
     scope_token = _scope.set(_Scope(settings))
     transport_token = _shared_transport.set(_Unclosable(transport))

@@ -33,7 +33,7 @@ LINK_REL = "nofollow noopener noreferrer"  # on every link: it opens the origina
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|h[1-6]|blockquote|pre|tr)\s*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-_PARSER_REWRITES = re.compile("[<&\r\0]")  # a tag or comment, an entity, a CR (to LF), a NUL (dropped)
+_PARSER_REWRITES = re.compile("[<&\r\0\ufeff]")  # a tag or comment, an entity, a CR (to LF), a NUL or BOM (dropped)
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # JSON allows "\ud800"; UTF-8 (and nh3) cannot take it
 
 
@@ -180,16 +180,6 @@ def references(fragment: str) -> References:
     for image in collector.images:
         unique.setdefault(image.src, image)
     return References(tuple(dict.fromkeys(collector.links)), tuple(unique.values()))
-
-
-def extract_links(fragment: str) -> tuple[str, ...]:
-    """Every distinct http(s) ``<a href>`` of an HTML fragment, in document order."""
-    return references(fragment).links
-
-
-def extract_images(fragment: str) -> tuple[ImageRef, ...]:
-    """Every distinct http(s) ``<img>`` of an HTML fragment with its alt text, in document order."""
-    return references(fragment).images
 
 
 class _ReferenceCollector(HTMLParser):

@@ -22,7 +22,7 @@ from atproto_client import models
 from aggregator.collectors import SourceState
 from aggregator.collectors.bluesky.richtext import render_rich_text
 from aggregator.models import Digest
-from aggregator.sanitize import clean_html, extract_images, extract_links, is_safe_url
+from aggregator.sanitize import References, clean_html, is_safe_url, references
 from aggregator.site.pages import render_site
 from tests.collectors.feed.fakes import feed_collector
 from tests.hostile import (
@@ -263,8 +263,7 @@ def test_bad_urls_in_html_become_no_link(url: str) -> None:
         cleaned = clean_html(f'<a href="{url}">x</a><img src="{url}" alt="a">', base)
         problems = audit_html(cleaned, "page", frozenset()).problems
         assert [p for p in problems if "not a file of the site" not in p] == [], (url, base, cleaned)
-    assert extract_links(f'<a href="{url}">x</a>') == ()
-    assert extract_images(f'<img src="{url}">') == ()
+    assert references(f'<a href="{url}">x</a><img src="{url}">') == References((), ())
 
 
 def test_hostile_blog_html_keeps_only_the_allow_list() -> None:

@@ -95,6 +95,28 @@ def test_changes_that_keep_coming_still_build_after_the_longest_wait() -> None:
     assert _stopped(builder, stop)
 
 
+def test_a_build_that_fails_unexpectedly_leaves_the_builder_running(caplog) -> None:
+    stop = threading.Event()
+    attempts: list[int] = []
+
+    def failing_once() -> None:
+        attempts.append(len(attempts))
+        if len(attempts) == 1:
+            raise OSError("No space left on device")
+
+    builder = Debounced("build", failing_once, stop, 0.05, 1.0)
+    builder.start()
+    builder.request()
+    deadline = time.monotonic() + 5
+    while not attempts and time.monotonic() < deadline:
+        time.sleep(0.02)
+    builder.request()  # the next change still builds
+    while len(attempts) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(attempts) == 2 and "build failed unexpectedly" in caplog.text
+    assert _stopped(builder, stop)
+
+
 class Recording:
     """A live service that reports one change and waits for the stop, as a real one does."""
 

@@ -546,7 +546,7 @@ def _clear_favourite(
     time alone) makes several times likelier than the runner-up and the hallway is no guess. Not
     when the thread talks hallway talk (a poster, lunch, hiring): then the hallway is a real answer
     and a session must reach the threshold."""
-    if any(s.name == "hallway" for s in hallway_signals):
+    if any(s.name == "hallway" and s.score > 0 for s in hallway_signals):
         return False
     best = ranked[0]
     runner_up = max([c.score for c in ranked[1:]] + [hallway])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 
 class Debounced:
@@ -13,6 +16,7 @@ class Debounced:
     lead to one more run after it."""
 
     def __init__(self, name: str, work: Callable[[], None], stop: threading.Event, quiet: float, longest: float) -> None:
+        self.name = name
         self._work = work
         self._stop = stop
         self._quiet = quiet
@@ -50,7 +54,10 @@ class Debounced:
 
     def _loop(self) -> None:
         while self._next_turn():
-            self._work()
+            try:
+                self._work()
+            except Exception:  # noqa: BLE001 — one failed build must not end every later one
+                log.exception("%s failed unexpectedly; the next request runs it again", self.name)
             self.runs += 1
 
     def _next_turn(self) -> bool:

@@ -21,6 +21,7 @@ def test_the_shortcut_gives_what_the_parser_gives(text: str) -> None:
 def test_text_the_parser_rewrites_takes_the_parser() -> None:
     assert html_to_text("Ada &amp; Bo") == "Ada & Bo"
     assert html_to_text("a\r\nb") == "a\nb"
+    assert html_to_text("\ufeffhi") == "hi"  # the parser drops a leading byte-order mark
     assert html_to_text("nul\x00here") == html_to_text("<span>nul\x00here</span>")
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from aggregator.collectors import normalize_tag
 from aggregator.errors import SourceError
 from aggregator.models import Author, LinkCard, Media, MediaKind, Post
-from aggregator.sanitize import clean_html, extract_links, html_to_text, is_showable_time, web_url_or_empty
+from aggregator.sanitize import clean_html, html_to_text, is_showable_time, references, web_url_or_empty
 
 Status = Mapping[str, Any]
 
@@ -197,7 +197,7 @@ def _links(html: str, tags: Iterable[Any], mentions: Iterable[Any], card: LinkCa
     tag_paths = {f"/tags/{normalize_tag(str(t.get('name', '')))}" for t in tags if isinstance(t, Mapping)}
     links = [
         href
-        for href in extract_links(html)
+        for href in references(html).links
         if href not in generated and urlsplit(href).path.casefold().rstrip("/") not in tag_paths
     ]
     if card:
