@@ -99,6 +99,20 @@ def manifest_digest(output: Path) -> str:
     return hashlib.sha256(manifest).hexdigest() if manifest is not None else ""
 
 
+def site_identity(output: Path) -> str:
+    """What the output folder holds, as the publish command sees it: a hash of every file's path,
+    inode, size and modification time. A build links each unchanged file to its previous copy and
+    writes only those that changed, so this changes exactly when some file's content did ("" when
+    there is no folder)."""
+    if not output.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(output)}\0{stat.st_ino}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 ALWAYS_WRITTEN = ("index.html", "about.html", "hallway.html", "search.html", "sessions.json", "posts.csv")
 
 

@@ -37,7 +37,7 @@ class PublishOutcome:
     seconds: float
     exit_code: int | None = None  # None: it could not start, or was stopped at its timeout
     message: str = ""  # the end of its error output, or why it did not run
-    site: str = ""  # the published output folder's build manifest, hashed ("" when unknown)
+    site: str = ""  # build_inputs.site_identity of the folder it published ("" when unknown)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=str, ensure_ascii=False)
@@ -59,8 +59,8 @@ class PublishOutcome:
 
 
 def publish_site(settings: PublishSettings, cwd: Path, site: str = "") -> PublishOutcome | None:
-    """Run the publish command, if one is configured, and log its outcome; ``site`` is the hash of
-    the build manifest of the site it publishes (see :func:`already_published`)."""
+    """Run the publish command, if one is configured, and log its outcome; ``site`` names the
+    output folder it publishes (see :func:`already_published`)."""
     if not settings.command:
         return None
     started, began = datetime.now(UTC), time.monotonic()
@@ -110,7 +110,7 @@ def last_publish(store: PostStore) -> PublishOutcome | None:
 
 
 def already_published(store: PostStore, site: str) -> bool:
-    """Whether the last publish succeeded and published the site whose manifest hashes to ``site``:
+    """Whether the last publish succeeded and published the output folder as ``site`` names it:
     after a skipped build, publishing again would upload nothing new."""
     last = last_publish(store)
     return bool(site) and last is not None and last.ok and last.site == site

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from aggregator.build_inputs import manifest_digest
+from aggregator.build_inputs import site_identity
 from aggregator.clock import Clock, conference_zone, system_clock
 from aggregator.config import Config, load_config
 from aggregator.curation import Overrides
@@ -208,7 +208,7 @@ def publish_needed(config: Config, store: PostStore, built: BuildReport) -> bool
     skipped with the site it left already published successfully."""
     if not config.publish.command:
         return False
-    if built.skipped and already_published(store, manifest_digest(config.output)):
+    if built.skipped and already_published(store, site_identity(config.output)):
         log.info("the site is as it was last published: not published again")
         return False
     return True
@@ -216,9 +216,12 @@ def publish_needed(config: Config, store: PostStore, built: BuildReport) -> bool
 
 def publish_built(config: Config, store: PostStore, built: BuildReport) -> PublishOutcome | None:
     """The ``publish:`` command run after ``built``, when needed (None when not run)."""
-    if not publish_needed(config, store, built):
-        return None
-    return publish_site(config.publish, config.base_dir, manifest_digest(config.output))
+    return publish_output(config) if publish_needed(config, store, built) else None
+
+
+def publish_output(config: Config) -> PublishOutcome | None:
+    """The ``publish:`` command run on the output folder as it is now, which its outcome names."""
+    return publish_site(config.publish, config.base_dir, site_identity(config.output))
 
 
 def describe(config: ConfigLike, *, accept_programme: bool = False) -> Description:

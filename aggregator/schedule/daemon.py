@@ -30,14 +30,13 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from aggregator.build_inputs import manifest_digest
 from aggregator.clock import Clock, system_clock
 from aggregator.collectors import SourceOptions
 from aggregator.config import Config
-from aggregator.deploy import publish_site, record_publish
+from aggregator.deploy import record_publish
 from aggregator.errors import AggregatorError, LockedError
 from aggregator.pipeline import Schedule, build_site, collect_sources, load_schedule, record_programme_health
-from aggregator.runs import publish_needed, recorded_run
+from aggregator.runs import publish_needed, publish_output, recorded_run
 from aggregator.schedule.debounce import Debounced
 from aggregator.schedule.intervals import Cadence, interval, next_run
 from aggregator.schedule.services import LiveService, start_service
@@ -211,7 +210,7 @@ class Daemon:
             self.publisher.request()
 
     def _publish(self) -> None:
-        outcome = publish_site(self.config.publish, self.config.base_dir, manifest_digest(self.config.output))
+        outcome = publish_output(self.config)
         if outcome is None:
             return
         with self.writing(), open_store(self.config) as store:

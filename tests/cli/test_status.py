@@ -131,3 +131,20 @@ def test_a_skipped_build_publishes_again_only_when_the_last_publish_failed(write
     invoke(config, "-q", "run")
 
     assert marker.exists()  # skipped build, but the site there was not published yet
+
+
+def test_a_skipped_build_publishes_a_site_that_changed_since_its_last_publish(write_config, httpserver, tmp_path) -> None:
+    # e.g. a build that rewrote only the about page, whose publish never ran (the scheduler stopped first)
+    marker = tmp_path / "published.txt"
+    script = f"import pathlib; pathlib.Path({str(marker)!r}).touch()"
+    config = write(write_config, httpserver, publish=f"publish: {json.dumps(f'{sys.executable} -c {json.dumps(script)}')}")
+    invoke(config, "-q", "run")
+    marker.unlink()
+    about = load_config(config).output / "about.html"
+    rewritten = about.read_text(encoding="utf-8")
+    about.unlink()
+    about.write_text(rewritten, encoding="utf-8")  # a new file where the published one was
+
+    invoke(config, "-q", "run")  # nothing new: the build is skipped
+
+    assert marker.exists()  # but this folder is not the one last published
