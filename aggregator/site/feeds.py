@@ -76,7 +76,7 @@ def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Pat
         target = site_dir / feed_path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8") as file:
-            file.writelines(parts)  # the conference feed carries every post: never one string
+            file.writelines(parts)  # the conference feed carries every post: its XML is never one string
     return (1 + len(model.sessions)) * len(FEED_FORMATS)
 
 
@@ -106,7 +106,7 @@ def _feed_parts(
 
 
 def _feeds(model: SiteModel) -> Iterator[Feed]:
-    """The conference feed, then each session's, made one at a time."""
+    """The conference feed, then each session's (each is kept for its input key until the build ends)."""
     yield conference_feed(model)
     for view in model.sessions:
         yield session_feed(model, view)
