@@ -89,6 +89,7 @@ class BlueskyLiveService:
             finally:
                 halt.set()
                 thread.join(timeout=10)
+                self.client = None  # closed with the block: no later query may use it
 
     # --- starting ---------------------------------------------------------------------
 
