@@ -203,12 +203,12 @@ def build(config: ConfigLike, *, clock: Clock = system_clock) -> BuildReport:
     return report
 
 
-def publish_needed(config: Config, store: PostStore, built: BuildReport) -> bool:
-    """Whether ``built``'s site should be published: there is a command, and the build was not
-    skipped with the site it left already published successfully."""
+def publish_needed(config: Config, store: PostStore, built: BuildReport, site: str) -> bool:
+    """Whether ``built``'s site (the output folder ``site`` names) should be published: there is
+    a command, and the build was not skipped with that site already published successfully."""
     if not config.publish.command:
         return False
-    if built.skipped and already_published(store, site_identity(config.output)):
+    if built.skipped and already_published(store, site):
         log.info("the site is as it was last published: not published again")
         return False
     return True
@@ -216,7 +216,10 @@ def publish_needed(config: Config, store: PostStore, built: BuildReport) -> bool
 
 def publish_built(config: Config, store: PostStore, built: BuildReport) -> PublishOutcome | None:
     """The ``publish:`` command run after ``built``, when needed (None when not run)."""
-    return publish_output(config) if publish_needed(config, store, built) else None
+    if not config.publish.command:
+        return None  # no folder walk for a site that is never published
+    site = site_identity(config.output)  # walked once, for the decision and the record
+    return publish_site(config.publish, config.base_dir, site) if publish_needed(config, store, built, site) else None
 
 
 def publish_output(config: Config) -> PublishOutcome | None:

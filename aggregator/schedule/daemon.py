@@ -30,6 +30,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from aggregator.build_inputs import site_identity
 from aggregator.clock import Clock, system_clock
 from aggregator.collectors import SourceOptions
 from aggregator.config import Config
@@ -198,7 +199,9 @@ class Daemon:
             with self.writing(), recorded_run(self.config, "build", self.clock) as recorded:
                 report = build_site(self.config, recorded.store, self.schedule, self.clock)
                 recorded.built(report)
-                wanted = publish_needed(self.config, recorded.store, report)
+                wanted = bool(self.config.publish.command) and publish_needed(
+                    self.config, recorded.store, report, site_identity(self.config.output)
+                )
         except LockedError as exc:
             log.warning("build: %s; trying again soon", exc)
             self.builder.request()
