@@ -231,3 +231,21 @@ def test_an_appview_failure_keeps_the_batch_for_a_later_try(world: World) -> Non
     wait_for(lambda: post in world.live_ids())
     running.halt()
     assert len(world.fake.called("app.bsky.actor.getProfiles")) == 2  # the refused one, then the retry
+
+
+def test_the_service_keeps_one_client_while_it_runs_and_none_after(world: World) -> None:
+    service = world.service()
+    running = Running(service)
+    wait_for(lambda: len(world.jetstream.requests) == 1)
+    first = world.post(world.alice, "3lfirst", 10, "Opening #shelfcon", hashtag="shelfcon")
+    wait_for(lambda: first in world.live_ids())
+    client = service.client
+    later = world.post(world.bob, "3llater", 20, "Second talk #shelfcon", hashtag="shelfcon")
+    wait_for(lambda: later in world.live_ids())
+    assert client is not None and service.client is client  # its connections and login are reused
+    profiles = len(world.fake.called("app.bsky.actor.getProfiles"))
+    running.halt()
+    assert service.client is None
+    with pytest.raises(RuntimeError, match="only while the service runs"):
+        service._fetch_profiles([world.alice.did])
+    assert len(world.fake.called("app.bsky.actor.getProfiles")) == profiles  # the closed client was not used
