@@ -6,6 +6,7 @@ Read-only: it takes no lock, so it answers while a run or the scheduler is writi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,6 @@ from aggregator.deploy import PublishOutcome, last_publish
 from aggregator.pipeline import PROGRAMME_HEALTH
 from aggregator.runs import conference_identity
 from aggregator.store import PostStore, SourceHealth, open_store
-from aggregator.store.holders import holder_alive
 from aggregator.store.identity import refuse_other
 
 NEXT_RUNS_KEY = "schedule"  # meta: the running scheduler's next run per source
@@ -44,9 +44,10 @@ class DaemonPlan:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def running(self) -> bool:
-        """Whether its process still runs (one on another machine is taken at its word)."""
-        return holder_alive(f"{self.host} pid {self.pid}")
+    def running(self, alive: Callable[[str], bool]) -> bool:
+        """Whether its process still runs, as ``alive`` tells (a store's :meth:`processes_alive`:
+        on PostgreSQL a daemon on any machine runs while its connection is there)."""
+        return alive(f"{self.host} pid {self.pid}")
 
 
 @dataclass(frozen=True)
@@ -102,4 +103,4 @@ def status(config: Config, *, runs: int = 10, clock: Clock = system_clock) -> St
 def _running_daemon(store: PostStore) -> DaemonPlan | None:
     value = store.meta(NEXT_RUNS_KEY)
     plan = DaemonPlan.from_json(value) if value else None
-    return plan if plan is not None and plan.running() else None
+    return plan if plan is not None and plan.running(store.processes_alive()) else None

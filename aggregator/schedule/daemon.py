@@ -42,7 +42,7 @@ from aggregator.schedule.debounce import Debounced
 from aggregator.schedule.intervals import Cadence, interval, next_run
 from aggregator.schedule.services import LiveService, start_service
 from aggregator.status import NEXT_RUNS_KEY, DaemonPlan
-from aggregator.store import PostStore, open_store
+from aggregator.store import PostStore, open_store, store_is_shared
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class Daemon:
         self.publisher = Debounced("publish", self._publish, self._stop, 0.0, 0.0)
         self._threads: list[threading.Thread] = []
         self._started = False
+        self._presence: PostStore | None = None  # a connection held while it runs: see _renew_presence
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max(2, len(self.sources)))},
@@ -152,6 +153,7 @@ class Daemon:
             finished = finished and not thread.is_alive()
         if finished:
             self._forget_plan()
+        self._close_presence()
         log.info("scheduler stopped%s", "" if finished else "; the step under way was abandoned")
         return finished
 
@@ -270,6 +272,24 @@ class Daemon:
         self._next = {name: moment for name, moment in plan.items() if moment is not None}
         record = DaemonPlan(socket.gethostname(), os.getpid(), datetime.now(UTC), dict(self._next))
         store.set_meta(NEXT_RUNS_KEY, record.to_json())
+        self._renew_presence()
+
+    def _renew_presence(self) -> None:
+        """On a shared store, hold a connection of our own between jobs: it is how `status`, on any
+        machine, knows this daemon still runs (it dies with the process). Renewed with each plan, so
+        a database restart that dropped it costs no more than one job's wait."""
+        self._close_presence()
+        if self.stopping or not store_is_shared(self.config):
+            return
+        try:
+            self._presence = open_store(self.config)
+        except AggregatorError as exc:
+            log.warning("could not hold a connection to the store between jobs: %s", exc)
+
+    def _close_presence(self) -> None:
+        presence, self._presence = self._presence, None
+        if presence is not None:
+            presence.close()
 
     def _forget_plan(self) -> None:
         try:

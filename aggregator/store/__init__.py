@@ -7,7 +7,7 @@ engine: the embedded SQLite file in the data folder (the default), or PostgreSQL
 from aggregator.store.health import OUTCOME_FAILED, OUTCOME_OK, OUTCOME_RATE_LIMITED, Attempt, SourceHealth
 from aggregator.store.identity import ConferenceIdentity, ConferenceMismatch
 from aggregator.store.lock import run_lock
-from aggregator.store.opening import STORE_VARIABLE, lock_scopes, open_store, store_url
+from aggregator.store.opening import STORE_VARIABLE, lock_scopes, open_store, store_is_shared, store_url
 from aggregator.store.protocol import Blobs, PostStore, UpsertCounts
 from aggregator.store.sqlite import Store
 
@@ -27,5 +27,6 @@ __all__ = [
     "lock_scopes",
     "open_store",
     "run_lock",
+    "store_is_shared",
     "store_url",
 ]

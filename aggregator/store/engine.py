@@ -46,10 +46,14 @@ class Engine(ABC):
     def __init__(self, location: str) -> None:
         self.location = location
 
-    def holder_check(self) -> Callable[[str], bool]:
-        """Which recorded run holders may still be running, asked while holding the run's lock:
-        by default this machine's live processes, and any other machine's."""
+    def processes_alive(self) -> Callable[[str], bool]:
+        """Which processes ('host pid N') may still run, asked without any lock: by default this
+        machine's live ones, and any other machine's (nothing here can tell)."""
         return holder_alive
+
+    def holder_check(self) -> Callable[[str], bool]:
+        """Which recorded run holders may still be running, asked while holding the run's lock."""
+        return self.processes_alive()
 
     # --- to implement ------------------------------------------------------------------
 

@@ -23,6 +23,11 @@ def store_url(config: Config, environ: Mapping[str, str] = os.environ) -> str:
     return environ.get(STORE_VARIABLE, "").strip() or config.store or "sqlite"
 
 
+def store_is_shared(config: Config, environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether processes on other machines may use the configured store (a database server)."""
+    return store_url(config, environ).startswith(POSTGRES_SCHEMES)
+
+
 def open_store(config: Config, environ: Mapping[str, str] = os.environ) -> PostStore:
     return open_url(store_url(config, environ), config.data_dir)
 

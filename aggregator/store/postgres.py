@@ -144,8 +144,8 @@ class PostgresEngine(Engine):
         if not self._conn.closed:
             self.execute(f"SELECT {function}(?)", (key,))
 
-    def holder_check(self) -> Callable[[str], bool]:
-        """A run is alive while its process, on whatever machine, is connected to the database: every
+    def processes_alive(self) -> Callable[[str], bool]:
+        """A process, on whatever machine, is alive while it is connected to the database: every
         process names its connections after itself (a killed one's connection goes with it)."""
         connected = {
             row[0]

@@ -7,7 +7,7 @@ added here first, then once in :class:`aggregator.store.sql.SqlStore`, which bot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,6 +107,10 @@ class PostStore(Protocol):
     def set_meta(self, key: str, value: str | None) -> None: ...
 
     def close_abandoned_runs(self) -> int: ...
+
+    def processes_alive(self) -> Callable[[str], bool]:
+        """Which processes ('host pid N') may still run, as far as this store can tell without a lock."""
+        ...
 
     def conference(self) -> ConferenceIdentity | None: ...
 

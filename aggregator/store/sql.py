@@ -501,6 +501,9 @@ class SqlStore(PostStore):
             self._write(lambda: self._engine.execute_many(sql, rows_now))
         return len(dead)
 
+    def processes_alive(self) -> Callable[[str], bool]:
+        return self._engine.processes_alive()
+
     def conference(self) -> ConferenceIdentity | None:
         value = self.meta(CONFERENCE_KEY)
         return ConferenceIdentity.from_json(value) if value else None

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from aggregator.collectors import SourceState
+from aggregator.config import load_config
 from aggregator.errors import LockedError, StoreError
+from aggregator.schedule import Daemon
+from aggregator.status import NEXT_RUNS_KEY, status
 from aggregator.store.migrations import MIGRATIONS
 from aggregator.store.postgres import PostgresStore
 from tests.store.builders import make_post
@@ -102,3 +109,29 @@ def test_an_unreachable_server_is_a_store_error_without_the_password(postgres_cl
 def test_a_missing_schema_is_named(postgres_cluster: Cluster) -> None:
     with pytest.raises(StoreError, match="no schema of the search_path exists"):
         PostgresStore(postgres_cluster.url("no_such_schema"))
+
+
+def test_status_on_any_machine_sees_a_daemon_while_its_connection_is_there(postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    today = datetime.now(UTC).date().isoformat()
+    (tmp_path / "sources.yaml").write_text(
+        f'conference:\n  name: "Test Con"\n  hashtags: ["#testcon"]\n  start: "{today}"\n  end: "{today}"\n'
+        f"store: {postgres_url}\nsources:\n  - type: feed\n    name: gone\n    url: http://127.0.0.1:9/feed.xml\n"
+        "    every: 1h\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "sources.yaml")
+    daemon = Daemon(config, lock_retry=timedelta(seconds=0.2))
+    assert daemon.start()
+    try:
+        plan = status(config).daemon  # between its jobs: only the connection it holds tells
+        assert plan is not None and plan.pid == os.getpid()
+        with PostgresStore(postgres_url) as store:  # the same plan, as written by a daemon on another machine
+            store.set_meta(NEXT_RUNS_KEY, dataclasses.replace(plan, host="collector-2", pid=41).to_json())
+        assert status(config).daemon is None  # collector-2 has no connection: it is not running
+        with psycopg.connect(postgres_url, application_name="aggregator pid 41 on collector-2"):
+            assert status(config).daemon is not None
+    finally:
+        assert daemon.stop()
+    assert status(config).daemon is None
