@@ -31,7 +31,7 @@ from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
 from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
 from aggregator.curation import Overrides
-from aggregator.models import Candidate, Conference, Placement, ProgrammeClock, Session, Signal, Thread
+from aggregator.models import Candidate, Conference, Placement, Post, ProgrammeClock, Session, Signal, Thread
 from aggregator.threads import split_thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
@@ -91,7 +91,7 @@ class AssignmentEngine:
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
         features = {t.id: self._features(t, accounts) for t in threads}
-        owner = {p.id: t.id for t in threads for p in t.posts}
+        owner = {key: t.id for t in threads for p in t.posts for key in (p.id, p.url) if key}
         order = _dependency_order(threads, owner)
         offset = estimate_offset(self._named_once(features.values()))
         engine = self._retimed(offset) if offset else self
@@ -271,7 +271,7 @@ class AssignmentEngine:
     def _reference_changed(
         thread: Thread, owner: Mapping[str, str], now: Mapping[str, Placement], before: Mapping[str, Placement]
     ) -> bool:
-        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+        for _, post_id in _references(thread.root):
             target = owner.get(post_id)
             if target is not None and target != thread.id and now.get(target) is not before.get(target):
                 return True
@@ -293,7 +293,7 @@ class AssignmentEngine:
         self, thread: Thread, owner: Mapping[str, str], placements: Mapping[str, Placement]
     ) -> _Reference | None:
         root = thread.root
-        for kind, post_id in (("reply", root.reply_parent), ("quote", root.quote_id)):
+        for kind, post_id in _references(root):
             target = owner.get(post_id)
             if target is None or target == thread.id or target not in placements:
                 continue
@@ -473,6 +473,10 @@ class AssignmentEngine:
             time_detail += f"; programme clock taken as {_minutes(self.offset):+d} min off"
         if index in self.overrun:
             time_detail += f"; taken to run {_minutes(self.overrun[index])} min past its programmed end"
+        answered = reference is not None and reference.session_index == index
+        if answered and prior < 1.0:
+            # a quote or reply is about the moment of what it answers, however late it comes
+            prior, time_detail = 1.0, f"{time_detail}; no later than what it answers"
         signals = [Signal("time", math.log(prior), time_detail)]
         if distant:
             similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
@@ -483,7 +487,7 @@ class AssignmentEngine:
         signals.extend(named.signals.get(index, ()))
         if not distant:
             signals.extend(self.evidence.context_signals(named, session))
-        if reference is not None and reference.session_index == index:
+        if answered and reference is not None:
             signals.append(
                 Signal(
                     "inherit",
@@ -626,12 +630,18 @@ def _softmax(scores: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def _references(root: Post) -> tuple[tuple[str, str], ...]:
+    """What a thread's first post answers or quotes, by id or address: its reply parent, its quoted
+    post, and any post it links to (a quote by link, as a pasted tweet or a shared toot is)."""
+    return (("reply", root.reply_parent), ("quote", root.quote_id), *(("quote", link) for link in root.links))
+
+
 def _dependency_order(threads: Sequence[Thread], owner: Mapping[str, str]) -> list[Thread]:
     """Threads ordered so that what a thread quotes or answers (in another thread) comes first."""
     by_id = {t.id: t for t in threads}
 
     def referenced(thread: Thread) -> str | None:
-        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+        for _, post_id in _references(thread.root):
             target = owner.get(post_id)
             if target is not None and target != thread.id:
                 return target
