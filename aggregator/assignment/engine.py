@@ -24,7 +24,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from aggregator.assignment.announced import announced_moment
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
@@ -61,6 +63,7 @@ class _Features:
     hallway_hits: tuple[str, ...]
     reflection_hits: tuple[str, ...]
     named: Named
+    moment: datetime  # when the thread's time evidence is taken: its start, or the later moment it announces
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class AssignmentEngine:
         self.time = TimeIndex(self.sessions, settings.lead_minutes, settings.reflection_minutes)
         self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
+        self.zone = ZoneInfo(conference.timezone)
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
         self.offset = timedelta(0)  # how much later than the programme says the sessions are taken to run
         self.overrun: dict[int, timedelta] = {}  # sessions taken to run this much past their programmed end
@@ -231,7 +235,8 @@ class AssignmentEngine:
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
         named = self.evidence.named(clues, accounts)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
-        return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
+        announced = announced_moment(thread.root.text, thread.started_at, self.zone)
+        return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named, announced or thread.started_at)
 
     def _pass(
         self,
@@ -436,7 +441,7 @@ class AssignmentEngine:
     ) -> tuple[dict[int, float], set[int]]:
         """Sessions in the thread's time window, plus (the second set) any it names, quotes or answers,
         or matches strongly on rare words, wherever they are in time (with a prior fading with the distance)."""
-        moment = features.thread.started_at
+        moment = features.moment
         pool = self.time.candidates(moment, reflective=bool(features.reflection_hits))
         elsewhere = set(named.signals)
         elsewhere.update(
@@ -464,9 +469,11 @@ class AssignmentEngine:
         weights = self.settings.weights
         named = features.named
         session = self.sessions[index]
-        moment = features.thread.started_at
+        moment = features.moment
         in_window = not distant or features.reflection_hits  # the pool holds the window's sessions as not distant
         time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
+        if moment != features.thread.started_at:
+            time_detail += f"; at the time the post announces ({moment.astimezone(self.zone):%a %H:%M})"
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         if self.offset:
