@@ -24,14 +24,16 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from aggregator.assignment.announced import announced_moment
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
 from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
 from aggregator.curation import Overrides
-from aggregator.models import Candidate, Conference, Placement, ProgrammeClock, Session, Signal, Thread
+from aggregator.models import Candidate, Conference, Placement, Post, ProgrammeClock, Session, Signal, Thread
 from aggregator.threads import split_thread
 
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
@@ -47,7 +49,7 @@ DISTANT_PROSE = 0.5
 LEARN_MIN_THREADS = 3  # confident threads about one session mentioning an account, to learn it as its speaker's
 LEARN_SHARE = 0.6  # ...at least this share of the confident threads mentioning it (not the conference's account)
 KEPT_CANDIDATES = 4  # how many candidates a placement keeps for `explain`
-MAX_HALLWAY_HITS = 2
+MAX_HALLWAY_HITS = 3
 MAX_THREAD_PARTS = 4  # a live-thread kept across this many talks in a row at most
 SPLIT_EVIDENCE_LEAD = 1.0  # log-odds the later posts' own evidence must favour the next session by
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
@@ -61,6 +63,7 @@ class _Features:
     hallway_hits: tuple[str, ...]
     reflection_hits: tuple[str, ...]
     named: Named
+    moment: datetime  # when the thread's time evidence is taken: its start, or the later moment it announces
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class AssignmentEngine:
         self.time = TimeIndex(self.sessions, settings.lead_minutes, settings.reflection_minutes)
         self.code_patterns = tuple(re.compile(p, re.IGNORECASE) for p in settings.session_code_patterns)
         self.hallway = PhraseSet(HALLWAY_PHRASES | set(settings.hallway_words))
+        self.zone = ZoneInfo(conference.timezone)
         self.hallway_stems = self.hallway.words | frozenset(map(stem, self.hallway.words))
         self.offset = timedelta(0)  # how much later than the programme says the sessions are taken to run
         self.overrun: dict[int, timedelta] = {}  # sessions taken to run this much past their programmed end
@@ -91,7 +95,7 @@ class AssignmentEngine:
     def assign(self, threads: Sequence[Thread], overrides: Overrides | None = None) -> tuple[Placement, ...]:
         accounts = self.evidence.accounts.learned({t.author.id: t.author for t in threads}.values())
         features = {t.id: self._features(t, accounts) for t in threads}
-        owner = {p.id: t.id for t in threads for p in t.posts}
+        owner = {key: t.id for t in threads for p in t.posts for key in (p.id, p.url) if key}
         order = _dependency_order(threads, owner)
         offset = estimate_offset(self._named_once(features.values()))
         engine = self._retimed(offset) if offset else self
@@ -231,7 +235,8 @@ class AssignmentEngine:
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
         named = self.evidence.named(clues, accounts)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
-        return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named)
+        announced = announced_moment(thread.root.text, thread.started_at, self.zone)
+        return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named, announced or thread.started_at)
 
     def _pass(
         self,
@@ -271,7 +276,7 @@ class AssignmentEngine:
     def _reference_changed(
         thread: Thread, owner: Mapping[str, str], now: Mapping[str, Placement], before: Mapping[str, Placement]
     ) -> bool:
-        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+        for _, post_id in _references(thread.root):
             target = owner.get(post_id)
             if target is not None and target != thread.id and now.get(target) is not before.get(target):
                 return True
@@ -293,7 +298,7 @@ class AssignmentEngine:
         self, thread: Thread, owner: Mapping[str, str], placements: Mapping[str, Placement]
     ) -> _Reference | None:
         root = thread.root
-        for kind, post_id in (("reply", root.reply_parent), ("quote", root.quote_id)):
+        for kind, post_id in _references(root):
             target = owner.get(post_id)
             if target is None or target == thread.id or target not in placements:
                 continue
@@ -436,7 +441,7 @@ class AssignmentEngine:
     ) -> tuple[dict[int, float], set[int]]:
         """Sessions in the thread's time window, plus (the second set) any it names, quotes or answers,
         or matches strongly on rare words, wherever they are in time (with a prior fading with the distance)."""
-        moment = features.thread.started_at
+        moment = features.moment
         pool = self.time.candidates(moment, reflective=bool(features.reflection_hits))
         elsewhere = set(named.signals)
         elsewhere.update(
@@ -464,15 +469,21 @@ class AssignmentEngine:
         weights = self.settings.weights
         named = features.named
         session = self.sessions[index]
-        moment = features.thread.started_at
+        moment = features.moment
         in_window = not distant or features.reflection_hits  # the pool holds the window's sessions as not distant
         time_detail = self.time.describe(session, moment) if in_window else "outside its time window"
+        if moment != features.thread.started_at:
+            time_detail += f"; at the time the post announces ({moment.astimezone(self.zone):%a %H:%M})"
         if features.reflection_hits:
             time_detail += f"; looks back ({', '.join(features.reflection_hits)})"
         if self.offset:
             time_detail += f"; programme clock taken as {_minutes(self.offset):+d} min off"
         if index in self.overrun:
             time_detail += f"; taken to run {_minutes(self.overrun[index])} min past its programmed end"
+        answered = reference is not None and reference.session_index == index
+        if answered and prior < 1.0:
+            # a quote or reply is about the moment of what it answers, however late it comes
+            prior, time_detail = 1.0, f"{time_detail}; no later than what it answers"
         signals = [Signal("time", math.log(prior), time_detail)]
         if distant:
             similarity, matched = self.text.score(features.terms, index, prose_factor=DISTANT_PROSE)
@@ -483,7 +494,7 @@ class AssignmentEngine:
         signals.extend(named.signals.get(index, ()))
         if not distant:
             signals.extend(self.evidence.context_signals(named, session))
-        if reference is not None and reference.session_index == index:
+        if answered and reference is not None:
             signals.append(
                 Signal(
                     "inherit",
@@ -626,12 +637,18 @@ def _softmax(scores: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def _references(root: Post) -> tuple[tuple[str, str], ...]:
+    """What a thread's first post answers or quotes, by id or address: its reply parent, its quoted
+    post, and any post it links to (a quote by link, as a pasted tweet or a shared toot is)."""
+    return (("reply", root.reply_parent), ("quote", root.quote_id), *(("quote", link) for link in root.links))
+
+
 def _dependency_order(threads: Sequence[Thread], owner: Mapping[str, str]) -> list[Thread]:
     """Threads ordered so that what a thread quotes or answers (in another thread) comes first."""
     by_id = {t.id: t for t in threads}
 
     def referenced(thread: Thread) -> str | None:
-        for post_id in (thread.root.reply_parent, thread.root.quote_id):
+        for _, post_id in _references(thread.root):
             target = owner.get(post_id)
             if target is not None and target != thread.id:
                 return target

@@ -133,6 +133,8 @@ HALLWAY_PHRASES = frozenset(
         see you next year|weather|reception|sponsor booth|booth|networking
         sponsor|sponsors|sponsored|exhibitor|exhibitors|our stand|our desk|visit us|come visit|come see us|find us
         recruiting|we re hiring|we are hiring|hiring|job|jobs|job fair|job offer|careers|vacancy|apply now
+        job opening|job openings|open position|open positions|join our team|extend our team|grow our team
+        come chat|come and chat|come talk to us|get in contact|their desk|their booth|their stand
         giveaway|raffle|retweet|retweet this|contest|quiz|quizz|poster|posters|poster session|fomo|jomo
         livestream|live stream|schedule|programme
         mittagessen|mittag|abendessen|frühstück|kaffee|kaffeeschlange|kaffeepause|bier|anmeldung|schlange|heimreise
