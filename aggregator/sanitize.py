@@ -6,7 +6,6 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -172,29 +171,26 @@ class References:
 
 
 def references(fragment: str) -> References:
-    """The links and images of an HTML fragment, read in one pass."""
-    collector = _ReferenceCollector()
-    collector.feed(fragment)
-    collector.close()
-    unique: dict[str, ImageRef] = {}
-    for image in collector.images:
-        unique.setdefault(image.src, image)
-    return References(tuple(dict.fromkeys(collector.links)), tuple(unique.values()))
+    """The links and images of HTML that :func:`clean_html` made, read in one pass.
 
-
-class _ReferenceCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.images: list[ImageRef] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: (value or "").strip() for name, value in attrs}
+    Read with a pattern, not an HTML parser: nh3 writes every tag the same way (lower-case names,
+    every attribute as name="value" with ``&``, ``"``, ``<`` and ``>`` escaped, ``<`` in text escaped, no
+    comments, no script or style), so a tag is exactly what the pattern finds.
+    """
+    links: list[str] = []
+    images: dict[str, ImageRef] = {}
+    for tag, attributes in _LINK_OR_IMAGE.findall(fragment):
+        values = {name: html.unescape(value).strip() for name, value in _ATTRIBUTE.findall(attributes)}
         if tag == "a" and is_web_url(values.get("href", "")):
-            self.links.append(values["href"])
+            links.append(values["href"])
         elif tag == "img" and is_web_url(values.get("src", "")):
             width, height = _dimension(values.get("width")), _dimension(values.get("height"))
-            self.images.append(ImageRef(values["src"], values.get("alt", ""), width, height))
+            images.setdefault(values["src"], ImageRef(values["src"], values.get("alt", ""), width, height))
+    return References(tuple(dict.fromkeys(links)), tuple(images.values()))
+
+
+_LINK_OR_IMAGE = re.compile(r'<(a|img)((?:\s+[^\s"=<>/]+="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([^\s"=<>/]+)="([^"]*)"')
 
 
 def _dimension(value: str | None) -> int | None:

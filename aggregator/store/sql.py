@@ -144,9 +144,12 @@ class _Row:
 
     @classmethod
     def of(cls, post: Post) -> _Row:
-        data = _map_strings(post_to_dict(post))  # lone surrogates (JSON allows them) cannot be stored
+        data = post_to_dict(post)
         data["source_names"] = []  # provenance lives in its own table
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        if well_formed(payload) != payload:  # lone surrogates (JSON allows them) cannot be stored
+            data = _map_strings(data)
+            payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return cls(
             id=data["id"],
             source=post.source,

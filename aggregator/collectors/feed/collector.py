@@ -198,7 +198,11 @@ def _without_impossible_char_refs(content: bytes) -> bytes:
 def _parse(document: FeedDocument) -> feedparser.FeedParserDict:
     """Parse one feed; raise SourceError when nothing usable came out."""
     headers = {"content-type": document.content_type} if document.content_type else {}
-    parsed = feedparser.parse(_without_impossible_char_refs(document.content), response_headers=headers)
+    parsed = feedparser.parse(
+        _without_impossible_char_refs(document.content),
+        response_headers=headers,
+        sanitize_html=False,  # nh3 sanitizes every body, title and name afterwards: once is enough
+    )
     if parsed.entries or parsed.get("version"):
         return parsed
     if _looks_like_html(document):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,7 +83,12 @@ def opted_out(account: Mapping[str, Any]) -> bool:
         for item in account.get("fields") or ()
         if isinstance(item, Mapping)
     )
-    profile = " ".join((str(account.get("note") or ""), str(source.get("note") or ""), *fields))
+    return _says_nobot(" ".join((str(account.get("note") or ""), str(source.get("note") or ""), *fields)))
+
+
+@lru_cache(maxsize=4096)
+def _says_nobot(profile: str) -> bool:
+    # an account's profile comes with every one of its statuses: read each distinct one once, not once a status
     return bool(_NOBOT.search(html_to_text(profile)))
 
 
