@@ -52,7 +52,8 @@ def main() -> None:
     labels = args.set_dir / "labels.csv"
     metrics = score(labels, export)
     print(format_metrics(metrics))
-    print(f"{'threads':20} {len(digest.placements)} placed in {elapsed:.2f} s\n")
+    print(f"{'threads':20} {len(digest.placements)} placed in {elapsed:.2f} s")
+    print(f"{'clock':20} {digest.clock.describe()}\n")
     print(confusion_summary(labels, export, limit=10))
     if args.errors:
         _print_errors(labels, digest, args.errors)

@@ -31,7 +31,14 @@ from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
 from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
-from aggregator.assignment.timing import TimeIndex, estimate_offset, overruns, shifted, stretched
+from aggregator.assignment.timing import (
+    TimeIndex,
+    carried_overruns,
+    estimate_offset,
+    overruns,
+    shifted,
+    stretched,
+)
 from aggregator.curation import Overrides
 from aggregator.models import Candidate, Conference, Placement, Post, ProgrammeClock, Session, Signal, Thread
 from aggregator.threads import split_thread
@@ -101,7 +108,7 @@ class AssignmentEngine:
         engine = self._retimed(offset) if offset else self
         first = engine._pass(order, features, owner, overrides, continuity={}, earlier=None)
         anchors = engine._anchors(first)
-        overrun = overruns(engine._late_posts(first, features), engine.sessions)
+        overrun = carried_overruns(overruns(engine._late_posts(first, features), engine.sessions), engine.sessions)
         rescore: set[str] = set()
         if overrun:
             before = engine.sessions

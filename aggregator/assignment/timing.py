@@ -285,3 +285,23 @@ def stretched(sessions: Sequence[Session], overrun: dict[int, timedelta]) -> tup
                 start = min(pushed, session.start + (session.end - session.start) / 2)
                 result[index] = replace(session, start=start, end=max(session.end, start))
     return tuple(result)
+
+
+CATCH_UP_BREAK = timedelta(minutes=30)  # a break this long (lunch, the night) lets a late room catch up
+
+
+def carried_overruns(overrun: dict[int, timedelta], sessions: Sequence[Session]) -> dict[int, timedelta]:
+    """``overrun`` with each room's lateness carried on: a talk that follows one that ran over, in the
+    same room and with no break to catch up, runs as late (unless its own posts measured it)."""
+    by_room: dict[str, list[int]] = {}
+    for index, session in enumerate(sessions):
+        if session.room and session.end - session.start <= LONG_SESSION:
+            by_room.setdefault(session.room, []).append(index)
+    found = dict(overrun)
+    for indices in by_room.values():
+        indices.sort(key=lambda i: sessions[i].start)
+        for previous, index in zip(indices, indices[1:], strict=False):
+            back_to_back = sessions[index].start - sessions[previous].end < CATCH_UP_BREAK
+            if previous in found and index not in overrun and back_to_back:
+                found[index] = found[previous]
+    return found
