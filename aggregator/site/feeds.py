@@ -54,6 +54,13 @@ class Feed:
     entries: tuple[FeedEntry, ...]  # newest first
     updated: datetime
 
+    def key_parts(self) -> tuple[Any, ...]:
+        """What the feed's bytes depend on, for its input key: each post stands as itself, which the
+        key's memo hashes once per build; the repr of the whole feed (the conference feed holds
+        every post) is never taken."""
+        entries = [(entry.post, entry.title, entry.category) for entry in self.entries]
+        return self.stem, self.page, self.title, self.description, self.updated, entries
+
     def href(self, site_url: str, target: str) -> str:
         """A link from this feed to a site-relative ``target``: absolute when the site URL is known."""
         if site_url:
@@ -80,24 +87,17 @@ def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Pat
     return (1 + len(model.sessions)) * len(FEED_FORMATS)
 
 
-def render_feeds(
-    environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None = None
-) -> Iterator[tuple[str, str]]:
-    """RSS and Atom for the conference and every session, as (site path, XML); with ``inputs``,
-    those whose inputs did not change since the previous build are left out (it carries them over)."""
-    for feed_path, parts in _feed_parts(environment, model, inputs):
-        yield feed_path, "".join(parts)
-
-
 def _feed_parts(
     environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None
 ) -> Iterator[tuple[str, Iterator[str]]]:
-    """:func:`render_feeds`, each feed's XML as the template yields it."""
+    """RSS and Atom for the conference and every session, as (site path, the XML as the template
+    yields it); with ``inputs``, those whose inputs did not change since the previous build are
+    left out (it carries them over)."""
     entry_content = _entry_content_renderer(environment)
     for feed in _feeds(model):
         for extension, template_name in FEED_FORMATS.items():
             path = f"{feed.stem}.{extension}"
-            if inputs and inputs.reuse(path, inputs.key("feed", path, feed)):
+            if inputs and inputs.reuse(path, inputs.key("feed", path, *feed.key_parts())):
                 continue
             parts = environment.get_template(template_name).generate(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
