@@ -59,6 +59,7 @@ def export_model(model: SiteModel) -> dict[str, Any]:
     }
 
 
+_JSON_CHUNK_CHARS = 1 << 16  # how much JSON text is escaped and written at a time
 # Escaped in the JSON text so that it stays inert embedded in a <script> element, inside an HTML
 # page, or served under a wrong content type; every JSON parser reads the same strings back.
 _HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
@@ -68,9 +69,16 @@ def sessions_json_parts(model: SiteModel) -> Iterator[str]:
     """The text of ``sessions.json`` in pieces, to be written as they come (at 100k posts it is large):
     :func:`export_model` as JSON with ``<``, ``>`` and ``&`` escaped."""
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    pending: list[str] = []
+    size = 0
+    # the encoder yields a million tiny parts at 10k posts: escape and hand them on in chunks
     for part in encoder.iterencode(export_model(model)):
-        yield part.translate(_HTML_SAFE_JSON)
-    yield "\n"
+        pending.append(part)
+        size += len(part)
+        if size >= _JSON_CHUNK_CHARS:
+            yield "".join(pending).translate(_HTML_SAFE_JSON)
+            pending, size = [], 0
+    yield "".join(pending).translate(_HTML_SAFE_JSON) + "\n"
 
 
 def write_posts_csv(model: SiteModel, target: TextIO) -> None:

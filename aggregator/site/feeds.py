@@ -113,14 +113,12 @@ def _feeds(model: SiteModel) -> Iterator[Feed]:
 
 
 def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
-    """The HTML body of a post's entry, rendered once however many feeds carry the post."""
+    """The HTML body of a post's entry: its content (rendered once per build, see
+    ``rendered_content``) behind its content warning."""
     macros = environment.get_template("_macros.html").module
-    rendered: dict[str, str] = {}
 
     def entry_content(post: Post) -> str:
-        if post.id not in rendered:
-            rendered[post.id] = str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
-        return rendered[post.id]
+        return str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
 
     return entry_content
 
