@@ -55,11 +55,10 @@ class Feed:
     updated: datetime
 
     def key_parts(self) -> tuple[Any, ...]:
-        """What the feed's bytes depend on, for its input key: each post stands as itself, which the
-        key's memo hashes once per build; the repr of the whole feed (the conference feed holds
-        every post) is never taken."""
-        entries = [(entry.post, entry.title, entry.category) for entry in self.entries]
-        return self.stem, self.page, self.title, self.description, self.updated, entries
+        """What the feed's bytes depend on, for its input key: each entry stands as itself, which
+        the key's memo hashes once for both formats; the repr of the whole feed (the conference
+        feed holds every post) is never taken as one string."""
+        return self.stem, self.page, self.title, self.description, self.updated, self.entries
 
     def href(self, site_url: str, target: str) -> str:
         """A link from this feed to a site-relative ``target``: absolute when the site URL is known."""
@@ -113,12 +112,15 @@ def _feeds(model: SiteModel) -> Iterator[Feed]:
 
 
 def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
-    """The HTML body of a post's entry: its content (rendered once per build, see
-    ``rendered_content``) behind its content warning."""
+    """The HTML body of a post's entry: its content (rendered once per build for its page and its
+    feeds, see ``rendered_content``) behind its content warning, once however many feeds carry it."""
     macros = environment.get_template("_macros.html").module
+    rendered: dict[str, str] = {}
 
     def entry_content(post: Post) -> str:
-        return str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
+        if post.id not in rendered:  # a post is in the conference feed and its session's, twice each
+            rendered[post.id] = str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
+        return rendered[post.id]
 
     return entry_content
 
