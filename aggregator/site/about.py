@@ -59,7 +59,7 @@ def stored_health(store: PostStore) -> dict[str, stored.SourceHealth]:
 
 
 def _health(options: SourceOptions, hashtags: tuple[str, ...], known: stored.SourceHealth | None) -> SourceHealth:
-    troubled = known is not None and (known.failing or bool(known.last_error))
+    troubled = known is not None and known.troubled
     return SourceHealth(
         name=options.label(),
         type=options.type,

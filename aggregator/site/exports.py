@@ -8,7 +8,6 @@ placement's confidence and reasons were added beside them, so existing readers k
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -60,33 +59,31 @@ def export_model(model: SiteModel) -> dict[str, Any]:
     }
 
 
+_JSON_CHUNK_CHARS = 1 << 16  # how much JSON text is escaped and written at a time
 # Escaped in the JSON text so that it stays inert embedded in a <script> element, inside an HTML
 # page, or served under a wrong content type; every JSON parser reads the same strings back.
 _HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def sessions_json(model: SiteModel) -> str:
-    """The text of ``sessions.json``: :func:`export_model` as JSON with ``<``, ``>`` and ``&`` escaped."""
-    return "".join(sessions_json_parts(model))
-
-
 def sessions_json_parts(model: SiteModel) -> Iterator[str]:
-    """:func:`sessions_json` in pieces, to be written as they come (at 100k posts the text is large)."""
+    """The text of ``sessions.json`` in pieces, to be written as they come (at 100k posts it is large):
+    :func:`export_model` as JSON with ``<``, ``>`` and ``&`` escaped."""
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    pending: list[str] = []
+    size = 0
+    # the encoder yields a million tiny parts at 10k posts: escape and hand them on in chunks
     for part in encoder.iterencode(export_model(model)):
-        yield part.translate(_HTML_SAFE_JSON)
-    yield "\n"
-
-
-def posts_csv(model: SiteModel) -> str:
-    """Every published post, one row each, in the order of sessions.json (sessions, then the hallway)."""
-    buffer = io.StringIO()
-    write_posts_csv(model, buffer)
-    return buffer.getvalue()
+        pending.append(part)
+        size += len(part)
+        if size >= _JSON_CHUNK_CHARS:
+            yield "".join(pending).translate(_HTML_SAFE_JSON)
+            pending, size = [], 0
+    yield "".join(pending).translate(_HTML_SAFE_JSON) + "\n"
 
 
 def write_posts_csv(model: SiteModel, target: TextIO) -> None:
-    """:func:`posts_csv` written row by row into ``target``."""
+    """Every published post, one row each, in the order of sessions.json (sessions, then the
+    hallway), written row by row into ``target``."""
     writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows([csv_cell(value) for value in row] for row in _csv_rows(model))

@@ -54,6 +54,12 @@ class Feed:
     entries: tuple[FeedEntry, ...]  # newest first
     updated: datetime
 
+    def key_parts(self) -> tuple[Any, ...]:
+        """What the feed's bytes depend on, for its input key: each entry stands as itself, which
+        the key's memo hashes once for both formats; the repr of the whole feed (the conference
+        feed holds every post) is never taken as one string."""
+        return self.stem, self.page, self.title, self.description, self.updated, self.entries
+
     def href(self, site_url: str, target: str) -> str:
         """A link from this feed to a site-relative ``target``: absolute when the site URL is known."""
         if site_url:
@@ -80,24 +86,17 @@ def write_feeds(environment: jinja2.Environment, model: SiteModel, site_dir: Pat
     return (1 + len(model.sessions)) * len(FEED_FORMATS)
 
 
-def render_feeds(
-    environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None = None
-) -> Iterator[tuple[str, str]]:
-    """RSS and Atom for the conference and every session, as (site path, XML); with ``inputs``,
-    those whose inputs did not change since the previous build are left out (it carries them over)."""
-    for feed_path, parts in _feed_parts(environment, model, inputs):
-        yield feed_path, "".join(parts)
-
-
 def _feed_parts(
     environment: jinja2.Environment, model: SiteModel, inputs: Inputs | None
 ) -> Iterator[tuple[str, Iterator[str]]]:
-    """:func:`render_feeds`, each feed's XML as the template yields it."""
+    """RSS and Atom for the conference and every session, as (site path, the XML as the template
+    yields it); with ``inputs``, those whose inputs did not change since the previous build are
+    left out (it carries them over)."""
     entry_content = _entry_content_renderer(environment)
     for feed in _feeds(model):
         for extension, template_name in FEED_FORMATS.items():
             path = f"{feed.stem}.{extension}"
-            if inputs and inputs.reuse(path, inputs.key("feed", path, feed)):
+            if inputs and inputs.reuse(path, inputs.key("feed", path, *feed.key_parts())):
                 continue
             parts = environment.get_template(template_name).generate(
                 feed=feed, site_url=model.conference.site_url, extension=extension, entry_content=entry_content
@@ -113,12 +112,13 @@ def _feeds(model: SiteModel) -> Iterator[Feed]:
 
 
 def _entry_content_renderer(environment: jinja2.Environment) -> Callable[[Post], str]:
-    """The HTML body of a post's entry, rendered once however many feeds carry the post."""
+    """The HTML body of a post's entry: its content (rendered once per build for its page and its
+    feeds, see ``rendered_content``) behind its content warning, once however many feeds carry it."""
     macros = environment.get_template("_macros.html").module
     rendered: dict[str, str] = {}
 
     def entry_content(post: Post) -> str:
-        if post.id not in rendered:
+        if post.id not in rendered:  # a post is in the conference feed and its session's, twice each
             rendered[post.id] = str(macros.guarded_content(post)).strip()  # type: ignore[attr-defined]
         return rendered[post.id]
 

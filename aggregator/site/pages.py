@@ -104,6 +104,7 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
     timezone = conference_zone(digest.conference.timezone)
     environment.filters.update(_display_filters(timezone))
     environment.filters.update(feed_filters())
+    environment.filters["rendered_content"] = _content_renderer(environment)
     environment.globals.update(
         conference=digest.conference,
         generated_at=digest.generated_at,
@@ -113,6 +114,20 @@ def make_environment(digest: Digest, search_path: list[Path]) -> jinja2.Environm
         zone_key=timezone.key,
     )
     return environment
+
+
+def _content_renderer(environment: jinja2.Environment) -> Callable[[Post], Markup]:
+    """A post's content (the ``post_content`` macro), rendered once per build for its page and
+    every feed that carries it."""
+    rendered: dict[str, Markup] = {}
+
+    def rendered_content(post: Post) -> Markup:
+        if post.id not in rendered:
+            macros = environment.get_template("_macros.html").module
+            rendered[post.id] = Markup(macros.post_content(post))  # type: ignore[attr-defined]
+        return rendered[post.id]
+
+    return rendered_content
 
 
 def _write_site(

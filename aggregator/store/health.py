@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 OUTCOME_OK, OUTCOME_FAILED, OUTCOME_RATE_LIMITED = "ok", "failed", "rate-limited"
+# A troubled source is failing or kept an error from its last attempt: the about page then shows
+# when it last worked. The same rule as SQL over source_state, for the store's change marker
+# (keep the two together: :attr:`SourceHealth.troubled`).
+TROUBLED_SQL = "failing_since IS NOT NULL OR last_error != ''"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,11 @@ class SourceHealth:
     @property
     def failing(self) -> bool:
         return self.failing_since is not None
+
+    @property
+    def troubled(self) -> bool:
+        """:data:`TROUBLED_SQL`, for a source already read."""
+        return self.failing or bool(self.last_error)
 
     def failing_for(self, now: datetime) -> timedelta:
         return now - self.failing_since if self.failing_since is not None else timedelta(0)

@@ -29,7 +29,7 @@ from aggregator.models import Post, post_from_dict, post_to_dict
 from aggregator.sanitize import well_formed
 from aggregator.saved_values import Blobs, FileBlobs
 from aggregator.store.engine import Engine
-from aggregator.store.health import Attempt, SourceHealth
+from aggregator.store.health import TROUBLED_SQL, Attempt, SourceHealth
 from aggregator.store.holders import holder
 from aggregator.store.identity import CONFERENCE_KEY, ConferenceIdentity, refuse_other
 from aggregator.store.migrations import MIGRATIONS, migrate
@@ -122,7 +122,7 @@ CHANGE_MARKER_QUERIES = (
     "SELECT COUNT(*), MAX(updated_at), COUNT(deleted_at), MAX(deleted_at), COUNT(duplicate_of) FROM posts",
     "SELECT COUNT(*) FROM provenance",
     "SELECT name, type, last_success IS NULL,"
-    " CASE WHEN failing_since IS NOT NULL OR last_error != '' THEN last_success END,"
+    f" CASE WHEN {TROUBLED_SQL} THEN last_success END,"
     " last_error, error_class, failing_since, rate_limited_until FROM source_state ORDER BY name",
 )
 RUNNING = "running"

@@ -4,7 +4,7 @@ format. Shared by tests/hardening/test_sanitizer_properties.py and bench/reliabi
 Every field that comes from outside (post text and HTML, names, handles, alt text, link cards,
 URLs, programme titles, rooms, speakers, the conference's name and description) is drawn from
 known attack fragments mixed with arbitrary text, then the real renderer builds every page,
-feed and export in memory, and real parsers read them back.
+feed and export (the feeds into a temporary folder, as the build writes them), and real parsers read them back.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,8 +25,8 @@ from hypothesis import strategies as st
 
 from aggregator.models import Author, Conference, Digest, LinkCard, Media, Placement, Post, Session, Thread
 from aggregator.site.characters import CONTROL_CHARACTERS
-from aggregator.site.exports import CSV_COLUMNS, posts_csv, sessions_json
-from aggregator.site.feeds import render_feeds
+from aggregator.site.exports import CSV_COLUMNS, sessions_json_parts, write_posts_csv
+from aggregator.site.feeds import write_feeds
 from aggregator.site.model import SiteModel
 from aggregator.site.pages import make_environment, render_pages, template_search_path
 from tests.site.live_markup import elements_in, live_constructs, runs_code
@@ -114,8 +116,10 @@ def html_leaks(digest: Digest) -> list[str]:
 def _feeds(digest: Digest, extension: str) -> list[tuple[str, ElementTree.Element]]:
     model = SiteModel(digest)
     environment = make_environment(digest, template_search_path())
-    rendered = render_feeds(environment, model)
-    return [(path, ElementTree.fromstring(xml.encode())) for path, xml in rendered if path.endswith(extension)]
+    with tempfile.TemporaryDirectory() as folder:
+        write_feeds(environment, model, Path(folder))
+        written = sorted(Path(folder).rglob(f"*{extension}"))
+        return [(str(path.relative_to(folder)), ElementTree.fromstring(path.read_bytes())) for path in written]
 
 
 def rss_leaks(digest: Digest) -> list[str]:
@@ -151,7 +155,7 @@ JSON_URL_KEYS = frozenset({"url", "site_url", "links"})
 def json_leaks(digest: Digest) -> list[str]:
     """sessions.json parses, holds no character that could end a <script> element or start markup,
     and every URL in it is a web address."""
-    text = sessions_json(SiteModel(digest))
+    text = "".join(sessions_json_parts(SiteModel(digest)))
     found = [f"raw {char!r}" for char in "<>&\u2028\u2029" if char in text]
     urls = _json_urls(json.loads(text))
     return found + [f"{key}: {url!r}" for key, url in urls if url and not url.lower().startswith(("http://", "https://"))]
@@ -170,7 +174,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 def csv_leaks(digest: Digest) -> list[str]:
     """posts.csv parses into whole rows; no cell a spreadsheet would run as a formula, and no control character."""
-    rows = list(csv.reader(io.StringIO(posts_csv(SiteModel(digest)), newline="")))
+    written = io.StringIO(newline="")
+    write_posts_csv(SiteModel(digest), written)
+    rows = list(csv.reader(io.StringIO(written.getvalue(), newline="")))
     found = [f"row of {len(row)} cells" for row in rows if len(row) != len(CSV_COLUMNS)]
     found += [f"formula {cell!r}" for row in rows for cell in row if cell.lstrip(" \t\r\n").startswith(FORMULA_STARTS)]
     found += [f"control character in {cell!r}" for row in rows for cell in row if CONTROL_CHARACTERS.search(cell)]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.models import Thread
-from aggregator.site.exports import CSV_COLUMNS, csv_cell, export_sessions, posts_csv
+from aggregator.site.exports import CSV_COLUMNS, csv_cell, export_sessions, write_posts_csv
 from aggregator.site.model import SiteModel
 from aggregator.site.pages import render_site
 from tests.site.builders import BLOG, CONTINUATION, HALLWAY, ICAL, ICAL_POST, KEYNOTE, ORPHAN, REPLY, ROOT, build_digest
@@ -115,7 +115,9 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 
 def test_posts_csv_has_one_row_per_post_in_export_order() -> None:
-    rows = read_csv(posts_csv(SiteModel(build_digest())))
+    written = io.StringIO(newline="")
+    write_posts_csv(SiteModel(build_digest()), written)
+    rows = read_csv(written.getvalue())
     assert list(rows[0]) == list(CSV_COLUMNS)
     assert [row["id"] for row in rows] == [ROOT.id, CONTINUATION.id, REPLY.id, BLOG.id, ICAL_POST.id, HALLWAY.id, ORPHAN.id]
     reply = rows[2]
