@@ -201,7 +201,11 @@ def _parse(document: FeedDocument) -> feedparser.FeedParserDict:
     parsed = feedparser.parse(
         _without_impossible_char_refs(document.content),
         response_headers=headers,
-        sanitize_html=False,  # nh3 sanitizes every body, title and name afterwards: once is enough
+        # nh3 sanitizes every body, title and name afterwards and makes their links absolute (against
+        # the xml:base feedparser records): once is enough. feedparser's own pass would also rewrite
+        # an empty alt given bare (`<img alt src=…>`) as alt="alt".
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     if parsed.entries or parsed.get("version"):
         return parsed

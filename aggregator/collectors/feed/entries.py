@@ -79,7 +79,9 @@ def entry_to_post(entry: Mapping[str, Any], feed: FeedInfo) -> FeedEntry | None:
         return None
     link = _absolute(entry.get("link", ""), feed.base_url or feed.home)
     url = link if is_safe_url(link) else feed.home
-    html = clean_html(_raw_body(entry), base_url=link or feed.base_url or feed.home)
+    body, body_base = _raw_body(entry)
+    page = link or feed.base_url or feed.home
+    html = clean_html(body, base_url=_absolute(body_base, page) or page)
     categories = _categories(entry)
     text = html_to_text(html)
     found = references(html)
@@ -160,17 +162,19 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
     return datetime(*value[:6], tzinfo=UTC)
 
 
-def _raw_body(entry: Mapping[str, Any]) -> str:
-    """The richest HTML the entry offers: content:encoded / atom:content, else the summary."""
+def _raw_body(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """The richest HTML the entry offers (content:encoded / atom:content, else the summary), and the
+    xml:base in force where it was written ("" when none): its relative links are relative to that."""
     contents = [c for c in entry.get("content", ()) if c.get("value")]
     html_contents = [c for c in contents if c.get("type", "") in HTML_TYPES]
     chosen = max(html_contents or contents, key=lambda c: len(c["value"]), default=None)
     if chosen is None:
         summary = entry.get("summary_detail") or {}
-        chosen = {"type": summary.get("type", "text/html"), "value": entry.get("summary", "")}
+        chosen = {"type": summary.get("type", "text/html"), "value": entry.get("summary", ""), "base": summary.get("base")}
+    base = chosen.get("base") or ""
     if chosen.get("type", "") in HTML_TYPES:
-        return chosen["value"]
-    return text_to_html(chosen["value"])
+        return chosen["value"], base
+    return text_to_html(chosen["value"]), base
 
 
 def _plain_title(entry: Mapping[str, Any]) -> str:

@@ -215,6 +215,35 @@ def test_relative_urls_resolve_against_the_entry_link(tmp_path: Path) -> None:
     assert 'href="https://notes.example.net/2027/recap/folien.pdf"' in notes[0].html
 
 
+XML_BASE_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://photos.example/blog/">
+  <title>Photo notes</title><id>tag:photos.example,2027:feed</id><updated>2027-03-02T10:00:00Z</updated>
+  <entry xml:base="day-one/">
+    <title>Decorative and described</title><id>tag:photos.example,2027:1</id>
+    <link href="https://photos.example/blog/day-one/post"/><updated>2027-03-02T10:00:00Z</updated>
+    <content type="html">&lt;p&gt;&lt;img alt src="divider.png"&gt;&lt;img alt="" src="spacer.png"&gt;
+      &lt;img alt="The stage" src="stage.jpg"&gt; &lt;a href="slides.pdf"&gt;slides&lt;/a&gt;&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+def test_empty_alt_stays_empty_and_links_resolve_against_xml_base(tmp_path: Path) -> None:
+    saved = tmp_path / "photos.atom.xml"
+    saved.write_text(XML_BASE_ATOM, encoding="utf-8")
+    [post] = feed_collector(tmp_path, path=saved).collect(SourceState()).posts
+
+    # a bare `alt` is an empty alt (a decorative image): it must not become the word "alt"
+    assert 'alt="alt"' not in post.html
+    assert '<img alt="" src="https://photos.example/blog/day-one/divider.png">' in post.html
+    assert {m.url.rsplit("/", 1)[1]: m.alt for m in post.media} == {
+        "divider.png": "",
+        "spacer.png": "",
+        "stage.jpg": "The stage",
+    }
+    assert post.links == ("https://photos.example/blog/day-one/slides.pdf",)
+
+
 def test_entry_without_guid_uses_its_link_and_plain_summary_is_escaped(tmp_path: Path) -> None:
     posts = {p.id: p for p in feed_collector(tmp_path, path=TAGGED_BLOG_RSS).collect(SourceState()).posts}
 
