@@ -66,6 +66,13 @@ class NetworkSettings(BaseModel):
         8, ge=1, description="Feeds and Mastodon servers fetched at once, in all; 1 reads one source after another."
     )
     per_host: int = Field(2, ge=1, description="Sources fetched at once from any one server (host name).")
+    parse_processes: int | None = Field(
+        None,
+        ge=0,
+        description="Processes that parse downloaded feeds of 16 KB or more while the fetching goes on (feedparser is "
+        "pure Python: threads share one CPU); 0 parses them in the fetching threads. Default: one per CPU, at most 4 "
+        "(0 on a single CPU).",
+    )
     max_post_kb: float = Field(
         100.0, gt=0, description="Text kept per post and per field, in KB; longer posts are shortened and link to the original."
     )

@@ -30,6 +30,7 @@ from aggregator.collectors import (
     saved_files,
 )
 from aggregator.collectors.feed.entries import FeedEntry, category_key, entry_to_post, feed_info
+from aggregator.collectors.feed.parsing import PARSERS, default_processes
 from aggregator.errors import SourceError
 from aggregator.http import make_client, network_settings, raise_for_status, request
 from aggregator.models import Post
@@ -150,15 +151,17 @@ class FeedCollector(Collector):
         return document, new_state
 
     def _read(self, document: FeedDocument, notes: list[str]) -> list[FeedEntry]:
-        parsed = _parse(document)
-        info = feed_info(parsed.feed, document.base_url, self.options.author, self.context.conference.timezone)
-        entries = [entry_to_post(entry, info) for entry in parsed.entries]
-        undated = entries.count(None)
-        if undated:
-            notes.append(f"{document.origin}: {undated} entries without any date left out")
-        if parsed.get("bozo"):
-            notes.append(f"{document.origin}: not a well-formed feed ({parsed.get('bozo_exception')}); read it anyway")
-        return [entry for entry in entries if entry is not None]
+        processes = network_settings().parse_processes
+        entries, document_notes = PARSERS.run(
+            default_processes() if processes is None else processes,
+            len(document.content),
+            read_document,
+            document,
+            self.options.author,
+            self.context.conference.timezone,
+        )
+        notes.extend(document_notes)
+        return entries
 
     def _wanted(self, entry: FeedEntry) -> bool:
         return self._matches_filters(entry) and self._inside_window(entry.post.created_at)
@@ -176,6 +179,21 @@ class FeedCollector(Collector):
             return True
         start, end = self.context.window_start, self.context.window_end
         return (start is None or moment >= start) and (end is None or moment <= end)
+
+
+def read_document(document: FeedDocument, default_author: str, timezone: str) -> tuple[list[FeedEntry], list[str]]:
+    """One feed's dated entries, normalized, and notes on what was odd about it (run in a parser
+    process for a big feed: everything it takes and gives is picklable)."""
+    parsed = _parse(document)
+    info = feed_info(parsed.feed, document.base_url, default_author, timezone)
+    entries = [entry_to_post(entry, info) for entry in parsed.entries]
+    notes: list[str] = []
+    undated = entries.count(None)
+    if undated:
+        notes.append(f"{document.origin}: {undated} entries without any date left out")
+    if parsed.get("bozo"):
+        notes.append(f"{document.origin}: not a well-formed feed ({parsed.get('bozo_exception')}); read it anyway")
+    return [entry for entry in entries if entry is not None], notes
 
 
 # feedparser's fallback parser raises (instead of reporting) on a character reference to a
