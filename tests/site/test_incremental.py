@@ -14,9 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from aggregator.models import Digest, Placement, Thread
-from aggregator.site.incremental import MANIFEST, fingerprint
-from aggregator.site.model import session_slugs
-from aggregator.site.pages import render_site, template_search_path
+from aggregator.site.feeds import _feed_parts
+from aggregator.site.incremental import MANIFEST, Inputs, fingerprint, templates_fingerprint
+from aggregator.site.model import SiteModel, session_slugs
+from aggregator.site.pages import make_environment, render_pages, render_site, template_search_path
 from aggregator.site.search import INDEX_DIR
 from tests.paths import REPO
 from tests.site.builders import ICAL, ICAL_POST, KEYNOTE, build_digest
@@ -151,3 +152,24 @@ def test_an_unreadable_or_foreign_manifest_renders_everything_again(tmp_path: Pa
         (output / MANIFEST).write_text(manifest, encoding="utf-8")
         render_site(digest, output)
         assert page.read_text(encoding="utf-8") == rendered
+
+
+def test_an_unchanged_session_page_or_feed_never_reaches_its_template(tmp_path: Path) -> None:
+    """Not only left unwritten: a page or feed whose key is unchanged is not rendered at all
+    (the renderers yield only what they render, and render only what they yield)."""
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    digest = build_digest()
+    render_site(digest, output)
+    later = with_one_more_post(digest)
+    search_path = template_search_path()
+    environment, model = make_environment(later, search_path), SiteModel(later)
+    inputs = Inputs(output, staging, fingerprint(templates_fingerprint(search_path), model.conference))
+
+    pages = {path for path, _ in render_pages(environment, model, inputs=inputs)}
+    feeds = {path for path, _ in _feed_parts(environment, model, inputs)}
+
+    stem = f"sessions/{session_slugs(digest.sessions)[ICAL.id]}"
+    assert {page for page in pages if page.startswith("sessions/")} == {f"{stem}.html"}
+    assert feeds == {f"{stem}.rss", f"{stem}.atom", "feed.rss", "feed.atom"}
+    keynote = f"sessions/{session_slugs(digest.sessions)[KEYNOTE.id]}"
+    assert (staging / f"{keynote}.html").stat().st_ino == (output / f"{keynote}.html").stat().st_ino
