@@ -245,7 +245,7 @@ class AssignmentEngine:
         clues = ThreadClues.of(thread, self.code_patterns)
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
-        named = self.evidence.named(clues, accounts)
+        named = self.evidence.named(clues, accounts, thread.started_at)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
         announced = announced_moment(thread.root.text, thread.started_at, self.zone)
         return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named, announced or thread.started_at)
