@@ -25,7 +25,7 @@ from aggregator.assignment.handles import (
     compact_form,
     speaker_variants,
 )
-from aggregator.assignment.own_talk import begun_by, speaks_of_it_as_over
+from aggregator.assignment.own_talk import TALK_WORD_BONUS, begun_by, speaks_of_a_talk, speaks_of_it_as_over
 from aggregator.assignment.settings import SignalWeights
 from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, split_scripts, without_urls
 from aggregator.models import Author, Post, Session, Signal, Thread
@@ -192,9 +192,16 @@ class ProgrammeEvidence:
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
         accounts = accounts or self.accounts
-        for handle in clues.handles:
-            for speaker, indices in _by_name(accounts.speakers_for(handle)).items():
-                found.add(indices, Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+        mentioned = [
+            (handle, speaker, indices)
+            for handle in sorted(clues.handles)
+            for speaker, indices in _by_name(accounts.speakers_for(handle)).items()
+        ]
+        # one speaker's talk, and the post speaks of a talk: firmer than a mention in passing
+        on_a_talk = len({i for _, _, indices in mentioned for i in indices}) == 1 and speaks_of_a_talk(clues.phrases)
+        weight, on_it = (w.handle + TALK_WORD_BONUS, " on a talk") if on_a_talk else (w.handle, "")
+        for handle, speaker, indices in mentioned:
+            found.add(indices, Signal("handle", weight, f"mentions @{handle}, like {speaker}{on_it}"))
         if clues.own_talk:
             self._own_talk(clues, accounts, found, moment)
         self._phrases_in(clues, found)

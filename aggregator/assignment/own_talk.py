@@ -43,3 +43,19 @@ def begun_by(indices: Collection[int], sessions: Sequence[Session], moment: date
     may be off: then the tense does not choose)."""
     begun = {index for index in indices if sessions[index].start <= moment}
     return begun or set(indices)
+
+
+# A speaker's account beside a word for a talk ("@i_steves talk", "missed your talk, @ledell", "@_lacion_
+# fez uma ótima apresentação") names that speaker's talk more firmly than a mention in passing.
+TALK_WORD_BONUS = 2.5
+TALK_WORDS = frozenset(
+    {
+        "talk", "talks", "presentation", "slides", "keynote", "workshop", "tutorial",
+        "vortrag", "folien", "présentation", "exposé", "apresentação", "palestra", "charla", "presentación",
+    }
+)  # fmt: skip
+
+
+def speaks_of_a_talk(phrases: str) -> bool:
+    """Whether a text (in phrase_form) speaks of a talk."""
+    return any(f" {word} " in phrases for word in TALK_WORDS)
