@@ -90,3 +90,13 @@ def test_my_talk_ahead_still_names_the_panel() -> None:
 def test_tense_of_the_own_talk() -> None:
     assert speaks_of_it_as_over(phrase_form("Thanks for coming to my talk!"))
     assert not speaks_of_it_as_over(phrase_form("Come to my talk at 14:00"))
+
+
+def test_a_speaker_on_the_fun_of_talking_about_their_work_names_their_talk() -> None:
+    own = post_by("own", "jj_mllr", "Johannes J. Müller", "11:20", "It was great fun talking about #dataforgood today")
+    assert filed_threads([own], SESSIONS)["own"] == "facebook"
+
+
+def test_someone_else_on_the_fun_of_talking_names_nothing() -> None:
+    other = post_by("o", "zoe", "Zoe Example", "11:20", "It was great fun talking about #dataforgood today")
+    assert filed_threads([other], SESSIONS)["o"] is None
