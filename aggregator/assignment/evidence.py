@@ -26,6 +26,7 @@ from aggregator.assignment.handles import (
     speaker_variants,
 )
 from aggregator.assignment.own_talk import TALK_WORD_BONUS, begun_by, speaks_of_a_talk, speaks_of_it_as_over
+from aggregator.assignment.quoted_titles import QuotedTitles
 from aggregator.assignment.settings import SignalWeights
 from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, split_scripts, without_urls
 from aggregator.models import Author, Post, Session, Signal, Thread
@@ -162,6 +163,7 @@ class ProgrammeEvidence:
                 self.by_code[tag.casefold().lstrip("#")].add(index)
             self.by_code[session.id.casefold()].add(index)
         self.phrases = _phrase_table(sessions)
+        self.quoted_titles = QuotedTitles(sessions)
         self.longest_from: dict[str, int] = {}  # first word of a phrase -> most words a phrase starting so has
         for phrase in self.phrases:
             first, *rest = phrase.split()
@@ -205,6 +207,9 @@ class ProgrammeEvidence:
         if clues.own_talk:
             self._own_talk(clues, accounts, found, moment)
         self._phrases_in(clues, found)
+        quoted_exactly = any(s.name == "title" for signals in found.signals.values() for s in signals)
+        for quote, indices in () if quoted_exactly else self.quoted_titles.cited(clues.text).items():
+            found.add(indices, Signal("title", w.title, f"quotes the title loosely: {quote}"))
         return found
 
     def _own_talk(
