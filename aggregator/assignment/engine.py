@@ -46,6 +46,11 @@ from aggregator.threads import split_thread
 RECAP_SEARCH_LIMIT = 10  # sessions considered by text alone, outside the time window
 STRONG_TEXT = 2.5  # BM25 on rare words (1 ≈ one term unique to a session's abstract) worth a look out of time
 OVERVIEW_STRENGTH = 4.0  # explicit evidence (title, link, speaker + room...) that clearly names a session
+# A post praising several talks or speakers names each by a handle or name alone ("fantastic talks by @a and @b")
+ROUNDUP_STRENGTH = 3.5
+ROUNDUP_WORDS = frozenset(
+    {"talks", "speakers", "presenters", "presentations", "keynotes", "vorträge", "charlas", "exposés"}
+)
 OVERVIEW_BALANCE = 0.6  # a second session named at least this strongly makes the thread an overview
 ANCHOR_CONFIDENCE = 0.8  # a thread this sure (on more than time) places its author in the room
 STAY_MIN_PRIOR = 0.3  # sessions this likely by time count as the rooms the author could be in
@@ -240,7 +245,7 @@ class AssignmentEngine:
         clues = ThreadClues.of(thread, self.code_patterns)
         hits = self.hallway.found_in(clues.phrases)
         looking_back = reflection_phrases(phrase_form(thread.root.searchable_text()))
-        named = self.evidence.named(clues, accounts)
+        named = self.evidence.named(clues, accounts, thread.started_at)
         terms = self.text.terms(clues.text) - self.hallway_stems  # "wifi" in a post is chatter, even at a WiFi talk
         announced = announced_moment(thread.root.text, thread.started_at, self.zone)
         return _Features(thread, clues, terms, tuple(hits), tuple(looking_back), named, announced or thread.started_at)
@@ -400,7 +405,7 @@ class AssignmentEngine:
             Candidate(self.sessions[index].id, probability, tuple(signals[index]), log_odds)
             for probability, index, log_odds in ranked
         )
-        overview = self._overview(features.named)
+        overview = self._overview(features.named, roundup=_is_roundup(features.clues))
         if overview:
             listed = ", ".join(self.sessions[i].id for i in overview)
             reason = f"an overview: names several sessions as strongly ({listed})"
@@ -418,10 +423,12 @@ class AssignmentEngine:
             return 0.0
         return max(0.0, math.log(share * (len(rooms) - 1) / (1.0 - share)))
 
-    def _overview(self, named: Named) -> list[int]:
+    def _overview(self, named: Named, roundup: bool = False) -> list[int]:
         """Sessions a thread names about equally strongly, each by clues of its own (another title,
         another speaker, another link): a programme overview ("coming up: A in room 1, B in room 2")
-        or a roundup of the whole conference. A series sharing one title or speaker is no overview."""
+        or a roundup of the whole conference ("fantastic talks by @a and @b": with plural talks or
+        speakers, a handle or name alone is strong enough). A series sharing one title or speaker is no overview."""
+        minimum = ROUNDUP_STRENGTH if roundup else OVERVIEW_STRENGTH
         strength: dict[int, float] = {}
         clues: dict[int, set[object]] = {}
         for index, signals in named.signals.items():
@@ -431,7 +438,7 @@ class AssignmentEngine:
                 clues[index].add(self.sessions[index].room)
                 strength[index] += self.settings.weights.room
         ranked = sorted(  # ties in programme order: the same listing whatever the hash seed
-            (i for i in strength if strength[i] >= OVERVIEW_STRENGTH), key=lambda i: (-strength[i], i)
+            (i for i in strength if strength[i] >= minimum), key=lambda i: (-strength[i], i)
         )
         if not ranked:
             return []
@@ -622,6 +629,11 @@ def _retimed_threads(
 def _mentions(clues: ThreadClues, accounts: Mapping[str, object]) -> bool:
     """Whether a thread's evidence depends on these accounts: it mentions one, or is by one."""
     return bool(clues.handles & accounts.keys()) or author_key(clues.author) in accounts
+
+
+def _is_roundup(clues: ThreadClues) -> bool:
+    """Whether a thread speaks of several talks or speakers at once."""
+    return any(f" {word} " in clues.phrases for word in ROUNDUP_WORDS)
 
 
 def _stay_signal(reason: str | None, weight: float) -> list[Signal]:

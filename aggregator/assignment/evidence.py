@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import SplitResult, urlsplit
 
 from aggregator.assignment.handles import (
@@ -24,6 +25,8 @@ from aggregator.assignment.handles import (
     compact_form,
     speaker_variants,
 )
+from aggregator.assignment.own_talk import TALK_WORD_BONUS, begun_by, speaks_of_a_talk, speaks_of_it_as_over
+from aggregator.assignment.quoted_titles import QuotedTitles
 from aggregator.assignment.settings import SignalWeights
 from aggregator.assignment.text import OWN_TALK_PHRASES, STOPWORDS, phrase_form, split_scripts, without_urls
 from aggregator.models import Author, Post, Session, Signal, Thread
@@ -160,6 +163,7 @@ class ProgrammeEvidence:
                 self.by_code[tag.casefold().lstrip("#")].add(index)
             self.by_code[session.id.casefold()].add(index)
         self.phrases = _phrase_table(sessions)
+        self.quoted_titles = QuotedTitles(sessions)
         self.longest_from: dict[str, int] = {}  # first word of a phrase -> most words a phrase starting so has
         for phrase in self.phrases:
             first, *rest = phrase.split()
@@ -170,8 +174,11 @@ class ProgrammeEvidence:
             if len(compact_form(session.track)) >= MIN_PHRASE_CHARS:
                 self.track_tags[compact_form(session.track)].add(session.track)
 
-    def named(self, clues: ThreadClues, accounts: SpeakerAccounts | None = None) -> Named:
-        """Every session the thread names, wherever it is in time, with the signals that name it."""
+    def named(
+        self, clues: ThreadClues, accounts: SpeakerAccounts | None = None, moment: datetime | None = None
+    ) -> Named:
+        """Every session the thread names, wherever it is in time, with the signals that name it
+        (``moment``: when the thread began, which tells a speaker's past talk from a later one)."""
         w = self.weights
         found = Named()
         for link in clues.links:
@@ -187,20 +194,35 @@ class ProgrammeEvidence:
         for code in clues.codes:
             found.add(self.by_code.get(code, ()), Signal("hashtag", w.hashtag, f"code {code}"))
         accounts = accounts or self.accounts
-        for handle in clues.handles:
-            for speaker, indices in _by_name(accounts.speakers_for(handle)).items():
-                found.add(indices, Signal("handle", w.handle, f"mentions @{handle}, like {speaker}"))
+        mentioned = [
+            (handle, speaker, indices)
+            for handle in sorted(clues.handles)
+            for speaker, indices in _by_name(accounts.speakers_for(handle)).items()
+        ]
+        # one speaker's talk, and the post speaks of a talk: firmer than a mention in passing
+        on_a_talk = len({i for _, _, indices in mentioned for i in indices}) == 1 and speaks_of_a_talk(clues.phrases)
+        weight, on_it = (w.handle + TALK_WORD_BONUS, " on a talk") if on_a_talk else (w.handle, "")
+        for handle, speaker, indices in mentioned:
+            found.add(indices, Signal("handle", weight, f"mentions @{handle}, like {speaker}{on_it}"))
         if clues.own_talk:
-            self._own_talk(clues, accounts, found)
+            self._own_talk(clues, accounts, found, moment)
         self._phrases_in(clues, found)
+        quoted_exactly = any(s.name == "title" for signals in found.signals.values() for s in signals)
+        for quote, indices in () if quoted_exactly else self.quoted_titles.cited(clues.text).items():
+            found.add(indices, Signal("title", w.title, f"quotes the title loosely: {quote}"))
         return found
 
-    def _own_talk(self, clues: ThreadClues, accounts: SpeakerAccounts, found: Named) -> None:
-        """"My talk", "my slides" from an author who is one of the programme's speakers."""
+    def _own_talk(
+        self, clues: ThreadClues, accounts: SpeakerAccounts, found: Named, moment: datetime | None
+    ) -> None:
+        """"My talk", "my slides" from an author who is one of the programme's speakers ("after my
+        talk": one of their sessions that has begun)."""
         speakers = accounts.author_is(clues.author) | accounts.known.get(author_key(clues.author), frozenset())
+        over = moment is not None and speaks_of_it_as_over(clues.phrases)
         for speaker, indices in _by_name(speakers).items():
+            meant = begun_by(indices, self.sessions, moment) if over and moment is not None else indices
             detail = f"{speaker} on their own talk ({clues.own_talk})"
-            found.add(indices, Signal("speaker", self.weights.own_talk, detail))
+            found.add(meant, Signal("speaker", self.weights.own_talk, detail))
 
     def _phrases_in(self, clues: ThreadClues, found: Named) -> None:
         weight = {"title": self.weights.title, "speaker": self.weights.speaker}

@@ -107,8 +107,15 @@ class SpeakerAccounts:
         return SpeakerAccounts(self.names, self.prefixes, self.surnames, known)
 
     def author_is(self, author: Author) -> frozenset[Speaker]:
-        """The speakers an author is, by display name (the whole name, as the programme writes it)."""
-        return self.names.get(compact_form(author.display_name), frozenset()) if author.display_name else frozenset()
+        """The speakers an author is, by display name: the whole name as the programme writes it, or
+        its first and last words ('Johannes J. Müller' is the programme's 'Johannes Müller')."""
+        if not author.display_name:
+            return frozenset()
+        whole = self.names.get(compact_form(author.display_name), frozenset())
+        words = name_words(author.display_name)
+        if whole or len(words) < 3:
+            return whole
+        return self.names.get(compact_form(words[0] + words[-1]), frozenset())
 
     def speakers_for(self, handle: str) -> set[Speaker]:
         """Every speaker the compact handle may stand for."""

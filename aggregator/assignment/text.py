@@ -201,6 +201,7 @@ OWN_TALK_PHRASES = tuple(
         my talk|my slides|my lightning talk|my presentation|my keynote|my session|my workshop|my deck
         our talk|our slides|our presentation|our workshop|i m speaking|i am speaking|i ll be speaking
         i will be speaking|i m presenting|i am presenting|i ll be presenting|i will be presenting|i presented
+        fun talking about|fun presenting|present our work|presenting our work|presented our work|i talked about
         mein vortrag|meinen vortrag|meinem vortrag|meine folien|meine slides|unser vortrag|unsere folien
         ma présentation|mon exposé|ma conférence|mes slides|mes diapos|notre présentation
         mi charla|mi presentación|mis diapositivas|nuestra charla
