@@ -58,6 +58,9 @@ class TimeIndex:
         # are kept once as whole microseconds, which give exactly the floats timedelta arithmetic gives.
         self._start = [_micros(s.start) for s in sessions]
         self._end = [_micros(s.end) for s in sessions]
+        # how much of the running prior is lost per microsecond into each session
+        self._running_fall = [(1.0 - RUNNING_FLOOR) / (end - start) if end > start else 0.0
+                              for start, end in zip(self._start, self._end, strict=True)]
         reflections = [self.reflection_of(s) for s in sessions]
         self._reflection = [r // MICROSECOND for r in reflections]
         self._half_life = [(r * REFLECTIVE_HALF_LIFE) // MICROSECOND for r in reflections]
@@ -103,7 +106,7 @@ class TimeIndex:
     def _prior(self, index: int, at: int) -> float:
         start, end = self._start[index], self._end[index]
         if start <= at <= end:
-            return 1.0 - (1.0 - RUNNING_FLOOR) * _share(at - start, end - start)
+            return 1.0 - self._running_fall[index] * (at - start)
         if at < start:
             early = start - at
             if early > self._lead:
