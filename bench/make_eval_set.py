@@ -18,6 +18,9 @@ shapes of the shared sets with different habits per scenario. Scenarios (folder 
   fosdemlike frab XML, 32 rooms, 15-30 minute talks with 5-minute changeovers, topical devrooms; posting
              habits measured on the shared sets: one room at a time per person, reflections by the
              session's own live-poster 0-25 min after it, about a fifth of threads hallway chatter
+  campusfest frab JSON, America/Sao_Paulo, 60 rooms at once (a university campus), 30-45 minute talks with
+             10-minute changeovers; half the crowd stays in its room for the next talk, others reply
+             to live-threads, reflections by the live-poster up to 40 min after
 
 A wrong programme clock, on any scenario: `--clock-off 60` writes every time of the programme an
 hour earlier than the talks really ran (a wrong or missing time zone; the posts follow the real
@@ -179,6 +182,13 @@ SCENARIOS = {
                         quote_post=0.1, reflection=0.16, reflection_by_author=True, reflection_delay=(0, 25),
                         one_room_at_a_time=True, room_stickiness=0.3, hallway_per_hour=20.0),
                  crowd=80),
+        Scenario("campusfest", "json", "America/Sao_Paulo", date(2027, 4, 15), 1, 60, (14, 16.75), (30, 40, 45),
+                 10, devroom_material,
+                 Habits(threads_per_session=(0, 3), root_delay=(0, 12), continuations=(0, 5), clue_root=0.75,
+                        others_reply=0.15, quote_post=0.08, reflection=0.25, reflection_by_author=True,
+                        reflection_delay=(0, 40), one_room_at_a_time=True, room_stickiness=0.5,
+                        hallway_per_hour=15.0),
+                 crowd=140),
         Scenario("polyglot", "json", "Europe/Paris", date(2026, 3, 24), 2, 5, (9, 18), (40, 50), 10,
                  polyglot_material, languages=("de", "fr", "es", "en", "de", "fr", "es")),
         Scenario("solotrack", "json", "America/Chicago", date(2026, 3, 3), 3, 1, (9, 17), (20, 20, 30, 45), 5,

@@ -65,6 +65,9 @@ MAX_HALLWAY_HITS = 3
 MAX_THREAD_PARTS = 4  # a live-thread kept across this many talks in a row at most
 SPLIT_EVIDENCE_LEAD = 1.0  # log-odds the later posts' own evidence must favour the next session by
 PRIOR_SIGNALS = frozenset({"time", "continuity", "stay"})  # where the author is likely to be, not what the thread says
+# People sit in one room at a time: the session an author is confidently in with another thread, while
+# it runs, is no guess among many rooms, though no evidence of its own for learning or splitting.
+FAVOURITE_PRIORS = PRIOR_SIGNALS - {"continuity"}
 
 
 @dataclass(frozen=True)
@@ -568,14 +571,15 @@ def _clear_favourite(
     ranked: Sequence[Candidate], hallway: float, hallway_signals: Sequence[Signal], settings: AssignmentSettings
 ) -> bool:
     """Many sessions at once spread the probability thin: a session the thread's own evidence (not
-    time alone) makes several times likelier than the runner-up and the hallway is no guess. Not
-    when the thread talks hallway talk (a poster, lunch, hiring): then the hallway is a real answer
-    and a session must reach the threshold."""
+    time alone) makes several times likelier than the runner-up and the hallway is no guess, and
+    so is the session running where the author is confidently with another thread. Not when the
+    thread talks hallway talk (a poster, lunch, hiring): then the hallway is a real answer and a
+    session must reach the threshold."""
     if any(s.name == "hallway" and s.score > 0 for s in hallway_signals):
         return False
     best = ranked[0]
     runner_up = max([c.score for c in ranked[1:]] + [hallway])
-    has_evidence = any(s.score > 0 and s.name not in PRIOR_SIGNALS for s in best.signals)
+    has_evidence = any(s.score > 0 and s.name not in FAVOURITE_PRIORS for s in best.signals)
     return has_evidence and best.score >= settings.favourite_min and best.score >= settings.favourite_ratio * runner_up
 
 

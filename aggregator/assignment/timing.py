@@ -2,7 +2,8 @@
 
 A post can be about a session from ``lead_minutes`` before its start ("next up in room 2")
 to ``reflection_minutes`` after its end ("still thinking about..."). Inside the session the
-time prior is 1; before the start it ramps up, after the end it fades.
+time prior falls from 1 at its start to RUNNING_FLOOR at its end (live-threads begin early in a
+talk); before the start it ramps up, after the end it fades.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ BEFORE_START_FLOOR = 0.3  # prior at the very start of the lead window
 # Live posts come while a talk runs; after its end, who still writes about it mostly says so
 # ("that talk": the reflective prior below), so a post that does not look back is about the
 # session running now well before one that has just ended.
+RUNNING_FLOOR = 0.8  # live-threads begin early in a talk: the prior falls to this at its end
 AFTER_END_CEILING = 0.3  # prior right after the end...
 AFTER_END_FLOOR = 0.1  # ...fading to this at the end of the reflection window
 # A post that looks back ("still thinking about that talk") is about a session that is over:
@@ -56,6 +58,9 @@ class TimeIndex:
         # are kept once as whole microseconds, which give exactly the floats timedelta arithmetic gives.
         self._start = [_micros(s.start) for s in sessions]
         self._end = [_micros(s.end) for s in sessions]
+        # how much of the running prior is lost per microsecond into each session
+        self._running_fall = [(1.0 - RUNNING_FLOOR) / (end - start) if end > start else 0.0
+                              for start, end in zip(self._start, self._end, strict=True)]
         reflections = [self.reflection_of(s) for s in sessions]
         self._reflection = [r // MICROSECOND for r in reflections]
         self._half_life = [(r * REFLECTIVE_HALF_LIFE) // MICROSECOND for r in reflections]
@@ -101,7 +106,7 @@ class TimeIndex:
     def _prior(self, index: int, at: int) -> float:
         start, end = self._start[index], self._end[index]
         if start <= at <= end:
-            return 1.0
+            return 1.0 - self._running_fall[index] * (at - start)
         if at < start:
             early = start - at
             if early > self._lead:
