@@ -19,26 +19,23 @@ The ratio is each step's time to the floor's; collect should stay close to 1× a
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest_table import IngestBench, main  # noqa: E402
 
 from aggregator.collectors import CollectContext, CollectResult, SourceState  # noqa: E402
 from aggregator.collectors.mastodon.collector import MastodonCollector, MastodonOptions  # noqa: E402
 from aggregator.collectors.mastodon.statuses import is_boost, status_to_post  # noqa: E402
 from aggregator.models import Conference  # noqa: E402
-from aggregator.store.sqlite import Store  # noqa: E402
 
-T = TypeVar("T")
 PAGE_SIZE = 40  # Mastodon's largest `limit`
 TAG = "benchcon27"
 SERVERS = ("glammr.example", "code4lib.example", "mastodon.example", "hachyderm.example")
@@ -156,52 +153,18 @@ def collect(folder: Path) -> CollectResult:
     return collector.collect(SourceState())
 
 
-def store_save(folder: Path, result: CollectResult) -> int:
-    with Store(folder) as store:
-        return store.save_collected("bench", "mastodon", result.posts, result.deleted, result.state, withheld=result.withheld).new
-
-
-def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
-    """The fastest of ``repeats`` runs: the machine is shared, so the minimum is the honest cost."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        started = time.process_time()
-        result = work()
-        best = min(best, time.process_time() - started)
-    return best, result  # type: ignore[return-value]
-
-
-def measure(posts: int, repeats: int) -> list[tuple[str, ...]]:
-    with tempfile.TemporaryDirectory() as pages, tempfile.TemporaryDirectory() as data:
-        files = write_pages(Path(pages), posts)
-        floor_time, parsed = best_of(repeats, lambda: floor(files))
-        collect_time, result = best_of(repeats, lambda: collect(Path(pages)))
-        save_time, _ = best_of(1, lambda: store_save(Path(data), result))
-    kept = f"{len(result.posts)} kept, {len(result.withheld)} withheld"
-    return [
-        (f"{posts:,}", "floor: json.loads + status_to_post", f"{floor_time:.2f} s", "", f"{parsed:,} statuses"),
-        (f"{posts:,}", "collect: replay, pool, threads, normalize", f"{collect_time:.2f} s", f"{collect_time / floor_time:.2f}×", kept),
-        (f"{posts:,}", "store: save_collected (SQLite)", f"{save_time:.2f} s", f"{save_time / floor_time:.2f}×", ""),
-    ]
-
-
-def table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=int, action="append", help="statuses to generate (repeatable; default 10,000 and 20,000)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of floor and collect; the fastest counts")
-    args = parser.parse_args(argv)
-    rows: list[tuple[str, ...]] = [("statuses", "step", "time", "ratio to floor", "")]
-    for posts in args.posts or (10_000, 20_000):
-        rows.extend(measure(posts, args.repeats))
-    print(table(rows))
+BENCH = IngestBench(
+    service="mastodon",
+    unit="statuses",
+    write_pages=write_pages,
+    floor=floor,
+    collect=collect,
+    floor_step="floor: json.loads + status_to_post",
+    collect_step="collect: replay, pool, threads, normalize",
+    floor_counted="statuses",
+    kept=lambda result: f"{len(result.posts)} kept, {len(result.withheld)} withheld",
+)
 
 
 if __name__ == "__main__":
-    main()
+    main(BENCH, __doc__ or "")
