@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,11 @@ def make_post(id: str, author: str, time: str, text: str, **fields: Any) -> Post
         media=tuple(Media("image", f"https://social.example/{id}.jpg", a) for a in alt),
         **fields,
     )
+
+
+def post_by(id: str, handle: str, display_name: str, time: str, text: str) -> Post:
+    """A post by an account whose handle and display name are given as they appear on the service."""
+    return replace(make_post(id, handle, time, text), author=Author(f"acct:{handle}", handle, display_name))
 
 
 def _post(raw: dict[str, Any]) -> Post:

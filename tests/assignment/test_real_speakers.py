@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aggregator.assignment.handles import SpeakerAccounts, compact_form
-from aggregator.models import Author, Post
-from tests.assignment.builders import filed_threads, make_post, tidyr_talk, user2019_talk
+from aggregator.models import Post
+from tests.assignment.builders import filed_threads, make_post, post_by, tidyr_talk, user2019_talk
 
 SPEAKERS = ("Thomas Lumley", "Colin Gillespie", "Jennifer Bryan", "Davis Vaughan", "Jim Hester", "Hadley Wickham")
 PROGRAMME = tuple(
@@ -68,11 +68,6 @@ SESSIONS = (
         abstract="deploying apps",
     ),
 )
-
-
-def post_by(post_id: str, handle: str, display: str, time: str, text: str) -> Post:
-    post = make_post(post_id, handle, time, text)
-    return Post(**{**post.__dict__, "author": Author(f"acct:{handle}", handle, display)})
 
 
 def filed(posts: list[Post]) -> dict[str, str | None]:

@@ -9,7 +9,7 @@ from aggregator.assignment.own_talk import speaks_of_it_as_over
 from aggregator.assignment.text import phrase_form
 from aggregator.models import Author, Post, Session
 from aggregator.threads import build_threads
-from tests.assignment.builders import USER_2019, filed_threads, make_post, user2019_talk, user2019_time
+from tests.assignment.builders import USER_2019, filed_threads, make_post, post_by, user2019_talk, user2019_time
 
 SESSIONS: tuple[Session, ...] = (
     user2019_talk(
@@ -42,9 +42,8 @@ SESSIONS: tuple[Session, ...] = (
 )
 
 
-def post_by(post_id: str, handle: str, display: str, clock: str, text: str) -> Post:
-    post = make_post(post_id, handle, user2019_time(clock), text)
-    return Post(**{**post.__dict__, "author": Author(f"acct:{handle}", handle, display)})
+def post_at(post_id: str, handle: str, display: str, clock: str, text: str) -> Post:
+    return post_by(post_id, handle, display, user2019_time(clock), text)
 
 
 def test_a_display_name_with_a_middle_initial_is_the_programmes_speaker() -> None:
@@ -54,7 +53,7 @@ def test_a_display_name_with_a_middle_initial_is_the_programmes_speaker() -> Non
 
 
 def test_a_speakers_account_named_by_display_name_names_their_talk() -> None:
-    own = post_by("own", "jj_mllr", "Johannes J. Müller", "09:00", "Off to Toulouse for #useR2019")
+    own = post_at("own", "jj_mllr", "Johannes J. Müller", "09:00", "Off to Toulouse for #useR2019")
     mention = make_post(
         "m", "zoe", user2019_time("11:04"), "Very happy to present our work, find @jj_mllr to know more"
     )
@@ -63,7 +62,7 @@ def test_a_speakers_account_named_by_display_name_names_their_talk() -> None:
 
 def own_talk_sessions(text: str, clock: str) -> set[str]:
     """The sessions the engine credits with the speaker's "my talk"."""
-    threads = build_threads([post_by("p", "csgillespie", "Colin Gillespie", clock, text)])
+    threads = build_threads([post_at("p", "csgillespie", "Colin Gillespie", clock, text)])
     (placement,) = assign(threads, SESSIONS, USER_2019, AssignmentSettings())
     return {c.session_id for c in placement.candidates if any(s.detail.endswith("(my talk)") for s in c.signals)}
 
@@ -74,7 +73,7 @@ def test_after_my_talk_is_the_talk_that_is_over_not_the_panel_ahead() -> None:
         " More info: https://www.jumpingrivers.com/t/2019-user-security/"
     )
     assert own_talk_sessions(text, "12:19") == {"security"}
-    assert filed_threads([post_by("p", "csgillespie", "Colin Gillespie", "12:19", text)], SESSIONS)["p"] == "security"
+    assert filed_threads([post_at("p", "csgillespie", "Colin Gillespie", "12:19", text)], SESSIONS)["p"] == "security"
 
 
 def test_after_my_talk_before_any_of_them_began_keeps_them_all() -> None:
@@ -83,7 +82,7 @@ def test_after_my_talk_before_any_of_them_began_keeps_them_all() -> None:
 
 def test_my_talk_ahead_still_names_the_panel() -> None:
     text = "Getting ready for my panel discussion about satRdays, come along! #useR2019"
-    posts = [post_by("p", "csgillespie", "Colin Gillespie", "12:19", text + " my talk")]
+    posts = [post_at("p", "csgillespie", "Colin Gillespie", "12:19", text + " my talk")]
     assert filed_threads(posts, SESSIONS)["p"] == "panel"
 
 
@@ -93,10 +92,10 @@ def test_tense_of_the_own_talk() -> None:
 
 
 def test_a_speaker_on_the_fun_of_talking_about_their_work_names_their_talk() -> None:
-    own = post_by("own", "jj_mllr", "Johannes J. Müller", "11:20", "It was great fun talking about #dataforgood today")
+    own = post_at("own", "jj_mllr", "Johannes J. Müller", "11:20", "It was great fun talking about #dataforgood today")
     assert filed_threads([own], SESSIONS)["own"] == "facebook"
 
 
 def test_someone_else_on_the_fun_of_talking_names_nothing() -> None:
-    other = post_by("o", "zoe", "Zoe Example", "11:20", "It was great fun talking about #dataforgood today")
+    other = post_at("o", "zoe", "Zoe Example", "11:20", "It was great fun talking about #dataforgood today")
     assert filed_threads([other], SESSIONS)["o"] is None
