@@ -148,29 +148,52 @@ class Collector(ABC):
         """Read the source, newest state in, normalized posts out. Raise SourceError on failure."""
 
 
-REGISTRY: dict[str, type[Collector]] = {}
+@dataclass(frozen=True)
+class CollectorKind:
+    """A ``type:`` of source as sources.yaml and the store see it: its options and its progress, and
+    the module of its :class:`Collector`, imported only when such a source is first collected (the
+    Bluesky one brings the atproto SDK, which a configuration without Bluesky never needs)."""
+
+    type: str
+    Options: builtins.type[SourceOptions]
+    Progress: builtins.type[CollectorProgress] | None
+    module: str
+
+    def collector(self) -> builtins.type[Collector]:
+        importlib.import_module(self.module)
+        return COLLECTORS[self.type]
+
+
+KINDS: dict[str, CollectorKind] = {}
+COLLECTORS: dict[str, type[Collector]] = {}
+
+
+def declare(kind: CollectorKind) -> None:
+    """Make ``kind`` available as `type: <kind.type>` in sources.yaml, its collector not yet imported."""
+    KINDS[kind.type] = kind
 
 
 def register(cls: type[Collector]) -> type[Collector]:
     """Class decorator: make a collector available as `type: <cls.type>` in sources.yaml."""
-    REGISTRY[cls.type] = cls
+    COLLECTORS[cls.type] = cls
+    KINDS.setdefault(cls.type, CollectorKind(cls.type, cls.Options, cls.Progress, cls.__module__))
     return cls
 
 
-def load_builtin_collectors() -> dict[str, type[Collector]]:
+def load_builtin_collectors() -> dict[str, CollectorKind]:
     for module in BUILTIN_MODULES:
         importlib.import_module(f"aggregator.collectors.{module}")
-    return REGISTRY
+    return KINDS
 
 
 def progress_class(kind: str) -> type[CollectorProgress] | None:
     """The progress dataclass a source of type ``kind`` keeps (None: none, or an unknown type)."""
-    collector = load_builtin_collectors().get(kind)
-    return collector.Progress if collector is not None else None
+    declared = load_builtin_collectors().get(kind)
+    return declared.Progress if declared is not None else None
 
 
 def collector_for(options: SourceOptions, context: CollectContext) -> Collector:
-    return load_builtin_collectors()[options.type](options, context)
+    return load_builtin_collectors()[options.type].collector()(options, context)
 
 
 DEFAULT_MARGIN = timedelta(days=2)

@@ -1,5 +1,9 @@
-"""Bluesky: search, feeds, lists and accounts over XRPC (or saved answers), with the publication rules of the network."""
+"""Bluesky: search, feeds, lists and accounts over XRPC (or saved answers), with the publication rules of the network.
 
-from aggregator.collectors.bluesky.collector import BlueskyCollector, BlueskyOptions
+Importing the package declares the source type (:mod:`aggregator.collectors.bluesky.options`); the
+collector and the atproto SDK are imported when a Bluesky source is first collected.
+"""
 
-__all__ = ["BlueskyCollector", "BlueskyOptions"]
+from aggregator.collectors.bluesky.options import BlueskyOptions, BlueskyProgress
+
+__all__ = ["BlueskyOptions", "BlueskyProgress"]
