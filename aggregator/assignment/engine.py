@@ -30,7 +30,15 @@ from aggregator.assignment.announced import announced_moment
 from aggregator.assignment.evidence import Named, ProgrammeEvidence, ThreadClues
 from aggregator.assignment.handles import Speaker, SpeakerAccounts, author_key
 from aggregator.assignment.settings import AssignmentSettings
-from aggregator.assignment.text import HALLWAY_PHRASES, PhraseSet, TextIndex, phrase_form, reflection_phrases, stem
+from aggregator.assignment.text import (
+    HALLWAY_PHRASES,
+    PhraseSet,
+    TextIndex,
+    phrase_form,
+    reflection_phrases,
+    says_any,
+    stem,
+)
 from aggregator.assignment.timing import (
     TimeIndex,
     carried_overruns,
@@ -637,7 +645,7 @@ def _mentions(clues: ThreadClues, accounts: Mapping[str, object]) -> bool:
 
 def _is_roundup(clues: ThreadClues) -> bool:
     """Whether a thread speaks of several talks or speakers at once."""
-    return any(f" {word} " in clues.phrases for word in ROUNDUP_WORDS)
+    return says_any(clues.phrases, ROUNDUP_WORDS)
 
 
 def _stay_signal(reason: str | None, weight: float) -> list[Signal]:

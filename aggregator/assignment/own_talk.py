@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from aggregator.assignment.text import says_any
 from aggregator.models import Session
 
 PAST_OWN_TALK_PHRASES = (
@@ -35,7 +36,7 @@ PAST_OWN_TALK_PHRASES = (
 
 def speaks_of_it_as_over(phrases: str) -> bool:
     """Whether a text (in phrase_form) speaks of the author's own talk as over."""
-    return any(f" {phrase} " in phrases for phrase in PAST_OWN_TALK_PHRASES)
+    return says_any(phrases, PAST_OWN_TALK_PHRASES)
 
 
 def begun_by(indices: Collection[int], sessions: Sequence[Session], moment: datetime) -> set[int]:
@@ -58,4 +59,4 @@ TALK_WORDS = frozenset(
 
 def speaks_of_a_talk(phrases: str) -> bool:
     """Whether a text (in phrase_form) speaks of a talk."""
-    return any(f" {word} " in phrases for word in TALK_WORDS)
+    return says_any(phrases, TALK_WORDS)

@@ -242,6 +242,11 @@ class PhraseSet:
         return sorted(hits)
 
 
+def says_any(phrases: str, candidates: Iterable[str]) -> bool:
+    """Whether a text (in phrase_form) contains any of ``candidates`` as whole words."""
+    return any(f" {candidate} " in phrases for candidate in candidates)
+
+
 def reflection_phrases(phrases: str) -> list[str]:
     """The looking-back phrases a text (in phrase_form) contains."""
     return sorted(p for p in REFLECTION_PHRASES if f" {p} " in phrases)
